@@ -1,0 +1,456 @@
+\restrict EKnjiW5gUWM2ulBzl7mvSYhtlSMnC9NlvpnZLAzDeqWmiQJk0POdvJqvE4rO5vd
+
+-- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
+-- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Name: chimera; Type: SCHEMA; Schema: -; Owner: -
+--
+
+CREATE SCHEMA chimera;
+
+
+--
+-- Name: vector; Type: EXTENSION; Schema: -; Owner: -
+--
+
+CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
+
+
+--
+-- Name: EXTENSION vector; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
+
+
+--
+-- Name: audit_row_change(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.audit_row_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
+  new_row jsonb := CASE WHEN TG_OP <> 'DELETE' THEN to_jsonb(NEW) END;
+  row_data jsonb := coalesce(new_row, old_row);
+  hidden text;
+BEGIN
+  FOREACH hidden IN ARRAY coalesce(TG_ARGV, '{}'::text[]) LOOP
+    old_row := old_row - hidden;
+    new_row := new_row - hidden;
+  END LOOP;
+  IF TG_OP = 'UPDATE' AND old_row = new_row THEN
+    RETURN NULL;
+  END IF;
+  INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
+  VALUES ((row_data ->> 'tenant_id')::uuid, chimera.current_actor(), chimera.current_request_id(),
+          TG_OP, TG_TABLE_NAME, row_data ->> 'id', old_row, new_row);
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: current_actor(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.current_actor() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT coalesce(nullif(current_setting('app.actor', true), ''), current_user) $$;
+
+
+--
+-- Name: current_request_id(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.current_request_id() RETURNS text
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT nullif(current_setting('app.request_id', true), '') $$;
+
+
+--
+-- Name: current_tenant_id(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
+
+
+--
+-- Name: reject_history_change(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.reject_history_change() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: agents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.agents (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    handle text NOT NULL,
+    display_name text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'ACTIVE'::text NOT NULL,
+    persona jsonb DEFAULT '{}'::jsonb NOT NULL,
+    persona_embedding public.vector(1536),
+    wallet_network text DEFAULT ''::text NOT NULL,
+    wallet_address text DEFAULT ''::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_fingerprint bytea NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    update_time timestamp with time zone DEFAULT now() NOT NULL,
+    archive_time timestamp with time zone,
+    CONSTRAINT agents_check CHECK (((status = 'ARCHIVED'::text) = (archive_time IS NOT NULL))),
+    CONSTRAINT agents_display_name_check CHECK ((length(display_name) <= 200)),
+    CONSTRAINT agents_handle_check CHECK ((handle ~ '^[A-Za-z0-9_.-]{1,64}$'::text)),
+    CONSTRAINT agents_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT agents_persona_check CHECK ((jsonb_typeof(persona) = 'object'::text)),
+    CONSTRAINT agents_status_check CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'PAUSED'::text, 'ARCHIVED'::text])))
+);
+
+ALTER TABLE ONLY public.agents FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: api_keys; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.api_keys (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    secret_sha256 bytea NOT NULL,
+    secret_prefix text NOT NULL,
+    scopes text[] NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    expire_time timestamp with time zone,
+    revoke_time timestamp with time zone,
+    CONSTRAINT api_keys_description_check CHECK ((length(description) <= 500)),
+    CONSTRAINT api_keys_scopes_check CHECK ((cardinality(scopes) > 0)),
+    CONSTRAINT api_keys_secret_sha256_check CHECK ((length(secret_sha256) = 32))
+);
+
+ALTER TABLE ONLY public.api_keys FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: audit_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_events (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    event_time timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor text NOT NULL,
+    request_id text,
+    action text NOT NULL,
+    resource_type text NOT NULL,
+    resource_id text NOT NULL,
+    before jsonb,
+    after jsonb,
+    CONSTRAINT audit_events_action_check CHECK ((action = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+);
+
+ALTER TABLE ONLY public.audit_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: audit_events_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.audit_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+
+--
+-- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.schema_migrations (
+    version character varying NOT NULL
+);
+
+
+--
+-- Name: tenants; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tenants (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    name text NOT NULL,
+    status text DEFAULT 'ACTIVE'::text NOT NULL,
+    settings jsonb DEFAULT '{}'::jsonb NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_fingerprint bytea NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    update_time timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT tenants_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT tenants_settings_check CHECK ((jsonb_typeof(settings) = 'object'::text)),
+    CONSTRAINT tenants_status_check CHECK ((status = ANY (ARRAY['ACTIVE'::text, 'SUSPENDED'::text])))
+);
+
+ALTER TABLE ONLY public.tenants FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: agents agents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agents
+    ADD CONSTRAINT agents_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: api_keys api_keys_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_keys
+    ADD CONSTRAINT api_keys_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: audit_events audit_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: schema_migrations schema_migrations_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.schema_migrations
+    ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+
+--
+-- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tenants
+    ADD CONSTRAINT tenants_pkey PRIMARY KEY (id);
+
+
+--
+-- Name: agents_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agents_list_idx ON public.agents USING btree (tenant_id, create_time, id);
+
+
+--
+-- Name: agents_live_handle_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX agents_live_handle_key ON public.agents USING btree (tenant_id, lower(handle)) WHERE (status <> 'ARCHIVED'::text);
+
+
+--
+-- Name: agents_persona_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX agents_persona_embedding_idx ON public.agents USING hnsw (persona_embedding public.vector_cosine_ops);
+
+
+--
+-- Name: api_keys_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_keys_list_idx ON public.api_keys USING btree (tenant_id, create_time, id);
+
+
+--
+-- Name: api_keys_secret_sha256_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX api_keys_secret_sha256_idx ON public.api_keys USING btree (secret_sha256);
+
+
+--
+-- Name: audit_events_resource_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_resource_idx ON public.audit_events USING btree (tenant_id, resource_type, resource_id, id);
+
+
+--
+-- Name: tenants_create_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tenants_create_time_idx ON public.tenants USING btree (create_time, id);
+
+
+--
+-- Name: agents agents_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.agents FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('persona_embedding', 'create_fingerprint');
+
+
+--
+-- Name: api_keys api_keys_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER api_keys_audit AFTER INSERT OR DELETE OR UPDATE ON public.api_keys FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('secret_sha256');
+
+
+--
+-- Name: audit_events audit_events_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON public.audit_events FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: audit_events audit_events_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: agents agents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.agents
+    ADD CONSTRAINT agents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: api_keys api_keys_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.api_keys
+    ADD CONSTRAINT api_keys_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: audit_events audit_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_events
+    ADD CONSTRAINT audit_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: agents; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.agents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: agents agents_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agents_tenant ON public.agents TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: api_keys; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.api_keys ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: api_keys api_keys_admin; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY api_keys_admin ON public.api_keys TO chimera_admin USING (true) WITH CHECK (true);
+
+
+--
+-- Name: api_keys api_keys_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY api_keys_tenant ON public.api_keys TO chimera_app USING ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: audit_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_events audit_events_admin; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_events_admin ON public.audit_events TO chimera_admin USING (true) WITH CHECK (true);
+
+
+--
+-- Name: audit_events audit_events_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: tenants; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tenants tenants_admin; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenants_admin ON public.tenants TO chimera_admin USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tenants tenants_own_row; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chimera.current_tenant_id()));
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict EKnjiW5gUWM2ulBzl7mvSYhtlSMnC9NlvpnZLAzDeqWmiQJk0POdvJqvE4rO5vd
+
+
+--
+-- Dbmate schema migrations
+--
+
+INSERT INTO public.schema_migrations (version) VALUES
+    ('20261201000001');

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Lint + typecheck + "generated code is fresh": regenerates into a scratch copy and diffs it
+# against src/gen. Usage: npm run check
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npx --no-install buf lint
+npx --no-install tsc --noEmit -p tsconfig.json
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cp -r sql pgtyped.config.json "$scratch/"
+bash scripts/generate.sh "$scratch"
+if ! diff -r "$scratch/src/gen" src/gen >/dev/null; then
+  diff -r "$scratch/src/gen" src/gen | head -40 >&2
+  echo "check: src/gen is stale; run 'npm run generate' and commit the result" >&2
+  exit 1
+fi
+echo "check: ok (buf lint, tsc, generated code fresh)"

@@ -1,0 +1,76 @@
+/* A repeated id returns no row (the handler then compares fingerprints); a taken handle raises
+   unique_violation on agents_live_handle_key. */
+/* @name insertAgent */
+INSERT INTO agents (tenant_id, id, handle, display_name, status, persona, persona_embedding,
+                    wallet_network, wallet_address, metadata, create_fingerprint)
+VALUES (:tenantId!, :id!, :handle!, :displayName!, :status!, :persona!, :personaEmbedding::vector,
+        :walletNetwork!, :walletAddress!, :metadata!, :createFingerprint!)
+ON CONFLICT (tenant_id, id) DO NOTHING
+RETURNING *;
+
+/* @name getAgent */
+SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!;
+
+/* @name listAgents */
+SELECT * FROM agents
+WHERE tenant_id = :tenantId!
+  AND (:status::text IS NULL OR status = :status)
+  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')
+  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ORDER BY create_time, id
+LIMIT :limit!;
+
+/* Applies the fields whose set flag is true, only when :expectedVersion is null or current.
+   Archived agents are not updated (the handler reports why). */
+/* @name updateAgent */
+UPDATE agents SET
+  handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,
+  display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,
+  status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,
+  persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,
+  persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,
+  wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,
+  wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,
+  metadata          = CASE WHEN :setMetadata!::boolean         THEN :metadata!::jsonb         ELSE metadata END,
+  version           = version + 1,
+  update_time       = now()
+WHERE tenant_id = :tenantId! AND id = :id!
+  AND status <> 'ARCHIVED'
+  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
+RETURNING *;
+
+/* @name archiveAgent */
+UPDATE agents SET
+  status       = 'ARCHIVED',
+  archive_time = now(),
+  version      = version + 1,
+  update_time  = now()
+WHERE tenant_id = :tenantId! AND id = :id!
+  AND status <> 'ARCHIVED'
+  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
+RETURNING *;
+
+/* HNSW search settings for this transaction only: keep scanning until enough rows pass the
+   tenant filter (pgvector >= 0.8). */
+/* @name setVectorSearchParams */
+SELECT
+  set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
+  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!";
+
+/* relaxed_order may return rows slightly out of order, hence the re-sort outside. */
+/* @name searchSimilarAgents */
+WITH nearest AS MATERIALIZED (
+  SELECT a.*, a.persona_embedding <=> :query!::vector AS distance
+  FROM agents a
+  WHERE a.tenant_id = :tenantId!
+    AND a.persona_embedding IS NOT NULL
+    AND a.status <> 'ARCHIVED'
+    AND (:status::text IS NULL OR a.status = :status)
+    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)
+  ORDER BY a.persona_embedding <=> :query!::vector
+  LIMIT :limit!
+)
+SELECT nearest.*, nearest.distance AS "distance!" FROM nearest ORDER BY distance;
+
+/* @name getAgentEmbedding */
+SELECT persona_embedding::text AS embedding FROM agents WHERE tenant_id = :tenantId! AND id = :id!;

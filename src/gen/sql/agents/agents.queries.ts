@@ -1,0 +1,396 @@
+/** Types generated for queries found in "sql/agents/agents.sql" */
+import { PreparedQuery } from '@pgtyped/runtime';
+
+export type DateOrString = Date | string;
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** 'InsertAgent' parameters type */
+export interface IInsertAgentParams {
+  createFingerprint: Buffer;
+  displayName: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  personaEmbedding?: string | null | void;
+  status: string;
+  tenantId: string;
+  walletAddress: string;
+  walletNetwork: string;
+}
+
+/** 'InsertAgent' return type */
+export interface IInsertAgentResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'InsertAgent' query type */
+export interface IInsertAgentQuery {
+  params: IInsertAgentParams;
+  result: IInsertAgentResult;
+}
+
+const insertAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true,"handle":true,"displayName":true,"status":true,"persona":true,"personaEmbedding":true,"walletNetwork":true,"walletAddress":true,"metadata":true,"createFingerprint":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":183,"b":192}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":195,"b":198}]},{"name":"handle","required":true,"transform":{"type":"scalar"},"locs":[{"a":201,"b":208}]},{"name":"displayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":211,"b":223}]},{"name":"status","required":true,"transform":{"type":"scalar"},"locs":[{"a":226,"b":233}]},{"name":"persona","required":true,"transform":{"type":"scalar"},"locs":[{"a":236,"b":244}]},{"name":"personaEmbedding","required":false,"transform":{"type":"scalar"},"locs":[{"a":247,"b":263}]},{"name":"walletNetwork","required":true,"transform":{"type":"scalar"},"locs":[{"a":282,"b":296}]},{"name":"walletAddress","required":true,"transform":{"type":"scalar"},"locs":[{"a":299,"b":313}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":325}]},{"name":"createFingerprint","required":true,"transform":{"type":"scalar"},"locs":[{"a":328,"b":346}]}],"statement":"INSERT INTO agents (tenant_id, id, handle, display_name, status, persona, persona_embedding,\n                    wallet_network, wallet_address, metadata, create_fingerprint)\nVALUES (:tenantId!, :id!, :handle!, :displayName!, :status!, :persona!, :personaEmbedding::vector,\n        :walletNetwork!, :walletAddress!, :metadata!, :createFingerprint!)\nON CONFLICT (tenant_id, id) DO NOTHING\nRETURNING *"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * INSERT INTO agents (tenant_id, id, handle, display_name, status, persona, persona_embedding,
+ *                     wallet_network, wallet_address, metadata, create_fingerprint)
+ * VALUES (:tenantId!, :id!, :handle!, :displayName!, :status!, :persona!, :personaEmbedding::vector,
+ *         :walletNetwork!, :walletAddress!, :metadata!, :createFingerprint!)
+ * ON CONFLICT (tenant_id, id) DO NOTHING
+ * RETURNING *
+ * ```
+ */
+export const insertAgent = new PreparedQuery<IInsertAgentParams,IInsertAgentResult>(insertAgentIR);
+
+
+/** 'GetAgent' parameters type */
+export interface IGetAgentParams {
+  id: string;
+  tenantId: string;
+}
+
+/** 'GetAgent' return type */
+export interface IGetAgentResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'GetAgent' query type */
+export interface IGetAgentQuery {
+  params: IGetAgentParams;
+  result: IGetAgentResult;
+}
+
+const getAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":59,"b":62}]}],"statement":"SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!
+ * ```
+ */
+export const getAgent = new PreparedQuery<IGetAgentParams,IGetAgentResult>(getAgentIR);
+
+
+/** 'ListAgents' parameters type */
+export interface IListAgentsParams {
+  afterId?: string | null | void;
+  afterTime?: DateOrString | null | void;
+  limit: string;
+  showArchived: boolean;
+  status?: string | null | void;
+  tenantId: string;
+}
+
+/** 'ListAgents' return type */
+export interface IListAgentsResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'ListAgents' query type */
+export interface IListAgentsQuery {
+  params: IListAgentsParams;
+  result: IListAgentsResult;
+}
+
+const listAgentsIR: any = {"usedParamSet":{"tenantId":true,"status":true,"showArchived":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":57,"b":63},{"a":91,"b":97},{"a":107,"b":113}]},{"name":"showArchived","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":149}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":192,"b":201},{"a":248,"b":257}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":260,"b":267}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"SELECT * FROM agents\nWHERE tenant_id = :tenantId!\n  AND (:status::text IS NULL OR status = :status)\n  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                             "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT * FROM agents
+ * WHERE tenant_id = :tenantId!
+ *   AND (:status::text IS NULL OR status = :status)
+ *   AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')
+ *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ * ORDER BY create_time, id
+ * LIMIT :limit!                                                                                                                                                             
+ * ```
+ */
+export const listAgents = new PreparedQuery<IListAgentsParams,IListAgentsResult>(listAgentsIR);
+
+
+/** 'UpdateAgent' parameters type */
+export interface IUpdateAgentParams {
+  displayName: string;
+  expectedVersion?: string | null | void;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  personaEmbedding?: string | null | void;
+  setDisplayName: boolean;
+  setHandle: boolean;
+  setMetadata: boolean;
+  setPersona: boolean;
+  setPersonaEmbedding: boolean;
+  setStatus: boolean;
+  setWallet: boolean;
+  status: string;
+  tenantId: string;
+  walletAddress: string;
+  walletNetwork: string;
+}
+
+/** 'UpdateAgent' return type */
+export interface IUpdateAgentResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'UpdateAgent' query type */
+export interface IUpdateAgentQuery {
+  params: IUpdateAgentParams;
+  result: IUpdateAgentResult;
+}
+
+const updateAgentIR: any = {"usedParamSet":{"setHandle":true,"handle":true,"setDisplayName":true,"displayName":true,"setStatus":true,"status":true,"setPersona":true,"persona":true,"setPersonaEmbedding":true,"personaEmbedding":true,"setWallet":true,"walletNetwork":true,"walletAddress":true,"setMetadata":true,"metadata":true,"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"setHandle","required":true,"transform":{"type":"scalar"},"locs":[{"a":50,"b":60}]},{"name":"handle","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":93}]},{"name":"setDisplayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":161,"b":176}]},{"name":"displayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":197,"b":209}]},{"name":"setStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":278,"b":288}]},{"name":"status","required":true,"transform":{"type":"scalar"},"locs":[{"a":314,"b":321}]},{"name":"setPersona","required":true,"transform":{"type":"scalar"},"locs":[{"a":389,"b":400}]},{"name":"persona","required":true,"transform":{"type":"scalar"},"locs":[{"a":425,"b":433}]},{"name":"setPersonaEmbedding","required":true,"transform":{"type":"scalar"},"locs":[{"a":501,"b":521}]},{"name":"personaEmbedding","required":false,"transform":{"type":"scalar"},"locs":[{"a":537,"b":553}]},{"name":"setWallet","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":633},{"a":742,"b":752}]},{"name":"walletNetwork","required":true,"transform":{"type":"scalar"},"locs":[{"a":659,"b":673}]},{"name":"walletAddress","required":true,"transform":{"type":"scalar"},"locs":[{"a":778,"b":792}]},{"name":"setMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":861,"b":873}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":897,"b":906}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1023,"b":1032}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1043,"b":1046}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":1082,"b":1097},{"a":1128,"b":1143}]}],"statement":"UPDATE agents SET\n  handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,\n  display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,\n  status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,\n  persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,\n  persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,\n  wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,\n  wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,\n  metadata          = CASE WHEN :setMetadata!::boolean         THEN :metadata!::jsonb         ELSE metadata END,\n  version           = version + 1,\n  update_time       = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * UPDATE agents SET
+ *   handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,
+ *   display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,
+ *   status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,
+ *   persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,
+ *   persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,
+ *   wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,
+ *   wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,
+ *   metadata          = CASE WHEN :setMetadata!::boolean         THEN :metadata!::jsonb         ELSE metadata END,
+ *   version           = version + 1,
+ *   update_time       = now()
+ * WHERE tenant_id = :tenantId! AND id = :id!
+ *   AND status <> 'ARCHIVED'
+ *   AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
+ * RETURNING *
+ * ```
+ */
+export const updateAgent = new PreparedQuery<IUpdateAgentParams,IUpdateAgentResult>(updateAgentIR);
+
+
+/** 'ArchiveAgent' parameters type */
+export interface IArchiveAgentParams {
+  expectedVersion?: string | null | void;
+  id: string;
+  tenantId: string;
+}
+
+/** 'ArchiveAgent' return type */
+export interface IArchiveAgentResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'ArchiveAgent' query type */
+export interface IArchiveAgentQuery {
+  params: IArchiveAgentParams;
+  result: IArchiveAgentResult;
+}
+
+const archiveAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":162,"b":165}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":201,"b":216},{"a":247,"b":262}]}],"statement":"UPDATE agents SET\n  status       = 'ARCHIVED',\n  archive_time = now(),\n  version      = version + 1,\n  update_time  = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *                                                                                                                                  "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * UPDATE agents SET
+ *   status       = 'ARCHIVED',
+ *   archive_time = now(),
+ *   version      = version + 1,
+ *   update_time  = now()
+ * WHERE tenant_id = :tenantId! AND id = :id!
+ *   AND status <> 'ARCHIVED'
+ *   AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
+ * RETURNING *                                                                                                                                  
+ * ```
+ */
+export const archiveAgent = new PreparedQuery<IArchiveAgentParams,IArchiveAgentResult>(archiveAgentIR);
+
+
+/** 'SetVectorSearchParams' parameters type */
+export interface ISetVectorSearchParamsParams {
+  efSearch: string;
+}
+
+/** 'SetVectorSearchParams' return type */
+export interface ISetVectorSearchParamsResult {
+  ef_search: string;
+  iterative_scan: string;
+}
+
+/** 'SetVectorSearchParams' query type */
+export interface ISetVectorSearchParamsQuery {
+  params: ISetVectorSearchParamsParams;
+  result: ISetVectorSearchParamsResult;
+}
+
+const setVectorSearchParamsIR: any = {"usedParamSet":{"efSearch":true},"params":[{"name":"efSearch","required":true,"transform":{"type":"scalar"},"locs":[{"a":38,"b":47}]}],"statement":"SELECT\n  set_config('hnsw.ef_search', :efSearch!::text, true) AS \"ef_search!\",\n  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS \"iterative_scan!\"                                                                                     "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT
+ *   set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
+ *   set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!"                                                                                     
+ * ```
+ */
+export const setVectorSearchParams = new PreparedQuery<ISetVectorSearchParamsParams,ISetVectorSearchParamsResult>(setVectorSearchParamsIR);
+
+
+/** 'SearchSimilarAgents' parameters type */
+export interface ISearchSimilarAgentsParams {
+  excludeId?: string | null | void;
+  limit: string;
+  query: string;
+  status?: string | null | void;
+  tenantId: string;
+}
+
+/** 'SearchSimilarAgents' return type */
+export interface ISearchSimilarAgentsResult {
+  archive_time: Date | null;
+  create_fingerprint: Buffer;
+  create_time: Date;
+  display_name: string;
+  distance: number | null;
+  distance: number;
+  handle: string;
+  id: string;
+  metadata: Json;
+  persona: Json;
+  persona_embedding: string | null;
+  status: string;
+  tenant_id: string;
+  update_time: Date;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'SearchSimilarAgents' query type */
+export interface ISearchSimilarAgentsQuery {
+  params: ISearchSimilarAgentsParams;
+  result: ISearchSimilarAgentsResult;
+}
+
+const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true,"status":true,"excludeId":true,"limit":true},"params":[{"name":"query","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":75},{"a":363,"b":369}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":144}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":226,"b":232},{"a":262,"b":268}]},{"name":"excludeId","required":false,"transform":{"type":"scalar"},"locs":[{"a":280,"b":289},{"a":316,"b":325}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":387,"b":393}]}],"statement":"WITH nearest AS MATERIALIZED (\n  SELECT a.*, a.persona_embedding <=> :query!::vector AS distance\n  FROM agents a\n  WHERE a.tenant_id = :tenantId!\n    AND a.persona_embedding IS NOT NULL\n    AND a.status <> 'ARCHIVED'\n    AND (:status::text IS NULL OR a.status = :status)\n    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)\n  ORDER BY a.persona_embedding <=> :query!::vector\n  LIMIT :limit!\n)\nSELECT nearest.*, nearest.distance AS \"distance!\" FROM nearest ORDER BY distance"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * WITH nearest AS MATERIALIZED (
+ *   SELECT a.*, a.persona_embedding <=> :query!::vector AS distance
+ *   FROM agents a
+ *   WHERE a.tenant_id = :tenantId!
+ *     AND a.persona_embedding IS NOT NULL
+ *     AND a.status <> 'ARCHIVED'
+ *     AND (:status::text IS NULL OR a.status = :status)
+ *     AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)
+ *   ORDER BY a.persona_embedding <=> :query!::vector
+ *   LIMIT :limit!
+ * )
+ * SELECT nearest.*, nearest.distance AS "distance!" FROM nearest ORDER BY distance
+ * ```
+ */
+export const searchSimilarAgents = new PreparedQuery<ISearchSimilarAgentsParams,ISearchSimilarAgentsResult>(searchSimilarAgentsIR);
+
+
+/** 'GetAgentEmbedding' parameters type */
+export interface IGetAgentEmbeddingParams {
+  id: string;
+  tenantId: string;
+}
+
+/** 'GetAgentEmbedding' return type */
+export interface IGetAgentEmbeddingResult {
+  embedding: string | null;
+}
+
+/** 'GetAgentEmbedding' query type */
+export interface IGetAgentEmbeddingQuery {
+  params: IGetAgentEmbeddingParams;
+  result: IGetAgentEmbeddingResult;
+}
+
+const getAgentEmbeddingIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":74,"b":83}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":94,"b":97}]}],"statement":"SELECT persona_embedding::text AS embedding FROM agents WHERE tenant_id = :tenantId! AND id = :id!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT persona_embedding::text AS embedding FROM agents WHERE tenant_id = :tenantId! AND id = :id!
+ * ```
+ */
+export const getAgentEmbedding = new PreparedQuery<IGetAgentEmbeddingParams,IGetAgentEmbeddingResult>(getAgentEmbeddingIR);
+
+
