@@ -33,6 +33,12 @@ CREATE FUNCTION chimera.current_request_id() RETURNS text
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT nullif(current_setting('app.request_id', true), '') $$;
 
+-- Creation times are kept to the millisecond: they round-trip exactly through the API's
+-- timestamps and the (create_time, id) keyset cursors, which pass through JavaScript Dates.
+CREATE FUNCTION chimera.now_ms() RETURNS timestamptz
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA chimera TO chimera_app, chimera_admin;
 
 -- History tables reject UPDATE, DELETE and TRUNCATE whoever asks.
@@ -56,7 +62,7 @@ CREATE TABLE tenants (
   -- sha256 of the create request, so a repeated create can be told apart from a different one.
   create_fingerprint bytea NOT NULL,
   version     bigint      NOT NULL DEFAULT 1,
-  create_time timestamptz NOT NULL DEFAULT now(),
+  create_time timestamptz NOT NULL DEFAULT chimera.now_ms(),
   update_time timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX tenants_create_time_idx ON tenants (create_time, id);
@@ -143,7 +149,7 @@ CREATE TABLE api_keys (
   secret_prefix text        NOT NULL,
   scopes        text[]      NOT NULL CHECK (cardinality(scopes) > 0),
   description   text        NOT NULL DEFAULT '' CHECK (length(description) <= 500),
-  create_time   timestamptz NOT NULL DEFAULT now(),
+  create_time   timestamptz NOT NULL DEFAULT chimera.now_ms(),
   expire_time   timestamptz,
   revoke_time   timestamptz,
   PRIMARY KEY (tenant_id, id)
@@ -180,7 +186,7 @@ CREATE TABLE agents (
   metadata          jsonb       NOT NULL DEFAULT '{}' CHECK (jsonb_typeof(metadata) = 'object'),
   create_fingerprint bytea      NOT NULL,
   version           bigint      NOT NULL DEFAULT 1,
-  create_time       timestamptz NOT NULL DEFAULT now(),
+  create_time       timestamptz NOT NULL DEFAULT chimera.now_ms(),
   update_time       timestamptz NOT NULL DEFAULT now(),
   archive_time      timestamptz,
   PRIMARY KEY (tenant_id, id),

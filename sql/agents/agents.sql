@@ -20,14 +20,15 @@ WHERE tenant_id = :tenantId!
 ORDER BY create_time, id
 LIMIT :limit!;
 
-/* Applies the fields whose set flag is true, only when :expectedVersion is null or current.
-   Archived agents are not updated (the handler reports why). */
+/* Applies the fields whose set flag is true (and merges :personaPatch, the persona keys named
+   in the field mask), only when :expectedVersion is null or current. Archived agents are not
+   updated (the handler reports why). */
 /* @name updateAgent */
 UPDATE agents SET
   handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,
   display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,
   status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,
-  persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,
+  persona           = persona || :personaPatch!::jsonb,
   persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,
   wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,
   wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,
@@ -60,7 +61,7 @@ SELECT
 /* relaxed_order may return rows slightly out of order, hence the re-sort outside. */
 /* @name searchSimilarAgents */
 WITH nearest AS MATERIALIZED (
-  SELECT a.*, a.persona_embedding <=> :query!::vector AS distance
+  SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance
   FROM agents a
   WHERE a.tenant_id = :tenantId!
     AND a.persona_embedding IS NOT NULL
@@ -70,7 +71,7 @@ WITH nearest AS MATERIALIZED (
   ORDER BY a.persona_embedding <=> :query!::vector
   LIMIT :limit!
 )
-SELECT nearest.*, nearest.distance AS "distance!" FROM nearest ORDER BY distance;
+SELECT nearest.*, nearest.cosine_distance AS "distance!" FROM nearest ORDER BY nearest.cosine_distance;
 
 /* @name getAgentEmbedding */
 SELECT persona_embedding::text AS embedding FROM agents WHERE tenant_id = :tenantId! AND id = :id!;

@@ -138,7 +138,7 @@ export interface IListAgentsQuery {
   result: IListAgentsResult;
 }
 
-const listAgentsIR: any = {"usedParamSet":{"tenantId":true,"status":true,"showArchived":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":57,"b":63},{"a":91,"b":97},{"a":107,"b":113}]},{"name":"showArchived","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":149}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":192,"b":201},{"a":248,"b":257}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":260,"b":267}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"SELECT * FROM agents\nWHERE tenant_id = :tenantId!\n  AND (:status::text IS NULL OR status = :status)\n  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                             "};
+const listAgentsIR: any = {"usedParamSet":{"tenantId":true,"status":true,"showArchived":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":57,"b":63},{"a":91,"b":97},{"a":107,"b":113}]},{"name":"showArchived","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":149}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":192,"b":201},{"a":248,"b":257}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":260,"b":267}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"SELECT * FROM agents\nWHERE tenant_id = :tenantId!\n  AND (:status::text IS NULL OR status = :status)\n  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                                                                     "};
 
 /**
  * Query generated from SQL:
@@ -149,7 +149,7 @@ const listAgentsIR: any = {"usedParamSet":{"tenantId":true,"status":true,"showAr
  *   AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')
  *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
  * ORDER BY create_time, id
- * LIMIT :limit!                                                                                                                                                             
+ * LIMIT :limit!                                                                                                                                                                                                                                     
  * ```
  */
 export const listAgents = new PreparedQuery<IListAgentsParams,IListAgentsResult>(listAgentsIR);
@@ -162,12 +162,11 @@ export interface IUpdateAgentParams {
   handle: string;
   id: string;
   metadata: Json;
-  persona: Json;
   personaEmbedding?: string | null | void;
+  personaPatch: Json;
   setDisplayName: boolean;
   setHandle: boolean;
   setMetadata: boolean;
-  setPersona: boolean;
   setPersonaEmbedding: boolean;
   setStatus: boolean;
   setWallet: boolean;
@@ -202,7 +201,7 @@ export interface IUpdateAgentQuery {
   result: IUpdateAgentResult;
 }
 
-const updateAgentIR: any = {"usedParamSet":{"setHandle":true,"handle":true,"setDisplayName":true,"displayName":true,"setStatus":true,"status":true,"setPersona":true,"persona":true,"setPersonaEmbedding":true,"personaEmbedding":true,"setWallet":true,"walletNetwork":true,"walletAddress":true,"setMetadata":true,"metadata":true,"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"setHandle","required":true,"transform":{"type":"scalar"},"locs":[{"a":50,"b":60}]},{"name":"handle","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":93}]},{"name":"setDisplayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":161,"b":176}]},{"name":"displayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":197,"b":209}]},{"name":"setStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":278,"b":288}]},{"name":"status","required":true,"transform":{"type":"scalar"},"locs":[{"a":314,"b":321}]},{"name":"setPersona","required":true,"transform":{"type":"scalar"},"locs":[{"a":389,"b":400}]},{"name":"persona","required":true,"transform":{"type":"scalar"},"locs":[{"a":425,"b":433}]},{"name":"setPersonaEmbedding","required":true,"transform":{"type":"scalar"},"locs":[{"a":501,"b":521}]},{"name":"personaEmbedding","required":false,"transform":{"type":"scalar"},"locs":[{"a":537,"b":553}]},{"name":"setWallet","required":true,"transform":{"type":"scalar"},"locs":[{"a":623,"b":633},{"a":742,"b":752}]},{"name":"walletNetwork","required":true,"transform":{"type":"scalar"},"locs":[{"a":659,"b":673}]},{"name":"walletAddress","required":true,"transform":{"type":"scalar"},"locs":[{"a":778,"b":792}]},{"name":"setMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":861,"b":873}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":897,"b":906}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":1023,"b":1032}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":1043,"b":1046}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":1082,"b":1097},{"a":1128,"b":1143}]}],"statement":"UPDATE agents SET\n  handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,\n  display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,\n  status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,\n  persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,\n  persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,\n  wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,\n  wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,\n  metadata          = CASE WHEN :setMetadata!::boolean         THEN :metadata!::jsonb         ELSE metadata END,\n  version           = version + 1,\n  update_time       = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *"};
+const updateAgentIR: any = {"usedParamSet":{"setHandle":true,"handle":true,"setDisplayName":true,"displayName":true,"setStatus":true,"status":true,"personaPatch":true,"setPersonaEmbedding":true,"personaEmbedding":true,"setWallet":true,"walletNetwork":true,"walletAddress":true,"setMetadata":true,"metadata":true,"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"setHandle","required":true,"transform":{"type":"scalar"},"locs":[{"a":50,"b":60}]},{"name":"handle","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":93}]},{"name":"setDisplayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":161,"b":176}]},{"name":"displayName","required":true,"transform":{"type":"scalar"},"locs":[{"a":197,"b":209}]},{"name":"setStatus","required":true,"transform":{"type":"scalar"},"locs":[{"a":278,"b":288}]},{"name":"status","required":true,"transform":{"type":"scalar"},"locs":[{"a":314,"b":321}]},{"name":"personaPatch","required":true,"transform":{"type":"scalar"},"locs":[{"a":390,"b":403}]},{"name":"setPersonaEmbedding","required":true,"transform":{"type":"scalar"},"locs":[{"a":445,"b":465}]},{"name":"personaEmbedding","required":false,"transform":{"type":"scalar"},"locs":[{"a":481,"b":497}]},{"name":"setWallet","required":true,"transform":{"type":"scalar"},"locs":[{"a":567,"b":577},{"a":686,"b":696}]},{"name":"walletNetwork","required":true,"transform":{"type":"scalar"},"locs":[{"a":603,"b":617}]},{"name":"walletAddress","required":true,"transform":{"type":"scalar"},"locs":[{"a":722,"b":736}]},{"name":"setMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":805,"b":817}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":841,"b":850}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":967,"b":976}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":987,"b":990}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":1026,"b":1041},{"a":1072,"b":1087}]}],"statement":"UPDATE agents SET\n  handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,\n  display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,\n  status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,\n  persona           = persona || :personaPatch!::jsonb,\n  persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,\n  wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,\n  wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,\n  metadata          = CASE WHEN :setMetadata!::boolean         THEN :metadata!::jsonb         ELSE metadata END,\n  version           = version + 1,\n  update_time       = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *"};
 
 /**
  * Query generated from SQL:
@@ -211,7 +210,7 @@ const updateAgentIR: any = {"usedParamSet":{"setHandle":true,"handle":true,"setD
  *   handle            = CASE WHEN :setHandle!::boolean           THEN :handle!::text            ELSE handle END,
  *   display_name      = CASE WHEN :setDisplayName!::boolean      THEN :displayName!::text       ELSE display_name END,
  *   status            = CASE WHEN :setStatus!::boolean           THEN :status!::text            ELSE status END,
- *   persona           = CASE WHEN :setPersona!::boolean          THEN :persona!::jsonb          ELSE persona END,
+ *   persona           = persona || :personaPatch!::jsonb,
  *   persona_embedding = CASE WHEN :setPersonaEmbedding!::boolean THEN :personaEmbedding::vector ELSE persona_embedding END,
  *   wallet_network    = CASE WHEN :setWallet!::boolean           THEN :walletNetwork!::text     ELSE wallet_network END,
  *   wallet_address    = CASE WHEN :setWallet!::boolean           THEN :walletAddress!::text     ELSE wallet_address END,
@@ -320,10 +319,10 @@ export interface ISearchSimilarAgentsParams {
 /** 'SearchSimilarAgents' return type */
 export interface ISearchSimilarAgentsResult {
   archive_time: Date | null;
+  cosine_distance: number | null;
   create_fingerprint: Buffer;
   create_time: Date;
   display_name: string;
-  distance: number | null;
   distance: number;
   handle: string;
   id: string;
@@ -344,13 +343,13 @@ export interface ISearchSimilarAgentsQuery {
   result: ISearchSimilarAgentsResult;
 }
 
-const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true,"status":true,"excludeId":true,"limit":true},"params":[{"name":"query","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":75},{"a":363,"b":369}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":135,"b":144}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":226,"b":232},{"a":262,"b":268}]},{"name":"excludeId","required":false,"transform":{"type":"scalar"},"locs":[{"a":280,"b":289},{"a":316,"b":325}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":387,"b":393}]}],"statement":"WITH nearest AS MATERIALIZED (\n  SELECT a.*, a.persona_embedding <=> :query!::vector AS distance\n  FROM agents a\n  WHERE a.tenant_id = :tenantId!\n    AND a.persona_embedding IS NOT NULL\n    AND a.status <> 'ARCHIVED'\n    AND (:status::text IS NULL OR a.status = :status)\n    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)\n  ORDER BY a.persona_embedding <=> :query!::vector\n  LIMIT :limit!\n)\nSELECT nearest.*, nearest.distance AS \"distance!\" FROM nearest ORDER BY distance"};
+const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true,"status":true,"excludeId":true,"limit":true},"params":[{"name":"query","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":75},{"a":370,"b":376}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":233,"b":239},{"a":269,"b":275}]},{"name":"excludeId","required":false,"transform":{"type":"scalar"},"locs":[{"a":287,"b":296},{"a":323,"b":332}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":394,"b":400}]}],"statement":"WITH nearest AS MATERIALIZED (\n  SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance\n  FROM agents a\n  WHERE a.tenant_id = :tenantId!\n    AND a.persona_embedding IS NOT NULL\n    AND a.status <> 'ARCHIVED'\n    AND (:status::text IS NULL OR a.status = :status)\n    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)\n  ORDER BY a.persona_embedding <=> :query!::vector\n  LIMIT :limit!\n)\nSELECT nearest.*, nearest.cosine_distance AS \"distance!\" FROM nearest ORDER BY nearest.cosine_distance"};
 
 /**
  * Query generated from SQL:
  * ```
  * WITH nearest AS MATERIALIZED (
- *   SELECT a.*, a.persona_embedding <=> :query!::vector AS distance
+ *   SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance
  *   FROM agents a
  *   WHERE a.tenant_id = :tenantId!
  *     AND a.persona_embedding IS NOT NULL
@@ -360,7 +359,7 @@ const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true
  *   ORDER BY a.persona_embedding <=> :query!::vector
  *   LIMIT :limit!
  * )
- * SELECT nearest.*, nearest.distance AS "distance!" FROM nearest ORDER BY distance
+ * SELECT nearest.*, nearest.cosine_distance AS "distance!" FROM nearest ORDER BY nearest.cosine_distance
  * ```
  */
 export const searchSimilarAgents = new PreparedQuery<ISearchSimilarAgentsParams,ISearchSimilarAgentsResult>(searchSimilarAgentsIR);

@@ -1,0 +1,67 @@
+// Environment -> typed configuration, validated once at start.
+
+export interface Config {
+  /** Port serving gRPC, gRPC-Web and Connect (HTTP/2 cleartext and HTTP/1.1). */
+  port: number;
+  host: string;
+  /** PostgreSQL URL; undefined means the embedded PGlite database. */
+  databaseUrl: string | undefined;
+  /** Embedded database directory, or 'memory' for a throwaway run. */
+  dataDir: string;
+  /** Apply pending migrations at start (DATABASE_URL mode). */
+  autoMigrate: boolean;
+  /** Bearer token for TenantService; undefined disables the admin plane. */
+  adminToken: string | undefined;
+  poolMax: number;
+  /** Upper bound on a call's statement_timeout when the client sets no deadline. */
+  defaultStatementTimeoutMs: number;
+  /** How long in-flight calls may run after SIGTERM before connections are cut. */
+  shutdownGraceMs: number;
+  /** How long a resolved API key is trusted before it is looked up again (revocation delay). */
+  authCacheTtlMs: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const logLevel = env.LOG_LEVEL ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  const adminToken = env.CHIMERA_ADMIN_TOKEN || undefined;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new ConfigError('CHIMERA_ADMIN_TOKEN must be at least 16 characters');
+  }
+  return {
+    port: integer(env, 'PORT', 8080, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.CHIMERA_DATA || '.chimera',
+    autoMigrate: boolean(env, 'CHIMERA_AUTO_MIGRATE', true),
+    adminToken,
+    poolMax: integer(env, 'CHIMERA_POOL_MAX', 20, 1, 1000),
+    defaultStatementTimeoutMs: integer(env, 'CHIMERA_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
+    shutdownGraceMs: integer(env, 'CHIMERA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    authCacheTtlMs: integer(env, 'CHIMERA_AUTH_CACHE_TTL_MS', 5_000, 0, 5_000),
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

@@ -1,0 +1,50 @@
+// First start of the embedded database: a `dev` tenant with an all-scopes API key, and an admin
+// token, kept under the data directory so later starts can print them again.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Database } from '../db/tx.js';
+import { insertApiKey } from '../gen/sql/tenancy/api_keys.queries.js';
+import { insertTenant } from '../gen/sql/tenancy/tenants.queries.js';
+import { fingerprint } from '../lib/canonical.js';
+import { hashSecret } from '../server/auth.js';
+import { DEFAULT_SETTINGS } from '../services/tenancy/mapping.js';
+
+export interface DevCredentials {
+  tenantId: string;
+  apiKey: string;
+  adminToken: string;
+}
+
+/** `stateDir` undefined: in-memory run, nothing is written. */
+export async function ensureDevCredentials(db: Database, stateDir: string | undefined, adminToken: string | undefined): Promise<DevCredentials> {
+  const file = stateDir ? join(stateDir, 'dev-credentials.json') : undefined;
+  if (file && existsSync(file)) {
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as DevCredentials;
+    return { ...saved, adminToken: adminToken ?? saved.adminToken };
+  }
+
+  const tenantId = randomUUID();
+  const apiKey = 'chk_' + randomBytes(32).toString('base64url');
+  const content = { name: 'dev', status: 'ACTIVE', settings: DEFAULT_SETTINGS, metadata: { created_by: 'embedded bootstrap' } };
+  await db.adminTx({ actor: 'bootstrap', requestId: 'bootstrap', timeoutMs: 30_000 }, async (client) => {
+    await insertTenant.run({ id: tenantId, ...content, createFingerprint: fingerprint(content) }, client);
+    await insertApiKey.run(
+      {
+        tenantId,
+        secretSha256: hashSecret(apiKey),
+        secretPrefix: apiKey.slice(0, 12),
+        scopes: ['*'],
+        description: 'dev key created on first start',
+        expireTime: null,
+      },
+      client,
+    );
+  });
+  const credentials = { tenantId, apiKey, adminToken: adminToken ?? randomBytes(24).toString('base64url') };
+  if (stateDir && file) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
+  }
+  return credentials;
+}

@@ -1,0 +1,136 @@
+// The interceptor chain, outermost first: request id + access log -> error mapping -> draining ->
+// authentication and scopes. Handlers only ever see authenticated, in-scope calls.
+import { randomUUID } from 'node:crypto';
+import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
+import { toClientError } from '../db/errors.js';
+import { apiError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import { hasScope, tokensEqual, type ApiKeyResolver } from './auth.js';
+import { callerKey, requestIdKey } from './context.js';
+
+/** How a method is authorised. Methods without a policy are refused (fail closed). */
+export type MethodPolicy = { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant'; scope: string };
+export type PolicyLookup = (service: string, method: string) => MethodPolicy | undefined;
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestContext(log: Logger): Interceptor {
+  return (next) => async (req) => {
+    const supplied = req.header.get('x-request-id');
+    const requestId = supplied && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+    req.contextValues.set(requestIdKey, requestId);
+    const started = performance.now();
+    const procedure = `${req.service.typeName}/${req.method.name}`;
+    try {
+      const res = await next(req);
+      res.header.set('x-request-id', requestId);
+      log.debug('call', { procedure, requestId, code: 'ok', ms: Math.round(performance.now() - started) });
+      return res;
+    } catch (err) {
+      const error = ConnectError.from(err);
+      error.metadata.set('x-request-id', requestId);
+      log.info('call', { procedure, requestId, code: Code[error.code], ms: Math.round(performance.now() - started) });
+      throw error;
+    }
+  };
+}
+
+/** Anything that is not already a deliberate ConnectError becomes a safe one; the cause is logged. */
+export function errorMapping(log: Logger): Interceptor {
+  return (next) => async (req) => {
+    try {
+      return await next(req);
+    } catch (err) {
+      const mapped = toClientError(err);
+      if (mapped !== err) {
+        log.error('call failed', {
+          procedure: `${req.service.typeName}/${req.method.name}`,
+          requestId: req.contextValues.get(requestIdKey),
+          code: Code[mapped.code],
+          error: err instanceof Error ? err.message : String(err),
+          sqlState: (err as { code?: unknown })?.code,
+          detail: (err as { detail?: unknown })?.detail,
+          stack: err instanceof Error ? err.stack : undefined,
+        });
+      }
+      throw mapped;
+    }
+  };
+}
+
+/** Counts calls in flight and refuses new ones once the server is draining. */
+export class InFlight {
+  private count = 0;
+  private draining = false;
+  private idle: Array<() => void> = [];
+
+  interceptor(): Interceptor {
+    return (next) => async (req) => {
+      if (this.draining) {
+        throw apiError(Code.Unavailable, 'SHUTTING_DOWN', 'the server is shutting down; retry on another instance');
+      }
+      this.count++;
+      try {
+        return await next(req);
+      } finally {
+        this.count--;
+        if (this.count === 0) this.idle.splice(0).forEach((resolve) => resolve());
+      }
+    };
+  }
+
+  get active(): number {
+    return this.count;
+  }
+
+  /** Refuses new calls and resolves when the last in-flight call ends (or after `graceMs`). */
+  drain(graceMs: number): Promise<void> {
+    this.draining = true;
+    if (this.count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, graceMs);
+      this.idle.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}
+
+export function authentication(policyFor: PolicyLookup, keys: ApiKeyResolver, adminToken: string | undefined): Interceptor {
+  return (next) => async (req) => {
+    const policy = policyFor(req.service.typeName, req.method.name);
+    if (!policy) throw apiError(Code.PermissionDenied, 'METHOD_NOT_ALLOWED', 'this method is not available to any caller');
+    if (policy.kind === 'public') return next(req);
+
+    const token = bearerToken(req.header.get('authorization'));
+    if (policy.kind === 'admin') {
+      if (!adminToken) throw apiError(Code.PermissionDenied, 'ADMIN_DISABLED', 'the admin API is disabled (CHIMERA_ADMIN_TOKEN is not set)');
+      if (!token || !tokensEqual(token, adminToken)) throw unauthenticated('the admin token is missing or wrong');
+      return next(req);
+    }
+
+    if (!token) throw unauthenticated('missing "authorization: Bearer <api key>" header');
+    const resolution = await keys.resolve(token, req.contextValues.get(requestIdKey));
+    if (!resolution.ok) {
+      if (resolution.why === 'TENANT_SUSPENDED') {
+        throw apiError(Code.PermissionDenied, 'TENANT_SUSPENDED', 'the tenant of this API key is suspended');
+      }
+      throw unauthenticated('the API key is unknown, revoked or expired', resolution.why);
+    }
+    if (!hasScope(resolution.caller, policy.scope)) {
+      throw apiError(Code.PermissionDenied, 'MISSING_SCOPE', `the API key lacks the scope "${policy.scope}"`, { scope: policy.scope });
+    }
+    req.contextValues.set(callerKey, resolution.caller);
+    return next(req);
+  };
+}
+
+function bearerToken(header: string | null): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}
+
+function unauthenticated(message: string, reason = 'UNAUTHENTICATED'): ConnectError {
+  return apiError(Code.Unauthenticated, reason, message);
+}

@@ -1,0 +1,148 @@
+// One TCP port for HTTP/2 cleartext (prior knowledge) and HTTP/1.1.
+//
+// Node's http2.createServer() only speaks h2c, and http.createServer() only
+// HTTP/1.x. A plain net.Server accepts each socket, peeks at the first bytes
+// for the HTTP/2 connection preface, puts them back with socket.unshift() and
+// hands the socket to the matching server. Both servers share one handler.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import type { connectNodeAdapter } from '@connectrpc/connect-node';
+
+/** The request handler connectNodeAdapter() returns. */
+export type NodeHandler = ReturnType<typeof connectNodeAdapter>;
+
+const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
+// A connection that sends nothing decisive within this time is dropped.
+const sniffTimeoutMs = 10_000;
+
+export interface ListenOptions {
+  port: number;
+  host?: string;
+}
+
+export interface Listener {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  /**
+   * Stops accepting connections, lets in-flight requests finish, and destroys
+   * whatever is still open after graceMs.
+   */
+  close(graceMs: number): Promise<void>;
+}
+
+export async function listen(
+  handler: NodeHandler,
+  opts: ListenOptions,
+): Promise<Listener> {
+  const sockets = new Set<net.Socket>();
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let draining = false;
+
+  const h2 = http2.createServer(handler);
+  h2.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+    // Refuse new streams on sessions that were still handshaking at close().
+    if (draining) session.close();
+  });
+
+  const responses = new Set<http.ServerResponse>();
+  const h1 = http.createServer((req, res) => {
+    if (draining) res.setHeader('Connection', 'close');
+    responses.add(res);
+    res.once('close', () => {
+      responses.delete(res);
+      // A response that started before close() kept its socket alive.
+      if (draining) setImmediate(() => h1.closeIdleConnections());
+    });
+    handler(req, res);
+  });
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    sniff(socket, (isH2) => (isH2 ? h2 : h1).emit('connection', socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  // http.Server only tracks connections (for headersTimeout, requestTimeout
+  // and closeIdleConnections) after its 'listening' event. It never listens
+  // itself, since sockets come from the net.Server, so start tracking here.
+  h1.emit('listening');
+
+  let closing: Promise<void> | undefined;
+  async function close(graceMs: number): Promise<void> {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // GOAWAY: in-flight streams may finish, new streams are refused.
+    for (const session of sessions) session.close();
+    // Closes idle keep-alive sockets. Node then closes busy ones after their
+    // response because of 'Connection: close' (if headers are not sent yet).
+    h1.close();
+    for (const res of responses) {
+      if (!res.headersSent) res.setHeader('Connection', 'close');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    await Promise.race([closed, expired]);
+    clearTimeout(timer);
+    for (const session of sessions) session.destroy();
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
+
+  return {
+    port,
+    close(graceMs) {
+      closing ??= close(graceMs);
+      return closing;
+    },
+  };
+}
+
+/**
+ * Reads from the socket until the bytes either match the full HTTP/2 preface
+ * or diverge from it, then pushes everything back and reports the verdict.
+ */
+function sniff(socket: net.Socket, decide: (isH2: boolean) => void): void {
+  let buffered = Buffer.alloc(0);
+  const done = () => {
+    socket.off('data', onData);
+    socket.off('error', onEnd);
+    socket.off('end', onEnd);
+    socket.setTimeout(0);
+    socket.off('timeout', onTimeout);
+  };
+  const onData = (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    const n = Math.min(buffered.length, h2Preface.length);
+    const isPrefix = buffered.subarray(0, n).equals(h2Preface.subarray(0, n));
+    if (isPrefix && n < h2Preface.length) return; // need more bytes
+    done();
+    // Pause synchronously: in flowing mode with no 'data' listener, the next
+    // chunk would be lost.
+    socket.pause();
+    socket.unshift(buffered);
+    decide(isPrefix);
+  };
+  const onEnd = () => {
+    done();
+    socket.destroy();
+  };
+  const onTimeout = onEnd;
+  socket.on('data', onData);
+  socket.on('error', onEnd);
+  socket.on('end', onEnd);
+  socket.setTimeout(sniffTimeoutMs);
+  socket.on('timeout', onTimeout);
+}

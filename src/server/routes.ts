@@ -1,0 +1,49 @@
+// Every service the server exposes, with the policy that authorises each method. A newcomer adds
+// an RPC's scope here in the same change as its handler.
+import type { ConnectRouter } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
+import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
+import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { Health } from '../gen/proto/grpc/health/v1/health_pb.js';
+import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v1/reflection_pb.js';
+import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
+import { agentService } from '../services/agents/handler.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { tenantService } from '../services/tenancy/handler.js';
+import { healthServiceImpl, type HealthState } from './health.js';
+import type { MethodPolicy, PolicyLookup } from './interceptors.js';
+import { registerReflection } from './reflection.js';
+
+const read = (scope: string): MethodPolicy => ({ kind: 'tenant', scope });
+const write = read;
+const ADMIN: MethodPolicy = { kind: 'admin' };
+
+/** Method name (as in the .proto) -> policy, per fully-qualified service name. */
+const policies: Record<string, Record<string, MethodPolicy>> = {
+  [TenantService.typeName]: Object.fromEntries(TenantService.methods.map((m) => [m.name, ADMIN])),
+  [AgentService.typeName]: {
+    CreateAgent: write('agents:write'),
+    GetAgent: read('agents:read'),
+    ListAgents: read('agents:read'),
+    UpdateAgent: write('agents:write'),
+    ArchiveAgent: write('agents:write'),
+    SearchSimilarAgents: read('agents:read'),
+  },
+};
+
+const PUBLIC_SERVICES = new Set([Health.typeName, ReflectionV1.typeName, ReflectionV1Alpha.typeName]);
+
+export const policyFor: PolicyLookup = (service, method) =>
+  PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
+
+/** The application services, in the order reflection lists them. */
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService];
+
+export function routes(deps: ServiceDeps, health: HealthState) {
+  return (router: ConnectRouter) => {
+    router.service(TenantService, tenantService(deps));
+    router.service(AgentService, agentService(deps));
+    router.service(Health, healthServiceImpl(health));
+    registerReflection(router, [...APPLICATION_SERVICES, Health]);
+  };
+}

@@ -1,0 +1,99 @@
+// The shared test environment: database, migrated schema, a running server and admin clients.
+import { createClient, type Client } from '@connectrpc/connect';
+import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
+import type { DescService } from '@bufbuild/protobuf';
+import pg from 'pg';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import { createPool } from '../../src/db/pool.js';
+import { silentLogger, createLogger } from '../../src/lib/log.js';
+import { startServer, type RunningServer } from '../../src/server/server.js';
+import { TenantService } from '../../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+/** Short so revocation and suspension tests need not wait 5 s. */
+export const AUTH_CACHE_TTL_MS = 300;
+
+export interface TestEnvironment {
+  /** True against a real PostgreSQL server; false on embedded PGlite (one shared session). */
+  realPostgres: boolean;
+  databaseUrl: string;
+  /** Superuser/owner pool for assertions on what the database holds (bypasses RLS). */
+  pool: pg.Pool;
+  server: RunningServer;
+  baseUrl: string;
+  admin: Client<typeof TenantService>;
+}
+
+let env: TestEnvironment | undefined;
+let embedded: EmbeddedDatabase | undefined;
+let serverPool: pg.Pool | undefined;
+
+export function testEnv(): TestEnvironment {
+  if (!env) throw new Error('test environment not started (mocha root hooks did not run)');
+  return env;
+}
+
+export async function startTestEnvironment(): Promise<void> {
+  let databaseUrl = process.env.DATABASE_URL;
+  const realPostgres = Boolean(databaseUrl);
+  if (!databaseUrl) {
+    embedded = await startEmbeddedDatabase({ dataDir: 'memory' });
+    databaseUrl = embedded.url;
+    console.log('  (tests run on embedded PGlite: set DATABASE_URL to run them on a real PostgreSQL server)');
+  }
+  await applyMigrations(databaseUrl, () => {});
+  const log = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
+  serverPool = createPool(databaseUrl, realPostgres ? 20 : 4, log);
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: realPostgres ? 5 : 2 });
+  const server = await startServer({
+    pool: serverPool,
+    log,
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: ADMIN_TOKEN,
+    defaultTimeoutMs: 30_000,
+    authCacheTtlMs: AUTH_CACHE_TTL_MS,
+  });
+  const baseUrl = `http://127.0.0.1:${server.port}`;
+  env = {
+    realPostgres,
+    databaseUrl,
+    pool,
+    server,
+    baseUrl,
+    admin: connectClient(TenantService, baseUrl, ADMIN_TOKEN),
+  };
+}
+
+export async function stopTestEnvironment(): Promise<void> {
+  await env?.server.shutdown(2_000);
+  await serverPool?.end();
+  await env?.pool.end();
+  await embedded?.stop();
+  env = undefined;
+}
+
+export type Protocol = 'connect-http1-json' | 'connect-http2-binary' | 'grpc';
+
+/** A client of `service` authenticated with `token`, over the given protocol. */
+export function connectClient<S extends DescService>(service: S, baseUrl: string, token?: string, protocol: Protocol = 'connect-http2-binary'): Client<S> {
+  const interceptors = token
+    ? [
+        (next: Parameters<import('@connectrpc/connect').Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {
+          req.header.set('authorization', `Bearer ${token}`);
+          return next(req);
+        },
+      ]
+    : [];
+  const transport =
+    protocol === 'grpc'
+      ? createGrpcTransport({ baseUrl, interceptors })
+      : createConnectTransport({
+          baseUrl,
+          httpVersion: protocol === 'connect-http1-json' ? '1.1' : '2',
+          useBinaryFormat: protocol === 'connect-http2-binary',
+          interceptors,
+        });
+  return createClient(service, transport);
+}
