@@ -1,4 +1,4 @@
-\restrict EKnjiW5gUWM2ulBzl7mvSYhtlSMnC9NlvpnZLAzDeqWmiQJk0POdvJqvE4rO5vd
+\restrict QrzMXeK9Z0Pmbzdg9mM8GggIB2cSkbgXIptbZcVfl1efiprfjhwLeaNwS0c15Hs
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -56,7 +56,7 @@ BEGIN
     RETURN NULL;
   END IF;
   INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
-  VALUES ((row_data ->> 'tenant_id')::uuid, chimera.current_actor(), chimera.current_request_id(),
+  VALUES (CASE WHEN TG_TABLE_NAME = 'tenants' THEN row_data ->> 'id' ELSE row_data ->> 'tenant_id' END::uuid, chimera.current_actor(), chimera.current_request_id(),
           TG_OP, TG_TABLE_NAME, row_data ->> 'id', old_row, new_row);
   RETURN NULL;
 END
@@ -88,6 +88,15 @@ CREATE FUNCTION chimera.current_request_id() RETURNS text
 CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
+
+
+--
+-- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT date_trunc('milliseconds', now()) $$;
 
 
 --
@@ -124,7 +133,7 @@ CREATE TABLE public.agents (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     create_fingerprint bytea NOT NULL,
     version bigint DEFAULT 1 NOT NULL,
-    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
     update_time timestamp with time zone DEFAULT now() NOT NULL,
     archive_time timestamp with time zone,
     CONSTRAINT agents_check CHECK (((status = 'ARCHIVED'::text) = (archive_time IS NOT NULL))),
@@ -149,7 +158,7 @@ CREATE TABLE public.api_keys (
     secret_prefix text NOT NULL,
     scopes text[] NOT NULL,
     description text DEFAULT ''::text NOT NULL,
-    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
     expire_time timestamp with time zone,
     revoke_time timestamp with time zone,
     CONSTRAINT api_keys_description_check CHECK ((length(description) <= 500)),
@@ -216,7 +225,7 @@ CREATE TABLE public.tenants (
     metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
     create_fingerprint bytea NOT NULL,
     version bigint DEFAULT 1 NOT NULL,
-    create_time timestamp with time zone DEFAULT now() NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
     update_time timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT tenants_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT tenants_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -345,6 +354,13 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 
 
 --
+-- Name: tenants tenants_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tenants_audit AFTER INSERT OR UPDATE ON public.tenants FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint');
+
+
+--
 -- Name: agents agents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -445,7 +461,7 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chim
 -- PostgreSQL database dump complete
 --
 
-\unrestrict EKnjiW5gUWM2ulBzl7mvSYhtlSMnC9NlvpnZLAzDeqWmiQJk0POdvJqvE4rO5vd
+\unrestrict QrzMXeK9Z0Pmbzdg9mM8GggIB2cSkbgXIptbZcVfl1efiprfjhwLeaNwS0c15Hs
 
 
 --

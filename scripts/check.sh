@@ -9,11 +9,13 @@ npx --no-install tsc --noEmit -p tsconfig.json
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/db"
 cp -r sql pgtyped.config.json "$scratch/"
 bash scripts/generate.sh "$scratch"
-if ! diff -r "$scratch/src/gen" src/gen >/dev/null; then
+if ! diff -r "$scratch/src/gen" src/gen >/dev/null || ! diff "$scratch/db/schema.sql" db/schema.sql >/dev/null; then
   diff -r "$scratch/src/gen" src/gen | head -40 >&2
-  echo "check: src/gen is stale; run 'npm run generate' and commit the result" >&2
+  diff "$scratch/db/schema.sql" db/schema.sql | head -40 >&2
+  echo "check: src/gen or db/schema.sql is stale; run 'npm run generate' and commit the result" >&2
   exit 1
 fi
 echo "check: ok (buf lint, tsc, generated code fresh)"

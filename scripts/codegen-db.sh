@@ -12,6 +12,8 @@ codegen_url=$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.
 
 psql -X -q -v ON_ERROR_STOP=1 "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >&2
 npx --no-install dbmate --url "$codegen_url" --migrations-dir db/migrations --no-dump-schema up >&2
+# db/schema.sql is dbmate's dump of exactly this freshly migrated database.
+npx --no-install dbmate --url "$codegen_url" --schema-file "${SCHEMA_FILE:-db/schema.sql}" dump >&2
 
 node -e '
 const u = new URL(process.argv[1]);

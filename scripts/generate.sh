@@ -7,10 +7,11 @@ out=${1:-.}
 
 npx --no-install buf generate --output "$out"
 
-eval "$(bash scripts/codegen-db.sh)"
+eval "$(SCHEMA_FILE="$out/db/schema.sql" bash scripts/codegen-db.sh)"
 rm -rf "$out/src/gen/sql"
 log=$(mktemp)
-(cd "$out" && npx --no-install pgtyped -c "$PWD/pgtyped.config.json") 2>&1 | tee "$log" >&2
+root=$PWD
+(cd "$out" && "$root/node_modules/.bin/pgtyped" -c pgtyped.config.json) 2>&1 | tee "$log" >&2
 # pgtyped exits 0 even when a query is invalid: its output is the only signal.
 if grep -qiE 'error|invalid' "$log"; then
   echo "generate: pgtyped reported invalid queries (see above)" >&2

@@ -481,7 +481,7 @@ async function acquireDirLock(dataDir: string, log: (msg: string) => void): Prom
 
 function inUseError(dataDir: string, lockPath: string, owner: string): Error {
   return new Error(
-    `embedded database directory ${dataDir} is in use by another process (${owner}; lock ${lockPath}). ` +
+    `embedded database directory ${dataDir} is already in use (held by ${owner}; lock ${lockPath}). ` +
       `Stop that process, or set DATABASE_URL to use a PostgreSQL server.`,
   );
 }
@@ -551,7 +551,7 @@ function probeSocket(path: string): Promise<string | 'refused'> {
   });
 }
 
-/** Pid of the process holding a pid-file lock in this process (pid reuse, e.g. PID 1 in containers). */
+/** Lock paths this process holds as pid files (so our own pid in a lock is not mistaken for a live owner after pid reuse). */
 const heldPidLocks = new Set<string>();
 
 function pidLock(dataDir: string, lockPath: string, log: (msg: string) => void): () => void {
