@@ -1,4 +1,3 @@
-\restrict QrzMXeK9Z0Pmbzdg9mM8GggIB2cSkbgXIptbZcVfl1efiprfjhwLeaNwS0c15Hs
 
 -- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
 -- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
@@ -461,7 +460,6 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chim
 -- PostgreSQL database dump complete
 --
 
-\unrestrict QrzMXeK9Z0Pmbzdg9mM8GggIB2cSkbgXIptbZcVfl1efiprfjhwLeaNwS0c15Hs
 
 
 --

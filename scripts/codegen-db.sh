@@ -13,7 +13,11 @@ codegen_url=$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.
 psql -X -q -v ON_ERROR_STOP=1 "$admin_url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >&2
 npx --no-install dbmate --url "$codegen_url" --migrations-dir db/migrations --no-dump-schema up >&2
 # db/schema.sql is dbmate's dump of exactly this freshly migrated database.
-npx --no-install dbmate --url "$codegen_url" --schema-file "${SCHEMA_FILE:-db/schema.sql}" dump >&2
+schema_file=${SCHEMA_FILE:-db/schema.sql}
+npx --no-install dbmate --url "$codegen_url" --schema-file "$schema_file" dump >&2
+# pg_dump >= 15.14 wraps dumps in \restrict/\unrestrict lines with a random key: drop them so the
+# committed file is reproducible.
+sed -i -e '/^\\restrict /d' -e '/^\\unrestrict /d' "$schema_file"
 
 node -e '
 const u = new URL(process.argv[1]);
