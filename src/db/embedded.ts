@@ -15,9 +15,15 @@
  *    statements wait (forever; there is no timeout) until it commits or rolls
  *    back. Never run a query on another pool connection while holding a
  *    transaction open on a client: that deadlocks the process.
+ *    Opening a new connection also waits while a transaction is open.
  *  - The pool's `max` must be <= `maxConnections` (extra connections are
- *    refused with SQLSTATE 53300). Leave 4 free if dbmate runs concurrently.
+ *    refused with SQLSTATE 53300). Leave >= 2 free while dbmate runs.
  *  - PGlite logs in as a superuser; use SET LOCAL ROLE to get RLS enforced.
+ *  - PGlite executes synchronously on this process's main thread: a query
+ *    blocks the event loop for its whole duration. statement_timeout is not
+ *    enforced and cancel requests are ignored, so a runaway query cannot be
+ *    stopped. PGlite runs with fsync off (-F): durable across process
+ *    crashes, not across OS crashes / power loss.
  *
  * Why not PGLiteSocketServer: its multiplexer (pglite-socket 0.2.17) switches
  * connections between individual protocol messages whenever the session is
@@ -57,9 +63,10 @@ export interface StartEmbeddedDatabaseOptions {
 }
 
 /**
- * dbmate `up` holds 3 connections at once (and needs a 4th spare); the app
- * pool gets the rest. All connections share one backend, so more connections
- * buy no parallelism, only queueing.
+ * Socket connections accepted. dbmate 2.28 (up / rollback / status) holds at
+ * most 2 at once (measured); main.ts reserves 4 for it and the app pool gets
+ * the rest. All connections share one backend, so more connections buy no
+ * parallelism, only queueing.
  */
 export const EMBEDDED_MAX_CONNECTIONS = 10;
 
@@ -82,10 +89,18 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedDatabaseOptions):
   let db: PGlite | undefined;
   let server: EmbeddedServer | undefined;
   try {
-    db = await PGlite.create({
-      dataDir: dataDir ?? 'memory://',
-      extensions: { vector },
-    });
+    if (dataDir) checkDataDirVersion(dataDir);
+    try {
+      db = await PGlite.create({
+        dataDir: dataDir ?? 'memory://',
+        extensions: { vector },
+      });
+    } catch (err) {
+      throw new Error(
+        `embedded PGlite failed to start${dataDir ? ` on data directory ${dataDir}` : ''}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector;');
 
     server = new EmbeddedServer(db, EMBEDDED_MAX_CONNECTIONS, log);
@@ -126,6 +141,20 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedDatabaseOptions):
     await db?.close().catch(() => {});
     releaseLock();
     throw err;
+  }
+}
+
+/** This PGlite is PostgreSQL 18; a data directory from another major version cannot be opened. */
+const PG_MAJOR = '18';
+
+function checkDataDirVersion(dataDir: string): void {
+  const version = safeRead(join(dataDir, 'PG_VERSION')).trim();
+  if (version && version !== PG_MAJOR) {
+    throw new Error(
+      `embedded database directory ${dataDir} holds a PostgreSQL ${version} cluster, but the embedded ` +
+        `PGlite is PostgreSQL ${PG_MAJOR}. Move the directory away (its data is not migrated automatically) ` +
+        `or set DATABASE_URL.`,
+    );
   }
 }
 
@@ -305,7 +334,9 @@ class ConnectionQueue {
       if (this.queue.length === 0) return undefined;
       const waited = Date.now() - this.ownerActive;
       if (this.ownerReason === 'unnamed' && waited >= UNNAMED_HOLD_MS) {
-        this.setOwner(null, null); // it is not coming back for its statement; let the others run
+        // It is not coming back for its statement (e.g. a describe-only client); let the others run.
+        this.pendingUnnamed.delete(this.owner);
+        this.setOwner(null, null);
       } else {
         if (this.ownerReason === 'transaction') this.warnIfBlocked();
         return undefined; // wait for the owner's next message (or its disconnect)
