@@ -62,7 +62,17 @@ export async function listen(
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    sniff(socket, (isH2) => (isH2 ? h2 : h1).emit('connection', socket));
+    sniff(socket, (isH2) => {
+      if (isH2) {
+        // Http2Session reads the unshifted bytes from the socket buffer itself.
+        h2.emit('connection', socket);
+      } else {
+        // The HTTP/1 parser reads straight from the socket handle; the
+        // unshifted bytes only reach it via 'data' once the socket flows.
+        h1.emit('connection', socket);
+        socket.resume();
+      }
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -116,33 +126,28 @@ export async function listen(
  */
 function sniff(socket: net.Socket, decide: (isH2: boolean) => void): void {
   let buffered = Buffer.alloc(0);
-  const done = () => {
+  const stop = () => {
     socket.off('data', onData);
-    socket.off('error', onEnd);
-    socket.off('end', onEnd);
+    for (const event of ['end', 'error', 'timeout']) socket.off(event, drop);
     socket.setTimeout(0);
-    socket.off('timeout', onTimeout);
+  };
+  const drop = () => {
+    stop();
+    socket.destroy();
   };
   const onData = (chunk: Buffer) => {
     buffered = Buffer.concat([buffered, chunk]);
     const n = Math.min(buffered.length, h2Preface.length);
     const isPrefix = buffered.subarray(0, n).equals(h2Preface.subarray(0, n));
     if (isPrefix && n < h2Preface.length) return; // need more bytes
-    done();
+    stop();
     // Pause synchronously: in flowing mode with no 'data' listener, the next
     // chunk would be lost.
     socket.pause();
     socket.unshift(buffered);
     decide(isPrefix);
   };
-  const onEnd = () => {
-    done();
-    socket.destroy();
-  };
-  const onTimeout = onEnd;
   socket.on('data', onData);
-  socket.on('error', onEnd);
-  socket.on('end', onEnd);
+  for (const event of ['end', 'error', 'timeout']) socket.on(event, drop);
   socket.setTimeout(sniffTimeoutMs);
-  socket.on('timeout', onTimeout);
 }
