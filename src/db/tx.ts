@@ -1,11 +1,16 @@
-// Transactions as the service runs them: one role + tenant + actor statement first, then the work,
-// retried a bounded number of times on serialization failures and deadlocks.
+// How the service talks to PostgreSQL. Every unit of work starts with one statement that switches
+// to an RLS-bound role and sets the tenant, actor, request id and statement timeout, all
+// transaction-local; the context statement is pipelined with what follows, so it costs no extra
+// round trip.
 import pg from 'pg';
+import type { IDatabaseConnection } from '@pgtyped/runtime';
 import type { DbClient, Pool } from './pool.js';
+import { runPipelined, statementOf, type Statement } from './pipeline.js';
 import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
+const BEGIN: Statement = { text: 'BEGIN', values: [] };
 
 export interface TxScope {
   actor: string;
@@ -23,30 +28,52 @@ type Work<T> = (client: DbClient) => Promise<T>;
 export class Database {
   constructor(readonly pool: Pool) {}
 
-  /** Runs `work` as chimera_app with the tenant set: RLS confines it to that tenant's rows. */
-  tenantTx<T>(scope: TenantScope, work: Work<T>): Promise<T> {
-    return this.withRetries(scope, async (client) => {
-      await setTenantContext.run(
-        { tenantId: scope.tenantId, actor: scope.actor, requestId: scope.requestId, statementTimeout: timeout(scope) },
-        client,
-      );
-      return work(client);
-    });
+  /** Runs `work` in one transaction as chimera_app with the tenant set: RLS confines it to that
+   *  tenant's rows. Retried on serialization failures and deadlocks. */
+  async tenantTx<T>(scope: TenantScope, work: Work<T>): Promise<T> {
+    return this.transaction(scope, await tenantContext(scope), work);
   }
 
-  /** Runs `work` as chimera_admin: tenants and API keys of every tenant. */
-  adminTx<T>(scope: TxScope, work: Work<T>): Promise<T> {
-    return this.withRetries(scope, async (client) => {
-      await setAdminContext.run({ actor: scope.actor, requestId: scope.requestId, statementTimeout: timeout(scope) }, client);
-      return work(client);
+  /** Runs `work` in one transaction as chimera_admin: tenants and API keys of every tenant. */
+  async adminTx<T>(scope: TxScope, work: Work<T>): Promise<T> {
+    const context = await statementOf(setAdminContext, {
+      actor: scope.actor,
+      requestId: scope.requestId,
+      statementTimeout: timeoutSetting(scope),
     });
+    return this.transaction(scope, context, work);
   }
 
-  private async withRetries<T>(scope: TxScope, work: Work<T>): Promise<T> {
+  /**
+   * For reads that need no transaction around them: every query `work` sends runs in its own
+   * implicit transaction, pipelined behind the tenant context — one round trip per query. Two
+   * queries may see different snapshots; use tenantTx when they must agree.
+   */
+  async tenantRead<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
+    const context = await tenantContext(scope);
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      return await work({
+        async query(text: string, values: unknown[]) {
+          const results = await runPipelined(client, [context, { text, values }]);
+          const rows = results[results.length - 1] ?? [];
+          return { rows, rowCount: rows.length };
+        },
+      });
+    } catch (err) {
+      broken = !(err instanceof pg.DatabaseError);
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async transaction<T>(scope: TxScope, context: Statement, work: Work<T>): Promise<T> {
     const deadline = Date.now() + scope.timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(work);
+        return await this.once(context, work);
       } catch (err) {
         const retry = attempt < MAX_ATTEMPTS && RETRYABLE.has(sqlState(err) ?? '');
         const backoff = Math.random() * 10 * 2 ** attempt;
@@ -56,11 +83,11 @@ export class Database {
     }
   }
 
-  private async once<T>(work: Work<T>): Promise<T> {
+  private async once<T>(context: Statement, work: Work<T>): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
+      await runPipelined(client, [BEGIN, context]);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -77,7 +104,16 @@ export class Database {
   }
 }
 
-function timeout(scope: TxScope): string {
+function tenantContext(scope: TenantScope): Promise<Statement> {
+  return statementOf(setTenantContext, {
+    tenantId: scope.tenantId,
+    actor: scope.actor,
+    requestId: scope.requestId,
+    statementTimeout: timeoutSetting(scope),
+  });
+}
+
+function timeoutSetting(scope: TxScope): string {
   return String(Math.max(1, Math.floor(scope.timeoutMs)));
 }
 

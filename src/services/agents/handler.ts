@@ -12,6 +12,7 @@ import {
   setVectorSearchParams,
   updateAgent,
 } from '../../gen/sql/agents/agents.queries.js';
+import type { IDatabaseConnection } from '@pgtyped/runtime';
 import type { DbClient } from '../../db/pool.js';
 import { fingerprint } from '../../lib/canonical.js';
 import { alreadyExists, etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
@@ -34,7 +35,7 @@ const AGENT_MASK_PATHS = ['handle', 'display_name', 'status', 'persona', ...Obje
 const DEFAULT_TOP_K = 10;
 const MAX_TOP_K = 100;
 
-async function existingAgent(client: DbClient, tenantId: string, id: string) {
+async function existingAgent(client: IDatabaseConnection, tenantId: string, id: string) {
   const [row] = await getAgent.run({ tenantId, id }, client);
   if (!row) throw notFound('agent', id);
   return row;
@@ -92,7 +93,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const id = v.uuid('id', req.id);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const row = await deps.db.tenantTx(scope, (client) => existingAgent(client, scope.tenantId, id));
+      const row = await deps.db.tenantRead(scope, (client) => existingAgent(client, scope.tenantId, id));
       return { agent: agentFromRow(row) };
     },
 
@@ -104,7 +105,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantTx(scope, (client) =>
+      const rows = await deps.db.tenantRead(scope, (client) =>
         listAgents.run(
           {
             tenantId: scope.tenantId,

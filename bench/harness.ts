@@ -1,0 +1,79 @@
+// Shared by the benchmarks: a closed-loop load generator with latency percentiles.
+
+export interface RunResult {
+  label: string;
+  ops: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Runs `op` from `concurrency` loops for `seconds`; each loop waits for its call before the next. */
+export async function closedLoop(label: string, concurrency: number, seconds: number, op: (worker: number, i: number) => Promise<unknown>): Promise<RunResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError: unknown;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const t0 = performance.now();
+        try {
+          await op(worker, i);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors++;
+          firstError ??= err;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  if (firstError) console.error(`${label}: ${errors} errors, first:`, firstError);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { label, ops: latencies.length, errors, seconds: elapsed, perSecond: latencies.length / elapsed, p50Ms: pct(0.5), p99Ms: pct(0.99) };
+}
+
+export function printResult(r: RunResult): void {
+  console.log(
+    `${r.label.padEnd(48)} ${r.perSecond.toFixed(0).padStart(8)} ops/s   p50 ${r.p50Ms.toFixed(2).padStart(7)} ms   p99 ${r.p99Ms
+      .toFixed(2)
+      .padStart(7)} ms   (${r.ops} ops, ${r.errors} errors, ${r.seconds.toFixed(1)} s)`,
+  );
+}
+
+/** Runs a gRPC closed loop from `threads` worker threads (each `concurrency / threads` loops). */
+export async function grpcLoad(
+  label: string,
+  spec: { address: string; path: string; token: string; requests: Uint8Array[]; concurrency: number; seconds: number },
+  threads = 2,
+): Promise<RunResult> {
+  const { Worker } = await import('node:worker_threads');
+  const workerUrl = new URL('./grpc-load.mjs', import.meta.url);
+  const started = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: threads }, (_, workerIndex) => {
+      const worker = new Worker(workerUrl, {
+        workerData: { ...spec, concurrency: Math.ceil(spec.concurrency / threads), workerIndex },
+      });
+      return new Promise<{ latenciesMs: number[]; errors: number; firstError?: string }>((resolve, reject) => {
+        worker.once('message', (m) => {
+          resolve(m);
+          void worker.terminate();
+        });
+        worker.once('error', reject);
+      });
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  const firstError = results.find((r) => r.firstError)?.firstError;
+  if (firstError) console.error(`${label}: ${errors} errors, first: ${firstError}`);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? NaN;
+  return { label, ops: latencies.length, errors, seconds: elapsed, perSecond: latencies.length / spec.seconds, p50Ms: pct(0.5), p99Ms: pct(0.99) };
+}

@@ -1,0 +1,122 @@
+// Several statements in one round trip: Parse/Bind/Describe/Execute for each, then a single Sync.
+// Up to the Sync they form one implicit transaction, so a transaction-local set_config in the first
+// statement governs the ones after it. This is what lets a tenant read cost one round trip
+// (context + query) instead of four (BEGIN, context, query, COMMIT). Uses only unnamed statements,
+// so it stays PgBouncer (transaction mode) compatible.
+import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
+import type pg from 'pg';
+import Result from 'pg/lib/result.js';
+import utils from 'pg/lib/utils.js';
+
+export interface Statement {
+  text: string;
+  values: unknown[];
+}
+
+/** The SQL text and bound values a generated pgtyped query would send for `params`. */
+export async function statementOf<P>(query: PreparedQuery<P, unknown>, params: P): Promise<Statement> {
+  let statement: Statement | undefined;
+  const capture: IDatabaseConnection = {
+    query: async (text: string, values?: unknown[]) => {
+      statement = { text, values: values ?? [] };
+      return { rows: [], rowCount: 0 };
+    },
+  };
+  await query.run(params, capture);
+  return statement!;
+}
+
+interface BackendMessage {
+  fields: unknown[];
+}
+
+/** The subset of pg's Connection a submittable drives. */
+interface Connection {
+  stream: { cork?(): void; uncork?(): void };
+  parse(q: { text: string; name: string; types: unknown[] }): void;
+  bind(q: { portal: string; statement: string; values: unknown[]; valueMapper: unknown }): void;
+  describe(q: { type: 'P'; name: string }): void;
+  execute(q: { portal: string; rows: number }): void;
+  sync(): void;
+}
+
+interface ParsedResult {
+  rows: Record<string, unknown>[];
+  addFields(fields: unknown[]): void;
+  parseRow(fields: unknown[]): Record<string, unknown>;
+  addRow(row: Record<string, unknown>): void;
+}
+
+/** A pg "submittable": pg hands it the connection and routes the backend's replies to it. */
+class PipelinedStatements {
+  private readonly results: ParsedResult[] = [];
+  private current: ParsedResult | undefined;
+  private settled = false;
+
+  constructor(
+    private readonly statements: Statement[],
+    private readonly callback: (err: Error | undefined, results: ParsedResult[]) => void,
+  ) {}
+
+  submit(connection: Connection): void {
+    connection.stream.cork?.();
+    for (const s of this.statements) {
+      connection.parse({ text: s.text, name: '', types: [] });
+      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: utils.prepareValue });
+      connection.describe({ type: 'P', name: '' });
+      connection.execute({ portal: '', rows: 0 });
+    }
+    connection.sync();
+    connection.stream.uncork?.();
+  }
+
+  handleRowDescription(msg: BackendMessage): void {
+    this.current = new (Result as unknown as new () => ParsedResult)();
+    this.current.addFields(msg.fields);
+  }
+
+  handleDataRow(msg: BackendMessage): void {
+    this.current!.addRow(this.current!.parseRow(msg.fields));
+  }
+
+  handleCommandComplete(): void {
+    this.results.push(this.current ?? { rows: [] } as unknown as ParsedResult);
+    this.current = undefined;
+  }
+
+  handleEmptyQuery(): void {
+    this.handleCommandComplete();
+  }
+
+  handleError(err: Error): void {
+    this.finish(err);
+  }
+
+  handleReadyForQuery(): void {
+    this.finish(undefined);
+  }
+
+  handlePortalSuspended(): void {
+    this.finish(new Error('pipelined statement was suspended'));
+  }
+
+  handleCopyInResponse(): void {
+    this.finish(new Error('COPY is not supported in a pipeline'));
+  }
+
+  handleCopyData(): void {}
+
+  private finish(err: Error | undefined): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.callback(err, this.results);
+  }
+}
+
+/** Runs `statements` in one round trip; resolves with each statement's rows. */
+export function runPipelined(client: pg.ClientBase, statements: Statement[]): Promise<Record<string, unknown>[][]> {
+  return new Promise((resolve, reject) => {
+    const submittable = new PipelinedStatements(statements, (err, results) => (err ? reject(err) : resolve(results.map((r) => r.rows))));
+    client.query(submittable as unknown as pg.Submittable);
+  });
+}
