@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
   });
-  log.info('serving', { port: server.port, database: embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL' });
+  log.info('serving', { port: server.port, pid: process.pid, database: embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL' });
   if (dev) printWelcome(server.port, dev, config);
 
   let stopping = false;
