@@ -77,18 +77,21 @@ const tx = !phases.has('tx') ? skipped : await closedLoop('reference: tenantTx +
 const read = !phases.has('read') ? skipped : await closedLoop('reference: tenantRead + SELECT through pg (no RPC)', concurrency, seconds, (w, i) =>
   db.tenantRead({ tenantId: tenant!.id, actor: 'bench', requestId: 'bench', timeoutMs: 30_000 }, (c) => getAgent.run({ tenantId: tenant!.id, id: pick(w, i) }, c)),
 );
-const rpc = await grpcLoad('GetAgent over gRPC (grpc-js clients in 2 worker threads)', {
+const load = {
   address: `127.0.0.1:${server.port}`,
   path: '/chimera.agents.v1.AgentService/GetAgent',
   token: secret,
   requests: ids.map((id) => toBinary(GetAgentRequestSchema, create(GetAgentRequestSchema, { id }))),
   concurrency,
   seconds,
-});
+};
+const rpc = await grpcLoad('GetAgent over gRPC (minimal h2 gRPC clients)', { ...load, client: 'h2' });
+const rpcGrpcJs = await grpcLoad('GetAgent over gRPC (@grpc/grpc-js clients)', { ...load, client: 'grpc-js' });
 
-for (const r of [baseline, tx, read, rpc]) printResult(r);
+for (const r of [baseline, tx, read, rpc, rpcGrpcJs]) printResult(r);
 const ratio = rpc.perSecond / baseline.perSecond;
-console.log(`ratio gRPC / direct SQL = ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+console.log(`ratio gRPC (h2 clients) / direct SQL = ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+console.log(`ratio gRPC (grpc-js clients) / direct SQL = ${(rpcGrpcJs.perSecond / baseline.perSecond).toFixed(2)}`);
 
 await server.shutdown(2_000);
 await Promise.all([serverPool.end(), directPool.end()]);

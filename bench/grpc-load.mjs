@@ -1,19 +1,65 @@
 // Load generator for the benchmarks, run in worker threads so the client's CPU is not taken from
-// the server's event loop: a real @grpc/grpc-js client calling one unary method in a closed loop.
+// the server's event loop. Calls one unary gRPC method in closed loops, with either
+//  - client 'grpc-js': a real @grpc/grpc-js client (what most callers use), or
+//  - client 'h2': a minimal gRPC client on node:http2 (length-prefixed message, te: trailers,
+//    grpc-status checked), cheap enough that the figure is the server's capacity, not the client's.
 // Plain JavaScript so worker threads load it without a TypeScript loader.
-// workerData: { address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex }
+// In a worker thread or as a child process (spec on stdin).
+// spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex }
+import http2 from 'node:http2';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 
-async function run(spec) {
+function grpcJsCaller(spec) {
   const client = new grpc.Client(spec.address, grpc.credentials.createInsecure());
   const metadata = new grpc.Metadata();
   metadata.set('authorization', `Bearer ${spec.token}`);
   const identity = (b) => Buffer.from(b);
-  const call = (request) =>
-    new Promise((resolve, reject) =>
-      client.makeUnaryRequest(spec.path, identity, identity, request, metadata, (err) => (err ? reject(err) : resolve())),
-    );
+  return {
+    call: (request) =>
+      new Promise((resolve, reject) =>
+        client.makeUnaryRequest(spec.path, identity, identity, request, metadata, (err) => (err ? reject(err) : resolve())),
+      ),
+    close: () => client.close(),
+  };
+}
+
+function h2Caller(spec) {
+  const session = http2.connect(`http://${spec.address}`);
+  session.on('error', () => {}); // a reset at the end of the run; failed calls are counted per call
+  const headers = {
+    ':method': 'POST',
+    ':path': spec.path,
+    'content-type': 'application/grpc+proto',
+    te: 'trailers',
+    authorization: `Bearer ${spec.token}`,
+  };
+  const frame = (message) => {
+    const out = Buffer.allocUnsafe(5 + message.length);
+    out.writeUInt8(0, 0);
+    out.writeUInt32BE(message.length, 1);
+    out.set(message, 5);
+    return out;
+  };
+  const frames = new Map(spec.requests.map((r) => [r, frame(r)]));
+  return {
+    call: (request) =>
+      new Promise((resolve, reject) => {
+        const stream = session.request(headers);
+        let status;
+        stream.on('response', (h) => (status = h['grpc-status'] ?? status));
+        stream.on('trailers', (t) => (status = t['grpc-status'] ?? status));
+        stream.on('data', () => {});
+        stream.on('error', reject);
+        stream.on('end', () => (status === '0' ? resolve() : reject(new Error(`grpc-status ${status}`))));
+        stream.end(frames.get(request));
+      }),
+    close: () => session.close(),
+  };
+}
+
+async function run(spec) {
+  const caller = spec.client === 'h2' ? h2Caller(spec) : grpcJsCaller(spec);
   const latenciesMs = [];
   let errors = 0;
   let firstError;
@@ -24,7 +70,7 @@ async function run(spec) {
       for (let i = 0; performance.now() < deadline; i++) {
         const t0 = performance.now();
         try {
-          await call(spec.requests[(worker * 7919 + i * 31) % spec.requests.length]);
+          await caller.call(spec.requests[(worker * 7919 + i * 31) % spec.requests.length]);
           latenciesMs.push(performance.now() - t0);
         } catch (err) {
           errors++;
@@ -33,8 +79,20 @@ async function run(spec) {
       }
     }),
   );
-  client.close();
+  caller.close();
   return { latenciesMs, errors, firstError };
 }
 
-run(workerData).then((result) => parentPort.postMessage(result));
+if (parentPort) {
+  run(workerData).then((result) => parentPort.postMessage(result));
+} else {
+  // As a child process: the spec is JSON on stdin (requests as base64), the result JSON on stdout.
+  let input = '';
+  process.stdin.on('data', (chunk) => (input += chunk));
+  process.stdin.on('end', async () => {
+    const spec = JSON.parse(input);
+    spec.requests = spec.requests.map((r) => Buffer.from(r, 'base64'));
+    process.stdout.write(JSON.stringify(await run(spec)));
+    process.exit(0);
+  });
+}

@@ -46,26 +46,26 @@ export function printResult(r: RunResult): void {
   );
 }
 
-/** Runs a gRPC closed loop from `threads` worker threads (each `concurrency / threads` loops). */
+/** Runs a gRPC closed loop from `processes` child processes (each `concurrency / processes` loops),
+ *  so the load generator's CPU and memory management stay out of the server's process. */
 export async function grpcLoad(
   label: string,
-  spec: { address: string; path: string; token: string; requests: Uint8Array[]; concurrency: number; seconds: number },
-  threads = 2,
+  spec: { client: 'grpc-js' | 'h2'; address: string; path: string; token: string; requests: Uint8Array[]; concurrency: number; seconds: number },
+  processes = 2,
 ): Promise<RunResult> {
-  const { Worker } = await import('node:worker_threads');
-  const workerUrl = new URL('./grpc-load.mjs', import.meta.url);
+  const { spawn } = await import('node:child_process');
+  const script = new URL('./grpc-load.mjs', import.meta.url).pathname;
   const started = performance.now();
   const results = await Promise.all(
-    Array.from({ length: threads }, (_, workerIndex) => {
-      const worker = new Worker(workerUrl, {
-        workerData: { ...spec, concurrency: Math.ceil(spec.concurrency / threads), workerIndex },
-      });
+    Array.from({ length: processes }, (_, workerIndex) => {
+      const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+      const input = { ...spec, concurrency: Math.ceil(spec.concurrency / processes), workerIndex, requests: spec.requests.map((r) => Buffer.from(r).toString('base64')) };
+      child.stdin.end(JSON.stringify(input));
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk));
       return new Promise<{ latenciesMs: number[]; errors: number; firstError?: string }>((resolve, reject) => {
-        worker.once('message', (m) => {
-          resolve(m);
-          void worker.terminate();
-        });
-        worker.once('error', reject);
+        child.once('error', reject);
+        child.once('close', (code) => (code === 0 ? resolve(JSON.parse(output)) : reject(new Error(`load generator exited ${code}`))));
       });
     }),
   );

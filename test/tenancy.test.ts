@@ -59,7 +59,7 @@ describe('TenantService', () => {
       const ids: string[] = [];
       let pageToken = '';
       do {
-        const page = await admin.listTenants({ pageSize: 2, pageToken });
+        const page = await admin.listTenants({ pageSize: 100, pageToken });
         ids.push(...page.tenants.map((x) => x.id));
         pageToken = page.nextPageToken;
       } while (pageToken);
