@@ -92,7 +92,7 @@ if (parentPort) {
   process.stdin.on('end', async () => {
     const spec = JSON.parse(input);
     spec.requests = spec.requests.map((r) => Buffer.from(r, 'base64'));
-    process.stdout.write(JSON.stringify(await run(spec)));
-    process.exit(0);
+    const result = JSON.stringify(await run(spec));
+    process.stdout.write(result, () => process.exit(0)); // stdout to a pipe is async: exit once flushed
   });
 }

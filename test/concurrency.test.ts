@@ -5,6 +5,7 @@ import { Code } from '@connectrpc/connect';
 import { expect } from 'chai';
 import pg from 'pg';
 import { AgentService } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
+import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from '../src/gen/proto/grpc/health/v1/health_pb.js';
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
@@ -55,7 +56,7 @@ describe('@concurrent: deadlines and graceful shutdown', function () {
     expect((await t.agents.getAgent({ id: agent!.id })).agent!.displayName).to.equal('');
   });
 
-  it('shutdown lets an in-flight call finish, then refuses new connections', async () => {
+  it('shutdown reports NOT_SERVING, lets an in-flight call finish, then refuses new connections', async () => {
     const pool = createPool(testEnv().databaseUrl, 4, silentLogger);
     const server = await startServer({
       pool,
@@ -74,6 +75,8 @@ describe('@concurrent: deadlines and graceful shutdown', function () {
     await sleep(200); // the update is now waiting on the row lock
     const shutdown = server.shutdown(10_000);
     await sleep(300);
+    const health = connectClient(Health, `http://127.0.0.1:${server.port}`);
+    expect((await health.check({})).status).to.equal(ServingStatus.NOT_SERVING);
     await lock.release();
     const { agent: updated } = await inFlight;
     expect(updated!.displayName).to.equal('finished');

@@ -58,14 +58,18 @@ export function errorMapping(log: Logger): Interceptor {
   };
 }
 
-/** Counts calls in flight and refuses new ones once the server is draining. */
+/** Counts calls in flight and refuses new ones once the server is draining. Exempt services
+ *  (health, reflection) keep answering, so health can report NOT_SERVING while draining. */
 export class InFlight {
   private count = 0;
   private draining = false;
   private idle: Array<() => void> = [];
 
+  constructor(private readonly exempt: (service: string) => boolean) {}
+
   interceptor(): Interceptor {
     return (next) => async (req) => {
+      if (this.exempt(req.service.typeName)) return next(req);
       if (this.draining) {
         throw apiError(Code.Unavailable, 'SHUTTING_DOWN', 'the server is shutting down; retry on another instance');
       }

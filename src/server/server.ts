@@ -35,7 +35,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     async () => (await pendingMigrations(opts.pool)).length === 0,
     APPLICATION_SERVICES.map((s) => s.typeName),
   );
-  const inFlight = new InFlight();
+  const inFlight = new InFlight((service) => policyFor(service, '')?.kind === 'public');
   const handler = connectNodeAdapter({
     routes: routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, health),
     interceptors: [

@@ -54,24 +54,24 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const v = new Violations();
       const a = req.agent;
       if (!a) throw invalidArgument([{ field: 'agent', description: 'is required' }]);
-      const id = a?.id ? v.uuid('agent.id', a.id) : randomUUID();
-      const handle = validateHandle(v, 'agent.handle', a?.handle ?? '');
-      const displayName = v.text('agent.display_name', a?.displayName ?? '', { max: 200 });
-      const status = a?.status ? v.enumOf('agent.status', a.status, LIVE_STATUSES, 'ACTIVE, PAUSED') : AgentStatus.ACTIVE;
-      validatePersona(v, 'agent.persona', a?.persona);
-      const embedding = v.embedding('agent.persona_embedding', a?.personaEmbedding ?? []);
-      validateWallet(v, 'agent.wallet', a?.wallet);
-      const metadata = v.jsonObject('agent.metadata', a?.metadata);
+      const id = a.id ? v.uuid('agent.id', a.id) : randomUUID();
+      const handle = validateHandle(v, 'agent.handle', a.handle);
+      const displayName = v.text('agent.display_name', a.displayName, { max: 200 });
+      const status = a.status ? v.enumOf('agent.status', a.status, LIVE_STATUSES, 'ACTIVE, PAUSED') : AgentStatus.ACTIVE;
+      validatePersona(v, 'agent.persona', a.persona);
+      const embedding = v.embedding('agent.persona_embedding', a.personaEmbedding);
+      validateWallet(v, 'agent.wallet', a.wallet);
+      const metadata = v.jsonObject('agent.metadata', a.metadata);
       v.throwIfAny();
 
       const content = {
         handle,
         displayName,
         status: agentStatusToRow[status]!,
-        persona: personaToRow(a!.persona),
+        persona: personaToRow(a.persona),
         personaEmbedding: embeddingToSql(embedding),
-        walletNetwork: a!.wallet?.network ?? '',
-        walletAddress: a!.wallet?.address ?? '',
+        walletNetwork: a.wallet?.network ?? '',
+        walletAddress: a.wallet?.address ?? '',
         metadata,
       };
       const createFingerprint = fingerprint(content);
@@ -125,19 +125,19 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const v = new Violations();
       const a = req.agent;
       if (!a) throw invalidArgument([{ field: 'agent', description: 'is required' }]);
-      const id = v.uuid('agent.id', a?.id ?? '');
-      const expectedVersion = v.etag('agent.etag', a?.etag ?? '');
+      const id = v.uuid('agent.id', a.id);
+      const expectedVersion = v.etag('agent.etag', a.etag);
       const mask = v.mask('update_mask.paths', req.updateMask?.paths ?? [], AGENT_MASK_PATHS);
-      if (mask.has('handle')) validateHandle(v, 'agent.handle', a?.handle ?? '');
-      if (mask.has('display_name')) v.text('agent.display_name', a?.displayName ?? '', { max: 200 });
-      if (mask.has('status')) v.enumOf('agent.status', a?.status ?? 0, LIVE_STATUSES, 'ACTIVE, PAUSED (use ArchiveAgent to archive)');
-      validatePersona(v, 'agent.persona', a?.persona);
-      const embedding = mask.has('persona_embedding') ? v.embedding('agent.persona_embedding', a?.personaEmbedding ?? []) : undefined;
-      if (mask.has('wallet')) validateWallet(v, 'agent.wallet', a?.wallet);
-      const metadata = mask.has('metadata') ? v.jsonObject('agent.metadata', a?.metadata) : {};
+      if (mask.has('handle')) validateHandle(v, 'agent.handle', a.handle);
+      if (mask.has('display_name')) v.text('agent.display_name', a.displayName, { max: 200 });
+      if (mask.has('status')) v.enumOf('agent.status', a.status, LIVE_STATUSES, 'ACTIVE, PAUSED (use ArchiveAgent to archive)');
+      validatePersona(v, 'agent.persona', a.persona);
+      const embedding = mask.has('persona_embedding') ? v.embedding('agent.persona_embedding', a.personaEmbedding) : undefined;
+      if (mask.has('wallet')) validateWallet(v, 'agent.wallet', a.wallet);
+      const metadata = mask.has('metadata') ? v.jsonObject('agent.metadata', a.metadata) : {};
       v.throwIfAny();
 
-      const persona = personaToRow(a!.persona);
+      const persona = personaToRow(a.persona);
       const personaPatch: Partial<PersonaRow> = mask.has('persona') ? persona : {};
       for (const [path, key] of Object.entries(PERSONA_FIELDS)) {
         if (mask.has(path)) Object.assign(personaPatch, { [key]: persona[key] });
@@ -150,17 +150,17 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
             id,
             expectedVersion,
             setHandle: mask.has('handle'),
-            handle: a!.handle,
+            handle: a.handle,
             setDisplayName: mask.has('display_name'),
-            displayName: a!.displayName,
+            displayName: a.displayName,
             setStatus: mask.has('status'),
-            status: agentStatusToRow[a!.status] ?? 'ACTIVE',
+            status: agentStatusToRow[a.status] ?? 'ACTIVE',
             personaPatch,
             setPersonaEmbedding: mask.has('persona_embedding'),
             personaEmbedding: embeddingToSql(embedding),
             setWallet: mask.has('wallet'),
-            walletNetwork: a!.wallet?.network ?? '',
-            walletAddress: a!.wallet?.address ?? '',
+            walletNetwork: a.wallet?.network ?? '',
+            walletAddress: a.wallet?.address ?? '',
             setMetadata: mask.has('metadata'),
             metadata,
           },

@@ -51,14 +51,14 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const v = new Violations();
       const t = req.tenant;
       if (!t) throw invalidArgument([{ field: 'tenant', description: 'is required' }]);
-      const id = t?.id ? v.uuid('tenant.id', t.id) : randomUUID();
-      const name = v.text('tenant.name', t?.name ?? '', { min: 1, max: 200 });
-      const status = t?.status ? v.enumOf('tenant.status', t.status, SETTABLE_STATUSES, 'ACTIVE, SUSPENDED') : TenantStatus.ACTIVE;
-      validateSettings(v, 'tenant.settings', t?.settings);
-      const metadata = v.jsonObject('tenant.metadata', t?.metadata);
+      const id = t.id ? v.uuid('tenant.id', t.id) : randomUUID();
+      const name = v.text('tenant.name', t.name, { min: 1, max: 200 });
+      const status = t.status ? v.enumOf('tenant.status', t.status, SETTABLE_STATUSES, 'ACTIVE, SUSPENDED') : TenantStatus.ACTIVE;
+      validateSettings(v, 'tenant.settings', t.settings);
+      const metadata = v.jsonObject('tenant.metadata', t.metadata);
       v.throwIfAny();
 
-      const settings = settingsToRow(t?.settings);
+      const settings = settingsToRow(t.settings);
       const content = { name, status: tenantStatusToRow[status]!, settings, metadata };
       const createFingerprint = fingerprint(content);
       const row = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
@@ -99,13 +99,13 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const v = new Violations();
       const t = req.tenant;
       if (!t) throw invalidArgument([{ field: 'tenant', description: 'is required' }]);
-      const id = v.uuid('tenant.id', t?.id ?? '');
-      const expectedVersion = v.etag('tenant.etag', t?.etag ?? '');
+      const id = v.uuid('tenant.id', t.id);
+      const expectedVersion = v.etag('tenant.etag', t.etag);
       const mask = v.mask('update_mask.paths', req.updateMask?.paths ?? [], TENANT_MASK_PATHS);
-      if (mask.has('name')) v.text('tenant.name', t?.name ?? '', { min: 1, max: 200 });
-      if (mask.has('status')) v.enumOf('tenant.status', t?.status ?? 0, SETTABLE_STATUSES, 'ACTIVE, SUSPENDED');
-      if (mask.has('settings')) validateSettings(v, 'tenant.settings', t?.settings);
-      const metadata = mask.has('metadata') ? v.jsonObject('tenant.metadata', t?.metadata) : {};
+      if (mask.has('name')) v.text('tenant.name', t.name, { min: 1, max: 200 });
+      if (mask.has('status')) v.enumOf('tenant.status', t.status, SETTABLE_STATUSES, 'ACTIVE, SUSPENDED');
+      if (mask.has('settings')) validateSettings(v, 'tenant.settings', t.settings);
+      const metadata = mask.has('metadata') ? v.jsonObject('tenant.metadata', t.metadata) : {};
       v.throwIfAny();
 
       const row = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
@@ -114,11 +114,11 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
             id,
             expectedVersion,
             setName: mask.has('name'),
-            name: t!.name,
+            name: t.name,
             setStatus: mask.has('status'),
-            status: tenantStatusToRow[t!.status] ?? 'ACTIVE',
+            status: tenantStatusToRow[t.status] ?? 'ACTIVE',
             setSettings: mask.has('settings'),
-            settings: { ...settingsToRow(t!.settings) },
+            settings: { ...settingsToRow(t.settings) },
             setMetadata: mask.has('metadata'),
             metadata,
           },
