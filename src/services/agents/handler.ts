@@ -15,7 +15,8 @@ import {
 import type { IDatabaseConnection } from '@pgtyped/runtime';
 import type { DbClient } from '../../db/pool.js';
 import { fingerprint } from '../../lib/canonical.js';
-import { alreadyExists, etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
+import { etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
+import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
@@ -76,15 +77,15 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       };
       const createFingerprint = fingerprint(content);
       const scope = tenantScope(ctx, deps);
-      const row = await deps.db.tenantTx(scope, async (client) => {
-        const [inserted] = await insertAgent.run({ tenantId: scope.tenantId, id, ...content, createFingerprint }, client);
-        if (inserted) return inserted;
-        const existing = await existingAgent(client, scope.tenantId, id);
-        if (!existing.create_fingerprint.equals(createFingerprint)) {
-          throw alreadyExists('ID_TAKEN', `agent ${id} already exists with different content`, { resource_id: id });
-        }
-        return existing;
-      });
+      const row = await deps.db.tenantTx(scope, (client) =>
+        insertOrReplay({
+          resourceType: 'agent',
+          id,
+          fingerprint: createFingerprint,
+          insert: async () => (await insertAgent.run({ tenantId: scope.tenantId, id, ...content, createFingerprint }, client))[0],
+          existing: () => existingAgent(client, scope.tenantId, id),
+        }),
+      );
       return { agent: agentFromRow(row) };
     },
 

@@ -6,7 +6,8 @@ import { TenantService, TenantStatus, type TenantSettings } from '../../gen/prot
 import { getTenant, insertTenant, listTenants, updateTenant } from '../../gen/sql/tenancy/tenants.queries.js';
 import { insertApiKey, listApiKeys, revokeApiKey } from '../../gen/sql/tenancy/api_keys.queries.js';
 import { fingerprint } from '../../lib/canonical.js';
-import { alreadyExists, etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
+import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
+import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { hashSecret } from '../../server/auth.js';
@@ -61,15 +62,15 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const settings = settingsToRow(t.settings);
       const content = { name, status: tenantStatusToRow[status]!, settings, metadata };
       const createFingerprint = fingerprint(content);
-      const row = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
-        const [inserted] = await insertTenant.run({ id, ...content, createFingerprint }, client);
-        if (inserted) return inserted;
-        const existing = await existingTenant(client, id);
-        if (!existing.create_fingerprint.equals(createFingerprint)) {
-          throw alreadyExists('ID_TAKEN', `tenant ${id} already exists with different content`, { resource_id: id });
-        }
-        return existing;
-      });
+      const row = await deps.db.adminTx(adminScope(ctx, deps), (client) =>
+        insertOrReplay({
+          resourceType: 'tenant',
+          id,
+          fingerprint: createFingerprint,
+          insert: async () => (await insertTenant.run({ id, ...content, createFingerprint }, client))[0],
+          existing: () => existingTenant(client, id),
+        }),
+      );
       return { tenant: tenantFromRow(row) };
     },
 
