@@ -204,6 +204,48 @@ ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 
 
 --
+-- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_accounts (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    asset text NOT NULL,
+    asset_scale smallint NOT NULL,
+    owner_type text NOT NULL,
+    owner_id text DEFAULT ''::text NOT NULL,
+    debits_must_not_exceed_credits boolean DEFAULT false NOT NULL,
+    credits_must_not_exceed_debits boolean DEFAULT false NOT NULL,
+    closed boolean DEFAULT false NOT NULL,
+    debits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    debits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    version bigint DEFAULT 0 NOT NULL,
+    wallet_network text DEFAULT ''::text NOT NULL,
+    wallet_address text DEFAULT ''::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_accounts_asset_check CHECK ((asset ~ '^[A-Z0-9]{1,16}$'::text)),
+    CONSTRAINT ledger_accounts_asset_scale_check CHECK (((asset_scale >= 0) AND (asset_scale <= 38))),
+    CONSTRAINT ledger_accounts_check CHECK ((NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))),
+    CONSTRAINT ledger_accounts_check1 CHECK (((NOT debits_must_not_exceed_credits) OR ((debits_pending + debits_posted) <= credits_posted))),
+    CONSTRAINT ledger_accounts_check2 CHECK (((NOT credits_must_not_exceed_debits) OR ((credits_pending + credits_posted) <= debits_posted))),
+    CONSTRAINT ledger_accounts_check3 CHECK (((owner_type = 'TENANT_TREASURY'::text) = (owner_id = ''::text))),
+    CONSTRAINT ledger_accounts_check4 CHECK (((owner_type <> ALL (ARRAY['AGENT'::text, 'CAMPAIGN'::text])) OR (owner_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
+    CONSTRAINT ledger_accounts_credits_pending_check CHECK ((credits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_credits_posted_check CHECK ((credits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_pending_check CHECK ((debits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_posted_check CHECK ((debits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
+    CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
+);
+
+ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -257,6 +299,14 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: ledger_accounts ledger_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_accounts
+    ADD CONSTRAINT ledger_accounts_pkey PRIMARY KEY (tenant_id, id);
 
 
 --
@@ -318,6 +368,20 @@ CREATE INDEX audit_events_resource_idx ON public.audit_events USING btree (tenan
 
 
 --
+-- Name: ledger_accounts_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_accounts_list_idx ON public.ledger_accounts USING btree (tenant_id, create_time, id);
+
+
+--
+-- Name: ledger_accounts_owner_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_accounts_owner_idx ON public.ledger_accounts USING btree (tenant_id, owner_type, owner_id);
+
+
+--
 -- Name: tenants_create_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -353,6 +417,13 @@ CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events F
 
 
 --
+-- Name: ledger_accounts ledger_accounts_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_accounts_audit AFTER INSERT ON public.ledger_accounts FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change();
+
+
+--
 -- Name: tenants tenants_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -381,6 +452,14 @@ ALTER TABLE ONLY public.api_keys
 
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_accounts ledger_accounts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_accounts
+    ADD CONSTRAINT ledger_accounts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 
 --
@@ -437,6 +516,19 @@ CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((
 
 
 --
+-- Name: ledger_accounts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_accounts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_accounts ledger_accounts_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
 -- Name: tenants; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -467,4 +559,5 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chim
 --
 
 INSERT INTO public.schema_migrations (version) VALUES
-    ('20261201000001');
+    ('20261201000001'),
+    ('20261201042016');

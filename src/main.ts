@@ -69,8 +69,6 @@ async function main(): Promise<void> {
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
   });
-  log.info('serving', { port: server.port, pid: process.pid, database: embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL' });
-  if (dev) printWelcome(server.port, dev, config);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -85,6 +83,10 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
+
+  // Announced only once the signal handlers are in place: whoever waits for this line may stop us.
+  log.info('serving', { port: server.port, pid: process.pid, database: embedded ? `embedded (${config.dataDir})` : 'DATABASE_URL' });
+  if (dev) printWelcome(server.port, dev, config);
 }
 
 function printWelcome(port: number, dev: DevCredentials, config: Config): void {

@@ -3,11 +3,13 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
+import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { Health } from '../gen/proto/grpc/health/v1/health_pb.js';
 import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v1/reflection_pb.js';
 import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
 import { agentService } from '../services/agents/handler.js';
+import { ledgerService } from '../services/ledger/handler.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { tenantService } from '../services/tenancy/handler.js';
 import { healthServiceImpl, type HealthState } from './health.js';
@@ -29,6 +31,17 @@ const policies: Record<string, Record<string, MethodPolicy>> = {
     ArchiveAgent: write('agents:write'),
     SearchSimilarAgents: read('agents:read'),
   },
+  [LedgerService.typeName]: {
+    CreateAccounts: write('ledger:write'),
+    GetAccount: read('ledger:read'),
+    ListAccounts: read('ledger:read'),
+    CreateTransfers: write('ledger:write'),
+    GetTransfer: read('ledger:read'),
+    ListTransfers: read('ledger:read'),
+    GetAccountBalances: read('ledger:read'),
+    SetSpendPolicy: write('ledger:write'),
+    ListBudgetAlerts: read('ledger:read'),
+  },
 };
 
 const PUBLIC_SERVICES = new Set([Health.typeName, ReflectionV1.typeName, ReflectionV1Alpha.typeName]);
@@ -37,12 +50,13 @@ export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
 /** The application services, in the order reflection lists them. */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService];
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService];
 
 export function routes(deps: ServiceDeps, health: HealthState) {
   return (router: ConnectRouter) => {
     router.service(TenantService, tenantService(deps));
     router.service(AgentService, agentService(deps));
+    router.service(LedgerService, ledgerService(deps));
     router.service(Health, healthServiceImpl(health));
     registerReflection(router, [...APPLICATION_SERVICES, Health]);
   };

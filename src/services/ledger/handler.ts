@@ -1,0 +1,62 @@
+// chimera.ledger.v1.LedgerService. Implemented so far: CreateAccounts, GetAccount, ListAccounts.
+// The transfer, balance-history and spend-policy RPCs answer Unimplemented until they land.
+import type { ServiceImpl } from '@connectrpc/connect';
+import { LedgerService, OwnerType } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { getAccount, listAccounts } from '../../gen/sql/ledger/accounts.queries.js';
+import { invalidArgument, notFound } from '../../lib/errors.js';
+import { decodePageToken, pageOf } from '../../lib/page-token.js';
+import { Violations } from '../../lib/validate.js';
+import { tenantScope, type ServiceDeps } from '../deps.js';
+import { createAccounts, MAX_BATCH } from './create-accounts.js';
+import { accountFromRow, ownerTypeToRow } from './mapping.js';
+
+const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
+
+export function ledgerService(deps: ServiceDeps): Partial<ServiceImpl<typeof LedgerService>> {
+  return {
+    async createAccounts(req, ctx) {
+      if (req.accounts.length > MAX_BATCH) {
+        throw invalidArgument([{ field: 'accounts', description: `must have at most ${MAX_BATCH} accounts, got ${req.accounts.length}` }]);
+      }
+      const scope = tenantScope(ctx, deps);
+      const results = await deps.db.tenantTx(scope, (client) => createAccounts(client, scope.tenantId, req.accounts));
+      return { results: results.map((result, index) => ({ index, id: req.accounts[index].id, result })) };
+    },
+
+    async getAccount(req, ctx) {
+      const v = new Violations();
+      const id = v.uuid('id', req.id);
+      v.throwIfAny();
+      const scope = tenantScope(ctx, deps);
+      const [row] = await deps.db.tenantRead(scope, (client) => getAccount.run({ tenantId: scope.tenantId, id }, client));
+      if (!row) throw notFound('account', id);
+      return { account: accountFromRow(row) };
+    },
+
+    async listAccounts(req, ctx) {
+      const v = new Violations();
+      const pageSize = v.pageSize('page_size', req.pageSize);
+      const ownerType = req.owner?.type ? v.enumOf('owner.type', req.owner.type, OWNER_TYPES, 'AGENT, CAMPAIGN, TENANT_TREASURY, EXTERNAL') : undefined;
+      if (req.asset !== '' && !/^[A-Z0-9]{1,16}$/.test(req.asset)) v.add('asset', 'must be 1-16 of A-Z 0-9');
+      const filters = { ownerType: ownerType ?? null, ownerId: req.owner?.id || null, asset: req.asset || null };
+      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      v.throwIfAny();
+      const scope = tenantScope(ctx, deps);
+      const rows = await deps.db.tenantRead(scope, (client) =>
+        listAccounts.run(
+          {
+            tenantId: scope.tenantId,
+            ownerType: ownerType ? ownerTypeToRow[ownerType] : null,
+            ownerId: filters.ownerId,
+            asset: filters.asset,
+            ...cursor,
+            limit: String(pageSize + 1),
+          },
+          client,
+        ),
+      );
+      const page = pageOf(rows, pageSize, filters);
+      return { accounts: page.rows.map(accountFromRow), nextPageToken: page.nextPageToken };
+    },
+  };
+}
