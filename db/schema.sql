@@ -246,6 +246,76 @@ ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: ledger_entries; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_entries (
+    tenant_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    account_version bigint NOT NULL,
+    transfer_id uuid NOT NULL,
+    debits_pending numeric(38,0) NOT NULL,
+    debits_posted numeric(38,0) NOT NULL,
+    credits_pending numeric(38,0) NOT NULL,
+    credits_posted numeric(38,0) NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL
+);
+
+ALTER TABLE ONLY public.ledger_entries FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ledger_pending; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_pending (
+    tenant_id uuid NOT NULL,
+    transfer_id uuid NOT NULL,
+    debit_account_id uuid NOT NULL,
+    credit_account_id uuid NOT NULL,
+    amount numeric(38,0) NOT NULL,
+    expire_time timestamp with time zone
+);
+
+ALTER TABLE ONLY public.ledger_pending FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_transfers (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    debit_account_id uuid NOT NULL,
+    credit_account_id uuid NOT NULL,
+    amount numeric(38,0) NOT NULL,
+    pending_id uuid,
+    linked boolean DEFAULT false NOT NULL,
+    pending boolean DEFAULT false NOT NULL,
+    post_pending boolean DEFAULT false NOT NULL,
+    void_pending boolean DEFAULT false NOT NULL,
+    timeout_seconds integer DEFAULT 0 NOT NULL,
+    expire_time timestamp with time zone,
+    code integer DEFAULT 0 NOT NULL,
+    external_ref text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_transfers_amount_check CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT ledger_transfers_check CHECK ((debit_account_id <> credit_account_id)),
+    CONSTRAINT ledger_transfers_check1 CHECK ((num_nonnulls(NULLIF(pending, false), NULLIF(post_pending, false), NULLIF(void_pending, false)) <= 1)),
+    CONSTRAINT ledger_transfers_check2 CHECK (((post_pending OR void_pending) = (pending_id IS NOT NULL))),
+    CONSTRAINT ledger_transfers_check3 CHECK ((pending OR (timeout_seconds = 0))),
+    CONSTRAINT ledger_transfers_check4 CHECK (((expire_time IS NOT NULL) = (pending AND (timeout_seconds > 0)))),
+    CONSTRAINT ledger_transfers_external_ref_check CHECK (((external_ref <> ''::text) AND (length(external_ref) <= 200))),
+    CONSTRAINT ledger_transfers_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_transfers_timeout_seconds_check CHECK ((timeout_seconds >= 0))
+);
+
+ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -307,6 +377,30 @@ ALTER TABLE ONLY public.audit_events
 
 ALTER TABLE ONLY public.ledger_accounts
     ADD CONSTRAINT ledger_accounts_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: ledger_entries ledger_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_entries
+    ADD CONSTRAINT ledger_entries_pkey PRIMARY KEY (tenant_id, account_id, account_version);
+
+
+--
+-- Name: ledger_pending ledger_pending_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_pending
+    ADD CONSTRAINT ledger_pending_pkey PRIMARY KEY (tenant_id, transfer_id);
+
+
+--
+-- Name: ledger_transfers ledger_transfers_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_transfers
+    ADD CONSTRAINT ledger_transfers_pkey PRIMARY KEY (tenant_id, id);
 
 
 --
@@ -382,6 +476,62 @@ CREATE INDEX ledger_accounts_owner_idx ON public.ledger_accounts USING btree (te
 
 
 --
+-- Name: ledger_pending_credit_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_pending_credit_idx ON public.ledger_pending USING btree (tenant_id, credit_account_id) WHERE (expire_time IS NOT NULL);
+
+
+--
+-- Name: ledger_pending_debit_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_pending_debit_idx ON public.ledger_pending USING btree (tenant_id, debit_account_id) WHERE (expire_time IS NOT NULL);
+
+
+--
+-- Name: ledger_pending_expiry_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_pending_expiry_idx ON public.ledger_pending USING btree (expire_time) WHERE (expire_time IS NOT NULL);
+
+
+--
+-- Name: ledger_transfers_credit_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_transfers_credit_idx ON public.ledger_transfers USING btree (tenant_id, credit_account_id, create_time, id);
+
+
+--
+-- Name: ledger_transfers_debit_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_transfers_debit_idx ON public.ledger_transfers USING btree (tenant_id, debit_account_id, create_time, id);
+
+
+--
+-- Name: ledger_transfers_external_ref_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX ledger_transfers_external_ref_key ON public.ledger_transfers USING btree (tenant_id, external_ref) WHERE (external_ref IS NOT NULL);
+
+
+--
+-- Name: ledger_transfers_pending_id_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX ledger_transfers_pending_id_key ON public.ledger_transfers USING btree (tenant_id, pending_id) WHERE (pending_id IS NOT NULL);
+
+
+--
+-- Name: ledger_transfers_time_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_transfers_time_idx ON public.ledger_transfers USING btree (tenant_id, create_time, id);
+
+
+--
 -- Name: tenants_create_time_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -424,6 +574,34 @@ CREATE TRIGGER ledger_accounts_audit AFTER INSERT ON public.ledger_accounts FOR 
 
 
 --
+-- Name: ledger_entries ledger_entries_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_entries ledger_entries_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_transfers ledger_transfers_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_transfers_append_only BEFORE DELETE OR UPDATE ON public.ledger_transfers FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_transfers ledger_transfers_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON public.ledger_transfers FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
 -- Name: tenants tenants_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -460,6 +638,78 @@ ALTER TABLE ONLY public.audit_events
 
 ALTER TABLE ONLY public.ledger_accounts
     ADD CONSTRAINT ledger_accounts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_entries ledger_entries_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_entries
+    ADD CONSTRAINT ledger_entries_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_entries ledger_entries_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_entries
+    ADD CONSTRAINT ledger_entries_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_entries ledger_entries_tenant_id_transfer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_entries
+    ADD CONSTRAINT ledger_entries_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
+
+
+--
+-- Name: ledger_pending ledger_pending_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_pending
+    ADD CONSTRAINT ledger_pending_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_pending ledger_pending_tenant_id_transfer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_pending
+    ADD CONSTRAINT ledger_pending_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
+
+
+--
+-- Name: ledger_transfers ledger_transfers_tenant_id_credit_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_transfers
+    ADD CONSTRAINT ledger_transfers_tenant_id_credit_account_id_fkey FOREIGN KEY (tenant_id, credit_account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_transfers ledger_transfers_tenant_id_debit_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_transfers
+    ADD CONSTRAINT ledger_transfers_tenant_id_debit_account_id_fkey FOREIGN KEY (tenant_id, debit_account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_transfers ledger_transfers_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_transfers
+    ADD CONSTRAINT ledger_transfers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_transfers ledger_transfers_tenant_id_pending_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_transfers
+    ADD CONSTRAINT ledger_transfers_tenant_id_pending_id_fkey FOREIGN KEY (tenant_id, pending_id) REFERENCES public.ledger_transfers(tenant_id, id);
 
 
 --
@@ -529,6 +779,45 @@ CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app US
 
 
 --
+-- Name: ledger_entries; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_entries ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_entries ledger_entries_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: ledger_pending; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_pending ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_pending ledger_pending_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: ledger_transfers; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_transfers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_transfers ledger_transfers_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
 -- Name: tenants; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -560,4 +849,5 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chim
 
 INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000001'),
-    ('20261201042016');
+    ('20261201042016'),
+    ('20261201042442');

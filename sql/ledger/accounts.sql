@@ -19,15 +19,32 @@ RETURNING id AS "id!";
 /* @name getAccountsByIds */
 SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
 
+/* Reservations that have expired stop counting at once, before the sweeper voids them: reads
+   report them so the balances shown can leave them out. */
 /* @name getAccount */
-SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = :id!;
+SELECT a.*,
+       coalesce((SELECT sum(p.amount) FROM ledger_pending p
+                 WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)
+         AS "expired_debits_pending!",
+       coalesce((SELECT sum(p.amount) FROM ledger_pending p
+                 WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)
+         AS "expired_credits_pending!"
+FROM ledger_accounts a
+WHERE a.tenant_id = :tenantId! AND a.id = :id!;
 
 /* @name listAccounts */
-SELECT * FROM ledger_accounts
-WHERE tenant_id = :tenantId!
-  AND (:ownerType::text IS NULL OR owner_type = :ownerType)
-  AND (:ownerId::text IS NULL OR owner_id = :ownerId)
-  AND (:asset::text IS NULL OR asset = :asset)
-  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
-ORDER BY create_time, id
+SELECT a.*,
+       coalesce((SELECT sum(p.amount) FROM ledger_pending p
+                 WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)
+         AS "expired_debits_pending!",
+       coalesce((SELECT sum(p.amount) FROM ledger_pending p
+                 WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)
+         AS "expired_credits_pending!"
+FROM ledger_accounts a
+WHERE a.tenant_id = :tenantId!
+  AND (:ownerType::text IS NULL OR a.owner_type = :ownerType)
+  AND (:ownerId::text IS NULL OR a.owner_id = :ownerId)
+  AND (:asset::text IS NULL OR a.asset = :asset)
+  AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))
+ORDER BY a.create_time, a.id
 LIMIT :limit!;

@@ -113,10 +113,23 @@ class PipelinedStatements {
   }
 }
 
-/** Runs `statements` in one round trip; resolves with each statement's rows. */
+/** Runs `statements` in one round trip; resolves with each statement's rows. Column aliases with
+ *  pgtyped's nullability hints ("x!", "x?") are renamed to "x", as pgtyped's own run() does. */
 export function runPipelined(client: pg.ClientBase, statements: Statement[]): Promise<Record<string, unknown>[][]> {
   return new Promise((resolve, reject) => {
-    const submittable = new PipelinedStatements(statements, (err, results) => (err ? reject(err) : resolve(results.map((r) => r.rows))));
+    const submittable = new PipelinedStatements(statements, (err, results) =>
+      err ? reject(err) : resolve(results.map((r) => r.rows.map(withoutHints))),
+    );
     client.query(submittable as unknown as pg.Submittable);
   });
+}
+
+function withoutHints(row: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(row)) {
+    if (key.endsWith('!') || key.endsWith('?')) {
+      row[key.slice(0, -1)] = row[key];
+      delete row[key];
+    }
+  }
+  return row;
 }

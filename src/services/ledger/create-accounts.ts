@@ -2,7 +2,7 @@
 // precedence of the CreateAccountResult enum: the first failing check is the one reported.
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateAccountResult as R, OwnerType, type Account } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { getAccountsByIds, insertAccounts, type IGetAccountResult } from '../../gen/sql/ledger/accounts.queries.js';
+import { getAccountsByIds, insertAccounts, type IGetAccountsByIdsResult } from '../../gen/sql/ledger/accounts.queries.js';
 import type { DbClient } from '../../db/pool.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
@@ -65,7 +65,7 @@ function validate(a: Account): R | NewAccount {
   };
 }
 
-function storedAccount(row: IGetAccountResult): NewAccount {
+function storedAccount(row: IGetAccountsByIdsResult): NewAccount {
   return {
     id: row.id,
     asset: row.asset,

@@ -1,5 +1,6 @@
-// chimera.ledger.v1.LedgerService. Implemented so far: CreateAccounts, GetAccount, ListAccounts.
-// The transfer, balance-history and spend-policy RPCs answer Unimplemented until they land.
+// chimera.ledger.v1.LedgerService. Implemented so far: CreateAccounts, GetAccount, ListAccounts,
+// CreateTransfers, GetTransfer. ListTransfers, GetAccountBalances, SetSpendPolicy and
+// ListBudgetAlerts answer Unimplemented until they land.
 import type { ServiceImpl } from '@connectrpc/connect';
 import { LedgerService, OwnerType } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { getAccount, listAccounts } from '../../gen/sql/ledger/accounts.queries.js';
@@ -7,8 +8,10 @@ import { invalidArgument, notFound } from '../../lib/errors.js';
 import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
+import { getTransfer } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
-import { accountFromRow, ownerTypeToRow } from './mapping.js';
+import { createTransfers } from './create-transfers.js';
+import { accountFromRow, ownerTypeToRow, pendingStateOf, transferFromRow } from './mapping.js';
 
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
 
@@ -21,6 +24,25 @@ export function ledgerService(deps: ServiceDeps): Partial<ServiceImpl<typeof Led
       const scope = tenantScope(ctx, deps);
       const results = await deps.db.tenantTx(scope, (client) => createAccounts(client, scope.tenantId, req.accounts));
       return { results: results.map((result, index) => ({ index, id: req.accounts[index].id, result })) };
+    },
+
+    async createTransfers(req, ctx) {
+      if (req.transfers.length > MAX_BATCH) {
+        throw invalidArgument([{ field: 'transfers', description: `must have at most ${MAX_BATCH} transfers, got ${req.transfers.length}` }]);
+      }
+      const scope = tenantScope(ctx, deps);
+      const results = await deps.db.tenantTx(scope, (client) => createTransfers(client, scope.tenantId, req.transfers));
+      return { results: results.map((result, index) => ({ index, id: req.transfers[index].id, result })) };
+    },
+
+    async getTransfer(req, ctx) {
+      const v = new Violations();
+      const id = v.uuid('id', req.id);
+      v.throwIfAny();
+      const scope = tenantScope(ctx, deps);
+      const [row] = await deps.db.tenantRead(scope, (client) => getTransfer.run({ tenantId: scope.tenantId, id }, client));
+      if (!row) throw notFound('transfer', id);
+      return { transfer: transferFromRow(row), pendingState: pendingStateOf(row) };
     },
 
     async getAccount(req, ctx) {

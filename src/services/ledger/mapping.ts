@@ -1,8 +1,9 @@
-// Rows <-> messages for LedgerService accounts.
+// Rows <-> messages for LedgerService.
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AccountSchema, OwnerType, type Account } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { AccountSchema, OwnerType, PendingState, TransferSchema, type Account, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { IGetAccountResult } from '../../gen/sql/ledger/accounts.queries.js';
+import type { IGetTransferResult } from '../../gen/sql/ledger/transfers.queries.js';
 
 export const ownerTypeToRow: Partial<Record<OwnerType, string>> = {
   [OwnerType.AGENT]: 'AGENT',
@@ -29,13 +30,38 @@ export function accountFromRow(row: IGetAccountResult): Account {
       creditsMustNotExceedDebits: row.credits_must_not_exceed_debits,
       closed: row.closed,
     },
-    debitsPending: row.debits_pending,
+    debitsPending: (BigInt(row.debits_pending) - BigInt(row.expired_debits_pending)).toString(),
     debitsPosted: row.debits_posted,
-    creditsPending: row.credits_pending,
+    creditsPending: (BigInt(row.credits_pending) - BigInt(row.expired_credits_pending)).toString(),
     creditsPosted: row.credits_posted,
     wallet: row.wallet_network || row.wallet_address ? { network: row.wallet_network, address: row.wallet_address } : undefined,
     metadata: row.metadata as JsonObject,
     createTime: timestampFromDate(row.create_time),
     version: BigInt(row.version),
   });
+}
+
+export function transferFromRow(row: IGetTransferResult): Transfer {
+  return create(TransferSchema, {
+    id: row.id,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: row.amount,
+    pendingId: row.pending_id ?? '',
+    flags: { linked: row.linked, pending: row.pending, postPending: row.post_pending, voidPending: row.void_pending },
+    timeoutSeconds: row.timeout_seconds,
+    code: row.code,
+    externalRef: row.external_ref ?? '',
+    metadata: row.metadata as JsonObject,
+    createTime: timestampFromDate(row.create_time),
+  });
+}
+
+export function pendingStateOf(row: IGetTransferResult): PendingState {
+  if (!row.pending) return PendingState.UNSPECIFIED;
+  if (row.resolved_by_post) return PendingState.POSTED;
+  if (row.resolved_by_expiry) return PendingState.EXPIRED;
+  if (row.resolved_by_void) return PendingState.VOIDED;
+  if (row.expire_time && row.expire_time.getTime() <= Date.now()) return PendingState.EXPIRED;
+  return row.open ? PendingState.PENDING : PendingState.EXPIRED;
 }

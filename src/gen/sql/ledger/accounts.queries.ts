@@ -96,12 +96,12 @@ export interface IGetAccountsByIdsQuery {
   result: IGetAccountsByIdsResult;
 }
 
-const getAccountsByIdsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":48,"b":57}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":72,"b":76}]}],"statement":"SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])"};
+const getAccountsByIdsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":48,"b":57}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":72,"b":76}]}],"statement":"SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                         "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])
+ * SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                         
  * ```
  */
 export const getAccountsByIds = new PreparedQuery<IGetAccountsByIdsParams,IGetAccountsByIdsResult>(getAccountsByIdsIR);
@@ -125,6 +125,8 @@ export interface IGetAccountResult {
   debits_must_not_exceed_credits: boolean;
   debits_pending: string;
   debits_posted: string;
+  expired_credits_pending: string;
+  expired_debits_pending: string;
   id: string;
   metadata: Json;
   owner_id: string;
@@ -141,12 +143,20 @@ export interface IGetAccountQuery {
   result: IGetAccountResult;
 }
 
-const getAccountIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":48,"b":57}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":68,"b":71}]}],"statement":"SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = :id!"};
+const getAccountIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":476,"b":485}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":498,"b":501}]}],"statement":"SELECT a.*,\n       coalesce((SELECT sum(p.amount) FROM ledger_pending p\n                 WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)\n         AS \"expired_debits_pending!\",\n       coalesce((SELECT sum(p.amount) FROM ledger_pending p\n                 WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)\n         AS \"expired_credits_pending!\"\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId! AND a.id = :id!"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT * FROM ledger_accounts WHERE tenant_id = :tenantId! AND id = :id!
+ * SELECT a.*,
+ *        coalesce((SELECT sum(p.amount) FROM ledger_pending p
+ *                  WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)
+ *          AS "expired_debits_pending!",
+ *        coalesce((SELECT sum(p.amount) FROM ledger_pending p
+ *                  WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)
+ *          AS "expired_credits_pending!"
+ * FROM ledger_accounts a
+ * WHERE a.tenant_id = :tenantId! AND a.id = :id!
  * ```
  */
 export const getAccount = new PreparedQuery<IGetAccountParams,IGetAccountResult>(getAccountIR);
@@ -175,6 +185,8 @@ export interface IListAccountsResult {
   debits_must_not_exceed_credits: boolean;
   debits_pending: string;
   debits_posted: string;
+  expired_credits_pending: string;
+  expired_debits_pending: string;
   id: string;
   metadata: Json;
   owner_id: string;
@@ -191,18 +203,25 @@ export interface IListAccountsQuery {
   result: IListAccountsResult;
 }
 
-const listAccountsIR: any = {"usedParamSet":{"tenantId":true,"ownerType":true,"ownerId":true,"asset":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":48,"b":57}]},{"name":"ownerType","required":false,"transform":{"type":"scalar"},"locs":[{"a":66,"b":75},{"a":107,"b":116}]},{"name":"ownerId","required":false,"transform":{"type":"scalar"},"locs":[{"a":126,"b":133},{"a":163,"b":170}]},{"name":"asset","required":false,"transform":{"type":"scalar"},"locs":[{"a":180,"b":185},{"a":212,"b":217}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":227,"b":236},{"a":283,"b":292}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":295,"b":302}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":343,"b":349}]}],"statement":"SELECT * FROM ledger_accounts\nWHERE tenant_id = :tenantId!\n  AND (:ownerType::text IS NULL OR owner_type = :ownerType)\n  AND (:ownerId::text IS NULL OR owner_id = :ownerId)\n  AND (:asset::text IS NULL OR asset = :asset)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!"};
+const listAccountsIR: any = {"usedParamSet":{"tenantId":true,"ownerType":true,"ownerId":true,"asset":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":476,"b":485}]},{"name":"ownerType","required":false,"transform":{"type":"scalar"},"locs":[{"a":494,"b":503},{"a":537,"b":546}]},{"name":"ownerId","required":false,"transform":{"type":"scalar"},"locs":[{"a":556,"b":563},{"a":595,"b":602}]},{"name":"asset","required":false,"transform":{"type":"scalar"},"locs":[{"a":612,"b":617},{"a":646,"b":651}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":661,"b":670},{"a":721,"b":730}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":733,"b":740}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":785,"b":791}]}],"statement":"SELECT a.*,\n       coalesce((SELECT sum(p.amount) FROM ledger_pending p\n                 WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)\n         AS \"expired_debits_pending!\",\n       coalesce((SELECT sum(p.amount) FROM ledger_pending p\n                 WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)\n         AS \"expired_credits_pending!\"\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId!\n  AND (:ownerType::text IS NULL OR a.owner_type = :ownerType)\n  AND (:ownerId::text IS NULL OR a.owner_id = :ownerId)\n  AND (:asset::text IS NULL OR a.asset = :asset)\n  AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))\nORDER BY a.create_time, a.id\nLIMIT :limit!"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT * FROM ledger_accounts
- * WHERE tenant_id = :tenantId!
- *   AND (:ownerType::text IS NULL OR owner_type = :ownerType)
- *   AND (:ownerId::text IS NULL OR owner_id = :ownerId)
- *   AND (:asset::text IS NULL OR asset = :asset)
- *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
- * ORDER BY create_time, id
+ * SELECT a.*,
+ *        coalesce((SELECT sum(p.amount) FROM ledger_pending p
+ *                  WHERE p.tenant_id = a.tenant_id AND p.debit_account_id = a.id AND p.expire_time <= now()), 0)
+ *          AS "expired_debits_pending!",
+ *        coalesce((SELECT sum(p.amount) FROM ledger_pending p
+ *                  WHERE p.tenant_id = a.tenant_id AND p.credit_account_id = a.id AND p.expire_time <= now()), 0)
+ *          AS "expired_credits_pending!"
+ * FROM ledger_accounts a
+ * WHERE a.tenant_id = :tenantId!
+ *   AND (:ownerType::text IS NULL OR a.owner_type = :ownerType)
+ *   AND (:ownerId::text IS NULL OR a.owner_id = :ownerId)
+ *   AND (:asset::text IS NULL OR a.asset = :asset)
+ *   AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))
+ * ORDER BY a.create_time, a.id
  * LIMIT :limit!
  * ```
  */

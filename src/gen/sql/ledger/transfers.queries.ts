@@ -1,0 +1,395 @@
+/** Types generated for queries found in "sql/ledger/transfers.sql" */
+import { PreparedQuery } from '@pgtyped/runtime';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export type booleanArray = (boolean)[];
+
+export type numberArray = (number)[];
+
+export type stringArray = (string)[];
+
+/** 'LockAccounts' parameters type */
+export interface ILockAccountsParams {
+  accountIds: stringArray;
+  pendingIds: stringArray;
+  tenantId: string;
+}
+
+/** 'LockAccounts' return type */
+export interface ILockAccountsResult {
+  asset: string;
+  asset_scale: number;
+  closed: boolean;
+  create_time: Date;
+  credits_must_not_exceed_debits: boolean;
+  credits_pending: string;
+  credits_posted: string;
+  debits_must_not_exceed_credits: boolean;
+  debits_pending: string;
+  debits_posted: string;
+  id: string;
+  metadata: Json;
+  owner_id: string;
+  owner_type: string;
+  tenant_id: string;
+  version: string;
+  wallet_address: string;
+  wallet_network: string;
+}
+
+/** 'LockAccounts' query type */
+export interface ILockAccountsQuery {
+  params: ILockAccountsParams;
+  result: ILockAccountsResult;
+}
+
+const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":54,"b":63},{"a":194,"b":203},{"a":333,"b":342},{"a":470,"b":479},{"a":668,"b":677}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":83,"b":94},{"a":531,"b":542},{"a":730,"b":741}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":220,"b":231},{"a":359,"b":370}]}],"statement":"SELECT a.*\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId!\n  AND (a.id = ANY(:accountIds!::uuid[])\n       OR a.id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))\n       OR a.id IN (SELECT t.credit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))\n       OR a.id IN (SELECT p.credit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!\n                     AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now())\n       OR a.id IN (SELECT p.debit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!\n                     AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()))\nORDER BY a.id\nFOR UPDATE OF a                                                                                                                                                                                                                                                              "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT a.*
+ * FROM ledger_accounts a
+ * WHERE a.tenant_id = :tenantId!
+ *   AND (a.id = ANY(:accountIds!::uuid[])
+ *        OR a.id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
+ *        OR a.id IN (SELECT t.credit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
+ *        OR a.id IN (SELECT p.credit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
+ *                      AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now())
+ *        OR a.id IN (SELECT p.debit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
+ *                      AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()))
+ * ORDER BY a.id
+ * FOR UPDATE OF a                                                                                                                                                                                                                                                              
+ * ```
+ */
+export const lockAccounts = new PreparedQuery<ILockAccountsParams,ILockAccountsResult>(lockAccountsIR);
+
+
+/** 'GetExpiredReservations' parameters type */
+export interface IGetExpiredReservationsParams {
+  accountIds: stringArray;
+  pendingIds: stringArray;
+  tenantId: string;
+}
+
+/** 'GetExpiredReservations' return type */
+export interface IGetExpiredReservationsResult {
+  amount: string;
+  credit_account_id: string;
+  debit_account_id: string;
+  transfer_id: string;
+}
+
+/** 'GetExpiredReservations' query type */
+export interface IGetExpiredReservationsQuery {
+  params: IGetExpiredReservationsParams;
+  result: IGetExpiredReservationsResult;
+}
+
+const getExpiredReservationsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":199,"b":208}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":269,"b":280},{"a":320,"b":331}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":372,"b":383}]}],"statement":"SELECT p.transfer_id AS \"transfer_id!\", p.debit_account_id AS \"debit_account_id!\",\n       p.credit_account_id AS \"credit_account_id!\", p.amount AS \"amount!\"\nFROM ledger_pending p\nWHERE p.tenant_id = :tenantId! AND p.expire_time <= now()\n  AND (p.debit_account_id = ANY(:accountIds!::uuid[]) OR p.credit_account_id = ANY(:accountIds!::uuid[])\n       OR p.transfer_id = ANY(:pendingIds!::uuid[]))\nORDER BY p.transfer_id"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT p.transfer_id AS "transfer_id!", p.debit_account_id AS "debit_account_id!",
+ *        p.credit_account_id AS "credit_account_id!", p.amount AS "amount!"
+ * FROM ledger_pending p
+ * WHERE p.tenant_id = :tenantId! AND p.expire_time <= now()
+ *   AND (p.debit_account_id = ANY(:accountIds!::uuid[]) OR p.credit_account_id = ANY(:accountIds!::uuid[])
+ *        OR p.transfer_id = ANY(:pendingIds!::uuid[]))
+ * ORDER BY p.transfer_id
+ * ```
+ */
+export const getExpiredReservations = new PreparedQuery<IGetExpiredReservationsParams,IGetExpiredReservationsResult>(getExpiredReservationsIR);
+
+
+/** 'GetTransfersByIds' parameters type */
+export interface IGetTransfersByIdsParams {
+  ids: stringArray;
+  tenantId: string;
+}
+
+/** 'GetTransfersByIds' return type */
+export interface IGetTransfersByIdsResult {
+  amount: string;
+  code: number;
+  create_time: Date;
+  credit_account_id: string;
+  debit_account_id: string;
+  expire_time: Date | null;
+  external_ref: string | null;
+  id: string;
+  linked: boolean;
+  metadata: Json;
+  pending: boolean;
+  pending_id: string | null;
+  post_pending: boolean;
+  tenant_id: string;
+  timeout_seconds: number;
+  void_pending: boolean;
+}
+
+/** 'GetTransfersByIds' query type */
+export interface IGetTransfersByIdsQuery {
+  params: IGetTransfersByIdsParams;
+  result: IGetTransfersByIdsResult;
+}
+
+const getTransfersByIdsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":73,"b":77}]}],"statement":"SELECT * FROM ledger_transfers WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                     "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT * FROM ledger_transfers WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                     
+ * ```
+ */
+export const getTransfersByIds = new PreparedQuery<IGetTransfersByIdsParams,IGetTransfersByIdsResult>(getTransfersByIdsIR);
+
+
+/** 'GetPendingTransfers' parameters type */
+export interface IGetPendingTransfersParams {
+  ids: stringArray;
+  tenantId: string;
+}
+
+/** 'GetPendingTransfers' return type */
+export interface IGetPendingTransfersResult {
+  amount: string;
+  code: number;
+  create_time: Date;
+  credit_account_id: string;
+  debit_account_id: string;
+  expire_time: Date | null;
+  expired: boolean;
+  external_ref: string | null;
+  id: string;
+  linked: boolean;
+  metadata: Json;
+  open: boolean;
+  pending: boolean;
+  pending_id: string | null;
+  post_pending: boolean;
+  resolved_by_post: boolean;
+  resolved_by_void: boolean;
+  tenant_id: string;
+  timeout_seconds: number;
+  void_pending: boolean;
+}
+
+/** 'GetPendingTransfers' query type */
+export interface IGetPendingTransfersQuery {
+  params: IGetPendingTransfersParams;
+  result: IGetPendingTransfersResult;
+}
+
+const getPendingTransfersIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":413,"b":422}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":443}]}],"statement":"SELECT t.*,\n       (p.transfer_id IS NOT NULL) AS \"open!\",\n       coalesce(t.expire_time <= now(), false) AS \"expired!\",\n       r.post_pending AS resolved_by_post,\n       r.void_pending AS resolved_by_void\nFROM ledger_transfers t\nLEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id\nLEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id\nWHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[])"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT t.*,
+ *        (p.transfer_id IS NOT NULL) AS "open!",
+ *        coalesce(t.expire_time <= now(), false) AS "expired!",
+ *        r.post_pending AS resolved_by_post,
+ *        r.void_pending AS resolved_by_void
+ * FROM ledger_transfers t
+ * LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
+ * LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id
+ * WHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[])
+ * ```
+ */
+export const getPendingTransfers = new PreparedQuery<IGetPendingTransfersParams,IGetPendingTransfersResult>(getPendingTransfersIR);
+
+
+/** 'FindExternalRefs' parameters type */
+export interface IFindExternalRefsParams {
+  refs: stringArray;
+  tenantId: string;
+}
+
+/** 'FindExternalRefs' return type */
+export interface IFindExternalRefsResult {
+  external_ref: string;
+  id: string;
+}
+
+/** 'FindExternalRefs' query type */
+export interface IFindExternalRefsQuery {
+  params: IFindExternalRefsParams;
+  result: IFindExternalRefsResult;
+}
+
+const findExternalRefsIR: any = {"usedParamSet":{"tenantId":true,"refs":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":92,"b":101}]},{"name":"refs","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":131}]}],"statement":"SELECT id AS \"id!\", external_ref AS \"external_ref!\" FROM ledger_transfers\nWHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                        "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
+ * WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                        
+ * ```
+ */
+export const findExternalRefs = new PreparedQuery<IFindExternalRefsParams,IFindExternalRefsResult>(findExternalRefsIR);
+
+
+/** 'WriteTransferBatch' parameters type */
+export interface IWriteTransferBatchParams {
+  bAccountIds: stringArray;
+  bCreditsPending: stringArray;
+  bCreditsPosted: stringArray;
+  bDebitsPending: stringArray;
+  bDebitsPosted: stringArray;
+  bVersions: stringArray;
+  eAccountIds: stringArray;
+  eCreditsPending: stringArray;
+  eCreditsPosted: stringArray;
+  eDebitsPending: stringArray;
+  eDebitsPosted: stringArray;
+  eTransferIds: stringArray;
+  eVersions: stringArray;
+  resolvedPendingIds: stringArray;
+  tAmounts: stringArray;
+  tCodes: numberArray;
+  tCreditIds: stringArray;
+  tDebitIds: stringArray;
+  tenantId: string;
+  tExternalRefs: stringArray;
+  tIds: stringArray;
+  tLinked: booleanArray;
+  tMetadata: stringArray;
+  tPending: booleanArray;
+  tPendingIds: stringArray;
+  tPostPending: booleanArray;
+  tTimeouts: numberArray;
+  tVoidPending: booleanArray;
+}
+
+/** 'WriteTransferBatch' return type */
+export interface IWriteTransferBatchResult {
+  accounts: string;
+  closed: string;
+  entries: string;
+  opened: string;
+  transfers: string;
+}
+
+/** 'WriteTransferBatch' query type */
+export interface IWriteTransferBatchQuery {
+  params: IWriteTransferBatchParams;
+  result: IWriteTransferBatchResult;
+}
+
+const writeTransferBatchIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tAmounts":true,"tPendingIds":true,"tLinked":true,"tPending":true,"tPostPending":true,"tVoidPending":true,"tTimeouts":true,"tCodes":true,"tExternalRefs":true,"tMetadata":true,"eAccountIds":true,"eVersions":true,"eTransferIds":true,"eDebitsPending":true,"eDebitsPosted":true,"eCreditsPending":true,"eCreditsPosted":true,"bAccountIds":true,"bDebitsPending":true,"bDebitsPosted":true,"bCreditsPending":true,"bCreditsPosted":true,"bVersions":true,"resolvedPendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":319,"b":328},{"a":1509,"b":1518},{"a":2534,"b":2543},{"a":2711,"b":2720},{"a":2893,"b":2902}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":708,"b":713}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":724,"b":734}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":745,"b":756}]},{"name":"tAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":776}]},{"name":"tPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":790,"b":802}]},{"name":"tLinked","required":true,"transform":{"type":"scalar"},"locs":[{"a":827,"b":835}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":849,"b":858}]},{"name":"tPostPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":872,"b":885}]},{"name":"tVoidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":899,"b":912}]},{"name":"tTimeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":940,"b":950}]},{"name":"tCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":964,"b":971}]},{"name":"tExternalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":985,"b":999}]},{"name":"tMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":1010,"b":1020}]},{"name":"eAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1681,"b":1693}]},{"name":"eVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1704,"b":1714}]},{"name":"eTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1727,"b":1740}]},{"name":"eDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":1751,"b":1766}]},{"name":"eDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":1794,"b":1808}]},{"name":"eCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":1822,"b":1838}]},{"name":"eCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":1852,"b":1867}]},{"name":"bAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":2247,"b":2259}]},{"name":"bDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":2270,"b":2285}]},{"name":"bDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":2299,"b":2313}]},{"name":"bCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":2341,"b":2357}]},{"name":"bCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":2371,"b":2386}]},{"name":"bVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":2400,"b":2410}]},{"name":"resolvedPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":2926,"b":2945}]}],"statement":"WITH new_transfers AS (\n  INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,\n                                linked, pending, post_pending, void_pending, timeout_seconds, expire_time,\n                                code, external_ref, metadata, create_time)\n  SELECT :tenantId!, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,\n         t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,\n         CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,\n         t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()\n  FROM unnest(:tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[], :tPendingIds!::uuid[],\n              :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[], :tVoidPending!::boolean[],\n              :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[], :tMetadata!::text[])\n       AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,\n            void_pending, timeout_seconds, code, external_ref, metadata)\n  RETURNING id, pending, debit_account_id, credit_account_id, amount, expire_time\n),\nnew_entries AS (\n  INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,\n                              debits_pending, debits_posted, credits_pending, credits_posted, create_time)\n  SELECT :tenantId!, e.account_id, e.account_version, e.transfer_id,\n         e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()\n  FROM unnest(:eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[], :eDebitsPending!::numeric[],\n              :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[], :eCreditsPosted!::numeric[])\n       AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)\n  RETURNING 1\n),\nnew_balances AS (\n  UPDATE ledger_accounts a\n  SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,\n      credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version\n  FROM unnest(:bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],\n              :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[])\n       AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)\n  WHERE a.tenant_id = :tenantId! AND a.id = b.id\n  RETURNING 1\n),\nopened AS (\n  INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)\n  SELECT :tenantId!, id, debit_account_id, credit_account_id, amount, expire_time FROM new_transfers WHERE pending\n  RETURNING 1\n),\nclosed AS (\n  DELETE FROM ledger_pending WHERE tenant_id = :tenantId! AND transfer_id = ANY(:resolvedPendingIds!::uuid[])\n  RETURNING 1\n)\nSELECT (SELECT count(*) FROM new_transfers) AS \"transfers!\",\n       (SELECT count(*) FROM new_entries) AS \"entries!\",\n       (SELECT count(*) FROM new_balances) AS \"accounts!\",\n       (SELECT count(*) FROM opened) AS \"opened!\",\n       (SELECT count(*) FROM closed) AS \"closed!\"                                                                                                      "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * WITH new_transfers AS (
+ *   INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
+ *                                 linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
+ *                                 code, external_ref, metadata, create_time)
+ *   SELECT :tenantId!, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,
+ *          t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,
+ *          CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,
+ *          t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()
+ *   FROM unnest(:tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[], :tPendingIds!::uuid[],
+ *               :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[], :tVoidPending!::boolean[],
+ *               :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[], :tMetadata!::text[])
+ *        AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,
+ *             void_pending, timeout_seconds, code, external_ref, metadata)
+ *   RETURNING id, pending, debit_account_id, credit_account_id, amount, expire_time
+ * ),
+ * new_entries AS (
+ *   INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
+ *                               debits_pending, debits_posted, credits_pending, credits_posted, create_time)
+ *   SELECT :tenantId!, e.account_id, e.account_version, e.transfer_id,
+ *          e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()
+ *   FROM unnest(:eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[], :eDebitsPending!::numeric[],
+ *               :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[], :eCreditsPosted!::numeric[])
+ *        AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+ *   RETURNING 1
+ * ),
+ * new_balances AS (
+ *   UPDATE ledger_accounts a
+ *   SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,
+ *       credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version
+ *   FROM unnest(:bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],
+ *               :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[])
+ *        AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)
+ *   WHERE a.tenant_id = :tenantId! AND a.id = b.id
+ *   RETURNING 1
+ * ),
+ * opened AS (
+ *   INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
+ *   SELECT :tenantId!, id, debit_account_id, credit_account_id, amount, expire_time FROM new_transfers WHERE pending
+ *   RETURNING 1
+ * ),
+ * closed AS (
+ *   DELETE FROM ledger_pending WHERE tenant_id = :tenantId! AND transfer_id = ANY(:resolvedPendingIds!::uuid[])
+ *   RETURNING 1
+ * )
+ * SELECT (SELECT count(*) FROM new_transfers) AS "transfers!",
+ *        (SELECT count(*) FROM new_entries) AS "entries!",
+ *        (SELECT count(*) FROM new_balances) AS "accounts!",
+ *        (SELECT count(*) FROM opened) AS "opened!",
+ *        (SELECT count(*) FROM closed) AS "closed!"                                                                                                      
+ * ```
+ */
+export const writeTransferBatch = new PreparedQuery<IWriteTransferBatchParams,IWriteTransferBatchResult>(writeTransferBatchIR);
+
+
+/** 'GetTransfer' parameters type */
+export interface IGetTransferParams {
+  id: string;
+  tenantId: string;
+}
+
+/** 'GetTransfer' return type */
+export interface IGetTransferResult {
+  amount: string;
+  code: number;
+  create_time: Date;
+  credit_account_id: string;
+  debit_account_id: string;
+  expire_time: Date | null;
+  external_ref: string | null;
+  id: string;
+  linked: boolean;
+  metadata: Json;
+  open: boolean;
+  pending: boolean;
+  pending_id: string | null;
+  post_pending: boolean;
+  resolved_by_expiry: boolean | null;
+  resolved_by_post: boolean;
+  resolved_by_void: boolean;
+  tenant_id: string;
+  timeout_seconds: number;
+  void_pending: boolean;
+}
+
+/** 'GetTransfer' query type */
+export interface IGetTransferQuery {
+  params: IGetTransferParams;
+  result: IGetTransferResult;
+}
+
+const getTransferIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":433,"b":442}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":455,"b":458}]}],"statement":"SELECT t.*,\n       (p.transfer_id IS NOT NULL) AS \"open!\",\n       r.post_pending AS resolved_by_post,\n       r.void_pending AS resolved_by_void,\n       (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry\nFROM ledger_transfers t\nLEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id\nLEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id\nWHERE t.tenant_id = :tenantId! AND t.id = :id!"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT t.*,
+ *        (p.transfer_id IS NOT NULL) AS "open!",
+ *        r.post_pending AS resolved_by_post,
+ *        r.void_pending AS resolved_by_void,
+ *        (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry
+ * FROM ledger_transfers t
+ * LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
+ * LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id
+ * WHERE t.tenant_id = :tenantId! AND t.id = :id!
+ * ```
+ */
+export const getTransfer = new PreparedQuery<IGetTransferParams,IGetTransferResult>(getTransferIR);
+
+

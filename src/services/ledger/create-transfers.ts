@@ -1,0 +1,477 @@
+// CreateTransfers: TigerBeetle's state machine over PostgreSQL. One transaction per request:
+//   1. static checks per transfer (no I/O);
+//   2. one pipelined round trip: lock every touched account in id order, read the expired
+//      reservations on them, the transfers whose ids are replayed, the pending transfers being
+//      posted or voided, the external refs in use;
+//   3. void the expired reservations, then apply the batch in order against the locked balances,
+//      in memory, with exact BigInt arithmetic; a failure inside a linked chain rolls it back;
+//   4. one statement writes transfers, entries, balances and reservations.
+// Balances are exact integers in minor units; nothing here is ever a float.
+import type { JsonObject } from '@bufbuild/protobuf';
+import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { randomUUID } from 'node:crypto';
+import {
+  findExternalRefs,
+  getExpiredReservations,
+  getPendingTransfers,
+  getTransfersByIds,
+  lockAccounts,
+  writeTransferBatch,
+  type IGetExpiredReservationsResult,
+  type IGetPendingTransfersResult,
+  type IGetTransfersByIdsResult,
+  type ILockAccountsResult,
+} from '../../gen/sql/ledger/transfers.queries.js';
+import type { DbClient } from '../../db/pool.js';
+import { runPipelined, statementOf } from '../../db/pipeline.js';
+import { canonicalJson } from '../../lib/canonical.js';
+import { MAX_METADATA_BYTES } from '../../lib/validate.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const AMOUNT = /^[0-9]{1,38}$/;
+const MAX_BALANCE = 10n ** 38n - 1n;
+
+/** A transfer that passed the static checks, normalised. */
+interface Candidate {
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  /** null: post the whole pending amount, or void (amount taken from the pending transfer). */
+  amount: bigint | null;
+  pendingId: string;
+  linked: boolean;
+  pending: boolean;
+  postPending: boolean;
+  voidPending: boolean;
+  timeoutSeconds: number;
+  code: number;
+  externalRef: string;
+  metadata: JsonObject;
+}
+
+/** What is stored for a transfer, enough to answer replays and resolve pending ones. */
+interface StoredTransfer {
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: bigint;
+  pendingId: string;
+  linked: boolean;
+  pending: boolean;
+  postPending: boolean;
+  voidPending: boolean;
+  timeoutSeconds: number;
+  code: number;
+  externalRef: string;
+  metadata: JsonObject;
+}
+
+interface PendingState {
+  transfer: StoredTransfer;
+  open: boolean;
+  expired: boolean;
+  resolution: 'posted' | 'voided' | undefined;
+}
+
+interface AccountState {
+  id: string;
+  asset: string;
+  debitsMustNotExceedCredits: boolean;
+  creditsMustNotExceedDebits: boolean;
+  closed: boolean;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+  version: bigint;
+}
+
+interface Entry {
+  accountId: string;
+  version: bigint;
+  transferId: string;
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+}
+
+function staticCheck(t: Transfer): R | Candidate {
+  const id = t.id.toLowerCase();
+  if (id === '') return R.ID_MUST_NOT_BE_EMPTY;
+  if (!UUID.test(id)) return R.ID_INVALID;
+  const f = t.flags;
+  const pending = f?.pending ?? false;
+  const postPending = f?.postPending ?? false;
+  const voidPending = f?.voidPending ?? false;
+  if (Number(pending) + Number(postPending) + Number(voidPending) > 1) return R.FLAGS_ARE_MUTUALLY_EXCLUSIVE;
+  const resolves = postPending || voidPending;
+  const debitAccountId = t.debitAccountId.toLowerCase();
+  const creditAccountId = t.creditAccountId.toLowerCase();
+  if (!resolves && debitAccountId === '') return R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_EMPTY;
+  if (!resolves && creditAccountId === '') return R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_EMPTY;
+  if (debitAccountId !== '' && debitAccountId === creditAccountId) return R.ACCOUNTS_MUST_BE_DIFFERENT;
+  const pendingId = t.pendingId.toLowerCase();
+  if (!resolves && pendingId !== '') return R.PENDING_ID_MUST_BE_EMPTY;
+  if (resolves && pendingId === '') return R.PENDING_ID_MUST_NOT_BE_EMPTY;
+  if (resolves && pendingId === id) return R.PENDING_ID_MUST_BE_DIFFERENT;
+  if (t.timeoutSeconds < 0 || (t.timeoutSeconds > 0 && !pending)) return R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER;
+  let amount: bigint | null = null;
+  if (t.amount !== '' || !resolves) {
+    if (!AMOUNT.test(t.amount)) return R.AMOUNT_INVALID;
+    amount = BigInt(t.amount);
+    if (amount === 0n) {
+      if (!resolves) return R.AMOUNT_MUST_NOT_BE_ZERO;
+      amount = null;
+    }
+  }
+  if (t.externalRef.length > 200) return R.METADATA_INVALID;
+  const metadata = t.metadata ?? {};
+  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) return R.METADATA_INVALID;
+  return {
+    id,
+    debitAccountId,
+    creditAccountId,
+    amount,
+    pendingId,
+    linked: f?.linked ?? false,
+    pending,
+    postPending,
+    voidPending,
+    timeoutSeconds: t.timeoutSeconds,
+    code: t.code,
+    externalRef: t.externalRef,
+    metadata,
+  };
+}
+
+function storedFromRow(row: IGetTransfersByIdsResult): StoredTransfer {
+  return {
+    id: row.id,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: BigInt(row.amount),
+    pendingId: row.pending_id ?? '',
+    linked: row.linked,
+    pending: row.pending,
+    postPending: row.post_pending,
+    voidPending: row.void_pending,
+    timeoutSeconds: row.timeout_seconds,
+    code: row.code,
+    externalRef: row.external_ref ?? '',
+    metadata: row.metadata as JsonObject,
+  };
+}
+
+function accountFromRow(row: ILockAccountsResult): AccountState {
+  return {
+    id: row.id,
+    asset: row.asset,
+    debitsMustNotExceedCredits: row.debits_must_not_exceed_credits,
+    creditsMustNotExceedDebits: row.credits_must_not_exceed_debits,
+    closed: row.closed,
+    debitsPending: BigInt(row.debits_pending),
+    debitsPosted: BigInt(row.debits_posted),
+    creditsPending: BigInt(row.credits_pending),
+    creditsPosted: BigInt(row.credits_posted),
+    version: BigInt(row.version),
+  };
+}
+
+function pendingFromRow(row: IGetPendingTransfersResult): PendingState {
+  return {
+    transfer: storedFromRow(row),
+    open: row.open,
+    expired: row.expired,
+    resolution: row.resolved_by_post ? 'posted' : row.resolved_by_void ? 'voided' : undefined,
+  };
+}
+
+/** A replayed id: identical fields are EXISTS, otherwise the first differing field. */
+function compareWithExisting(t: Candidate, e: StoredTransfer, pendingAmount: bigint | undefined): R {
+  if (t.linked !== e.linked || t.pending !== e.pending || t.postPending !== e.postPending || t.voidPending !== e.voidPending) {
+    return R.EXISTS_WITH_DIFFERENT_FLAGS;
+  }
+  if (t.pendingId !== e.pendingId) return R.EXISTS_WITH_DIFFERENT_PENDING_ID;
+  if (t.timeoutSeconds !== e.timeoutSeconds) return R.EXISTS_WITH_DIFFERENT_TIMEOUT;
+  if (t.debitAccountId !== '' && t.debitAccountId !== e.debitAccountId) return R.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID;
+  if (t.creditAccountId !== '' && t.creditAccountId !== e.creditAccountId) return R.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID;
+  const wanted = t.amount ?? pendingAmount;
+  if (wanted !== undefined && wanted !== e.amount) return R.EXISTS_WITH_DIFFERENT_AMOUNT;
+  if (t.code !== e.code) return R.EXISTS_WITH_DIFFERENT_CODE;
+  if (t.externalRef !== e.externalRef) return R.EXISTS_WITH_DIFFERENT_EXTERNAL_REF;
+  if (canonicalJson(t.metadata) !== canonicalJson(e.metadata)) return R.EXISTS_WITH_DIFFERENT_METADATA;
+  return R.EXISTS;
+}
+
+/** Everything a batch may change, so a failed linked chain can be rolled back. */
+class BatchState {
+  readonly accounts: Map<string, AccountState>;
+  readonly created = new Map<string, StoredTransfer>();
+  readonly pendings: Map<string, PendingState>;
+  readonly refsInUse: Map<string, string>;
+  readonly entries: Entry[] = [];
+  readonly resolvedPendingIds: string[] = [];
+
+  constructor(accounts: Map<string, AccountState>, pendings: Map<string, PendingState>, refsInUse: Map<string, string>) {
+    this.accounts = accounts;
+    this.pendings = pendings;
+    this.refsInUse = refsInUse;
+  }
+
+  snapshot(): () => void {
+    const accounts = new Map([...this.accounts].map(([k, v]) => [k, { ...v }]));
+    const created = new Map(this.created);
+    const pendings = new Map([...this.pendings].map(([k, v]) => [k, { ...v }]));
+    const refs = new Map(this.refsInUse);
+    const entries = this.entries.length;
+    const resolved = this.resolvedPendingIds.length;
+    return () => {
+      this.accounts.clear();
+      accounts.forEach((v, k) => this.accounts.set(k, v));
+      this.created.clear();
+      created.forEach((v, k) => this.created.set(k, v));
+      this.pendings.clear();
+      pendings.forEach((v, k) => this.pendings.set(k, v));
+      this.refsInUse.clear();
+      refs.forEach((v, k) => this.refsInUse.set(k, v));
+      this.entries.length = entries;
+      this.resolvedPendingIds.length = resolved;
+    };
+  }
+}
+
+/** Applies one transfer to the batch state, or says why it cannot be applied. */
+function apply(t: Candidate, s: BatchState, existing: Map<string, StoredTransfer>): R {
+  const resolves = t.postPending || t.voidPending;
+  let p: PendingState | undefined;
+  let debit: AccountState | undefined;
+  let credit: AccountState | undefined;
+
+  if (resolves) {
+    p = s.pendings.get(t.pendingId);
+    if (!p) return R.PENDING_TRANSFER_NOT_FOUND;
+    if (!p.transfer.pending) return R.PENDING_TRANSFER_NOT_PENDING;
+    if (t.debitAccountId !== '' && t.debitAccountId !== p.transfer.debitAccountId) return R.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID;
+    if (t.creditAccountId !== '' && t.creditAccountId !== p.transfer.creditAccountId) return R.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID;
+    if (t.amount !== null && t.amount > p.transfer.amount) return R.EXCEEDS_PENDING_TRANSFER_AMOUNT;
+    if (t.voidPending && t.amount !== null && t.amount !== p.transfer.amount) return R.EXCEEDS_PENDING_TRANSFER_AMOUNT;
+    debit = s.accounts.get(p.transfer.debitAccountId);
+    credit = s.accounts.get(p.transfer.creditAccountId);
+  } else {
+    debit = s.accounts.get(t.debitAccountId);
+    credit = s.accounts.get(t.creditAccountId);
+    if (!debit) return R.DEBIT_ACCOUNT_NOT_FOUND;
+    if (!credit) return R.CREDIT_ACCOUNT_NOT_FOUND;
+    if (debit.asset !== credit.asset) return R.ACCOUNTS_MUST_HAVE_THE_SAME_ASSET;
+  }
+
+  const replayed = s.created.get(t.id) ?? existing.get(t.id);
+  if (replayed) return compareWithExisting(t, replayed, p?.transfer.amount);
+
+  if (p) {
+    if (p.resolution === 'posted') return R.PENDING_TRANSFER_ALREADY_POSTED;
+    if (p.resolution === 'voided') return R.PENDING_TRANSFER_ALREADY_VOIDED;
+    if (p.expired || !p.open) return R.PENDING_TRANSFER_EXPIRED;
+  }
+  if (!debit || !credit) return R.PENDING_TRANSFER_NOT_FOUND; // unreachable: a pending transfer's accounts exist
+  if (debit.closed) return R.DEBIT_ACCOUNT_CLOSED;
+  if (credit.closed) return R.CREDIT_ACCOUNT_CLOSED;
+  if (t.externalRef !== '') {
+    const holder = s.refsInUse.get(t.externalRef);
+    if (holder !== undefined && holder !== t.id) return R.EXTERNAL_REF_ALREADY_USED;
+  }
+
+  // The movement: what leaves the pending balances and what lands on the posted ones.
+  const releasePending = p ? p.transfer.amount : 0n;
+  const amount = p ? (t.voidPending ? p.transfer.amount : (t.amount ?? p.transfer.amount)) : t.amount!;
+  const addPending = t.pending ? amount : 0n;
+  const addPosted = t.pending || t.voidPending ? 0n : amount;
+
+  const debitsPending = debit.debitsPending - releasePending + addPending;
+  const debitsPosted = debit.debitsPosted + addPosted;
+  const creditsPending = credit.creditsPending - releasePending + addPending;
+  const creditsPosted = credit.creditsPosted + addPosted;
+  if (debitsPending + debitsPosted > MAX_BALANCE) return R.OVERFLOWS_DEBITS;
+  if (creditsPending + creditsPosted > MAX_BALANCE) return R.OVERFLOWS_CREDITS;
+  // Limits bind new reservations and postings, not the settling of an existing reservation.
+  if (!p) {
+    if (debit.debitsMustNotExceedCredits && debitsPending + debitsPosted > debit.creditsPosted) return R.EXCEEDS_CREDITS;
+    if (credit.creditsMustNotExceedDebits && creditsPending + creditsPosted > credit.debitsPosted) return R.EXCEEDS_DEBITS;
+  }
+
+  const stored: StoredTransfer = { ...t, debitAccountId: debit.id, creditAccountId: credit.id, amount };
+  post(s, stored, debit, credit, { debitsPending, debitsPosted, creditsPending, creditsPosted });
+  if (t.externalRef !== '') s.refsInUse.set(t.externalRef, t.id);
+  if (t.pending) s.pendings.set(t.id, { transfer: stored, open: true, expired: false, resolution: undefined });
+  if (p) {
+    p.open = false;
+    p.resolution = t.postPending ? 'posted' : 'voided';
+    s.resolvedPendingIds.push(p.transfer.id);
+  }
+  return R.OK;
+}
+
+/** Records a transfer's effect: new balances and versions, one entry per account. */
+function post(
+  s: BatchState,
+  transfer: StoredTransfer,
+  debit: AccountState,
+  credit: AccountState,
+  after: { debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint },
+): void {
+  debit.debitsPending = after.debitsPending;
+  debit.debitsPosted = after.debitsPosted;
+  debit.version += 1n;
+  credit.creditsPending = after.creditsPending;
+  credit.creditsPosted = after.creditsPosted;
+  credit.version += 1n;
+  for (const account of [debit, credit]) {
+    s.entries.push({
+      accountId: account.id,
+      version: account.version,
+      transferId: transfer.id,
+      debitsPending: account.debitsPending,
+      debitsPosted: account.debitsPosted,
+      creditsPending: account.creditsPending,
+      creditsPosted: account.creditsPosted,
+    });
+  }
+  s.created.set(transfer.id, transfer);
+}
+
+/** Voids reservations whose time ran out, as the sweeper would, so they neither block spending
+ *  nor can be posted. The voids are ordinary void_pending transfers with fresh ids. */
+function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): void {
+  for (const r of expired) {
+    const debit = s.accounts.get(r.debit_account_id)!;
+    const credit = s.accounts.get(r.credit_account_id)!;
+    const amount = BigInt(r.amount);
+    const voided: StoredTransfer = {
+      id: randomUUID(),
+      debitAccountId: debit.id,
+      creditAccountId: credit.id,
+      amount,
+      pendingId: r.transfer_id,
+      linked: false,
+      pending: false,
+      postPending: false,
+      voidPending: true,
+      timeoutSeconds: 0,
+      code: 0,
+      externalRef: '',
+      metadata: { reason: 'pending transfer expired' },
+    };
+    post(s, voided, debit, credit, {
+      debitsPending: debit.debitsPending - amount,
+      debitsPosted: debit.debitsPosted,
+      creditsPending: credit.creditsPending - amount,
+      creditsPosted: credit.creditsPosted,
+    });
+    s.resolvedPendingIds.push(r.transfer_id);
+    const p = s.pendings.get(r.transfer_id);
+    if (p) Object.assign(p, { open: false, expired: true });
+  }
+}
+
+/** One result per transfer, in request order. Runs inside the caller's transaction. */
+export async function createTransfers(client: DbClient, tenantId: string, transfers: Transfer[]): Promise<R[]> {
+  const judged = transfers.map(staticCheck);
+  const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
+  const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
+  const accountIds = uuids(candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]));
+  const pendingIds = uuids(candidates.map((c) => c.pendingId));
+  const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
+
+  const [lockedRows, expiredRows, existingRows, pendingRows, refRows] = await runPipelined(client, [
+    await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
+    await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
+    await statementOf(getTransfersByIds, { tenantId, ids: uuids(candidates.map((c) => c.id)) }),
+    await statementOf(getPendingTransfers, { tenantId, ids: pendingIds }),
+    await statementOf(findExternalRefs, { tenantId, refs }),
+  ]);
+  const state = new BatchState(
+    new Map((lockedRows as unknown as ILockAccountsResult[]).map((r) => [r.id, accountFromRow(r)])),
+    new Map((pendingRows as unknown as IGetPendingTransfersResult[]).map((r) => [r.id, pendingFromRow(r)])),
+    new Map((refRows as Array<{ id: string; external_ref: string }>).map((r) => [r.external_ref, r.id])),
+  );
+  const existing = new Map((existingRows as unknown as IGetTransfersByIdsResult[]).map((r) => [r.id, storedFromRow(r)]));
+
+  voidExpired(state, expiredRows as unknown as IGetExpiredReservationsResult[]);
+  const results = applyInOrder(judged, state, existing);
+  await write(client, tenantId, state);
+  return results;
+}
+
+/** Applies the batch in order; a failure inside a linked chain undoes the whole chain. */
+function applyInOrder(judged: Array<R | Candidate>, state: BatchState, existing: Map<string, StoredTransfer>): R[] {
+  const results: R[] = new Array(judged.length);
+  let i = 0;
+  while (i < judged.length) {
+    // A chain runs from i to the first transfer without flags.linked (or the end of the batch).
+    let end = i;
+    while (end < judged.length - 1 && isLinked(judged[end])) end++;
+    const open = isLinked(judged[end]);
+    const chain = end > i || open;
+    const rollback = chain ? state.snapshot() : undefined;
+    let failed = -1;
+    for (let k = i; k <= end; k++) {
+      const c = judged[k];
+      const r = typeof c === 'number' ? c : open && k === end ? R.LINKED_EVENT_CHAIN_OPEN : apply(c, state, existing);
+      results[k] = r;
+      if (chain && r !== R.OK && r !== R.EXISTS) {
+        failed = k;
+        break;
+      }
+    }
+    if (failed >= 0 && rollback) {
+      rollback();
+      for (let k = i; k <= end; k++) if (k !== failed) results[k] = R.LINKED_EVENT_FAILED;
+    }
+    i = end + 1;
+  }
+  return results;
+}
+
+function isLinked(c: R | Candidate): boolean {
+  return typeof c !== 'number' && c.linked;
+}
+
+async function write(client: DbClient, tenantId: string, s: BatchState): Promise<void> {
+  const transfers = [...s.created.values()];
+  if (transfers.length === 0) return;
+  const changed = [...new Map(s.entries.map((e) => [e.accountId, s.accounts.get(e.accountId)!])).values()];
+  await writeTransferBatch.run(
+    {
+      tenantId,
+      tIds: transfers.map((t) => t.id),
+      tDebitIds: transfers.map((t) => t.debitAccountId),
+      tCreditIds: transfers.map((t) => t.creditAccountId),
+      tAmounts: transfers.map((t) => t.amount.toString()),
+      tPendingIds: transfers.map((t) => t.pendingId || null) as string[],
+      tLinked: transfers.map((t) => t.linked),
+      tPending: transfers.map((t) => t.pending),
+      tPostPending: transfers.map((t) => t.postPending),
+      tVoidPending: transfers.map((t) => t.voidPending),
+      tTimeouts: transfers.map((t) => t.timeoutSeconds),
+      tCodes: transfers.map((t) => t.code),
+      tExternalRefs: transfers.map((t) => t.externalRef || null) as string[],
+      tMetadata: transfers.map((t) => JSON.stringify(t.metadata)),
+      eAccountIds: s.entries.map((e) => e.accountId),
+      eVersions: s.entries.map((e) => e.version.toString()),
+      eTransferIds: s.entries.map((e) => e.transferId),
+      eDebitsPending: s.entries.map((e) => e.debitsPending.toString()),
+      eDebitsPosted: s.entries.map((e) => e.debitsPosted.toString()),
+      eCreditsPending: s.entries.map((e) => e.creditsPending.toString()),
+      eCreditsPosted: s.entries.map((e) => e.creditsPosted.toString()),
+      bAccountIds: changed.map((a) => a.id),
+      bDebitsPending: changed.map((a) => a.debitsPending.toString()),
+      bDebitsPosted: changed.map((a) => a.debitsPosted.toString()),
+      bCreditsPending: changed.map((a) => a.creditsPending.toString()),
+      bCreditsPosted: changed.map((a) => a.creditsPosted.toString()),
+      bVersions: changed.map((a) => a.version.toString()),
+      resolvedPendingIds: s.resolvedPendingIds,
+    },
+    client,
+  );
+}

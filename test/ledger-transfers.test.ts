@@ -1,0 +1,371 @@
+import { randomUUID } from 'node:crypto';
+import { Code, type Client } from '@connectrpc/connect';
+import type { JsonObject } from '@bufbuild/protobuf';
+import { expect } from 'chai';
+import {
+  CreateTransferResult as R,
+  LedgerService,
+  OwnerType,
+  PendingState,
+} from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { testEnv } from './support/environment.js';
+import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
+
+interface TransferInit {
+  id?: string;
+  debitAccountId?: string;
+  creditAccountId?: string;
+  amount?: string;
+  pendingId?: string;
+  flags?: { linked?: boolean; pending?: boolean; postPending?: boolean; voidPending?: boolean };
+  timeoutSeconds?: number;
+  code?: number;
+  externalRef?: string;
+  metadata?: JsonObject;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Per asset, posted and pending debits equal credits; no account breaks its own flags. */
+export async function assertLedgerInvariants(): Promise<void> {
+  const { rows } = await testEnv().pool.query(`
+    SELECT tenant_id, asset,
+           sum(debits_posted) = sum(credits_posted) AS posted_balanced,
+           sum(debits_pending) = sum(credits_pending) AS pending_balanced
+    FROM ledger_accounts GROUP BY tenant_id, asset`);
+  for (const r of rows) {
+    expect(r.posted_balanced, `posted ${r.asset} of ${r.tenant_id}`).to.equal(true);
+    expect(r.pending_balanced, `pending ${r.asset} of ${r.tenant_id}`).to.equal(true);
+  }
+  const { rows: broken } = await testEnv().pool.query(`
+    SELECT id FROM ledger_accounts
+    WHERE (debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
+       OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted)`);
+  expect(broken).to.deep.equal([]);
+}
+
+describe('LedgerService transfers', () => {
+  let t: TestTenant;
+  let ledger: Client<typeof LedgerService>;
+  let treasury: string;
+  let wallet: string;
+  let other: string;
+
+  async function account(opts: { asset?: string; flags?: { debitsMustNotExceedCredits?: boolean; creditsMustNotExceedDebits?: boolean; closed?: boolean } } = {}) {
+    const id = randomUUID();
+    const { results } = await ledger.createAccounts({
+      accounts: [{ id, asset: opts.asset ?? 'USDC', assetScale: 6, owner: { type: OwnerType.AGENT, id: randomUUID() }, flags: opts.flags ?? {} }],
+    });
+    expect(results[0].result).to.equal(1);
+    return id;
+  }
+
+  async function send(...transfers: TransferInit[]): Promise<R[]> {
+    const { results } = await ledger.createTransfers({ transfers: transfers.map((x) => ({ id: randomUUID(), ...x })) });
+    return results.map((r) => r.result);
+  }
+
+  async function balances(id: string) {
+    const { account } = await ledger.getAccount({ id });
+    return {
+      debitsPending: account!.debitsPending,
+      debitsPosted: account!.debitsPosted,
+      creditsPending: account!.creditsPending,
+      creditsPosted: account!.creditsPosted,
+    };
+  }
+
+  const move = (debitAccountId: string, creditAccountId: string, amount: string, extra: TransferInit = {}): TransferInit => ({
+    debitAccountId,
+    creditAccountId,
+    amount,
+    ...extra,
+  });
+
+  beforeEach(async () => {
+    t = await newTenant();
+    ledger = t.client(LedgerService);
+    treasury = await account();
+    wallet = await account({ flags: { debitsMustNotExceedCredits: true } });
+    other = await account();
+  });
+  afterEach(assertLedgerInvariants);
+
+  it('moves money and records an entry per account with the balances and version after it', async () => {
+    const id = randomUUID();
+    expect(await send(move(treasury, wallet, '1000000', { id, code: 7, externalRef: '0xabc', metadata: { why: 'top-up' } }))).to.deep.equal([R.OK]);
+    expect(await balances(treasury)).to.deep.equal({ debitsPending: '0', debitsPosted: '1000000', creditsPending: '0', creditsPosted: '0' });
+    expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: '1000000' });
+    const { transfer, pendingState } = await ledger.getTransfer({ id });
+    expect(transfer).to.deep.include({ debitAccountId: treasury, creditAccountId: wallet, amount: '1000000', code: 7, externalRef: '0xabc' });
+    expect(pendingState).to.equal(PendingState.UNSPECIFIED);
+    const { rows } = await testEnv().pool.query(
+      'SELECT account_id, account_version::int AS v, debits_posted::text AS dp, credits_posted::text AS cp FROM ledger_entries WHERE transfer_id = $1 ORDER BY account_id = $2 DESC',
+      [id, treasury],
+    );
+    expect(rows).to.deep.equal([
+      { account_id: treasury, v: 1, dp: '1000000', cp: '0' },
+      { account_id: wallet, v: 1, dp: '0', cp: '1000000' },
+    ]);
+    expect((await ledger.getAccount({ id: wallet })).account!.version).to.equal(1n);
+  });
+
+  it('amounts are exact up to 38 digits; the 39th digit or a fraction is AMOUNT_INVALID', async () => {
+    const huge = '9'.repeat(38);
+    expect(await send(move(treasury, other, huge))).to.deep.equal([R.OK]);
+    expect((await balances(other)).creditsPosted).to.equal(huge);
+    expect(await send(move(treasury, other, '1'))).to.deep.equal([R.OVERFLOWS_DEBITS]);
+    expect(await send(move(treasury, other, '1'.repeat(39)), move(treasury, other, '1.5'), move(treasury, other, '-1'), move(treasury, other, '1e3'))).to.deep.equal([
+      R.AMOUNT_INVALID,
+      R.AMOUNT_INVALID,
+      R.AMOUNT_INVALID,
+      R.AMOUNT_INVALID,
+    ]);
+  });
+
+  it('reports every static failure with its own code, in precedence order', async () => {
+    const p = randomUUID();
+    const cases: Array<[TransferInit, R]> = [
+      [{ ...move(treasury, wallet, '1'), id: '' }, R.ID_MUST_NOT_BE_EMPTY],
+      [{ ...move(treasury, wallet, '1'), id: 'nope' }, R.ID_INVALID],
+      [move(treasury, wallet, '1', { flags: { pending: true, postPending: true } }), R.FLAGS_ARE_MUTUALLY_EXCLUSIVE],
+      [move('', wallet, '1'), R.DEBIT_ACCOUNT_ID_MUST_NOT_BE_EMPTY],
+      [move(treasury, '', '1'), R.CREDIT_ACCOUNT_ID_MUST_NOT_BE_EMPTY],
+      [move(wallet, wallet, '1'), R.ACCOUNTS_MUST_BE_DIFFERENT],
+      [move(treasury, wallet, '1', { pendingId: p }), R.PENDING_ID_MUST_BE_EMPTY],
+      [{ flags: { postPending: true } }, R.PENDING_ID_MUST_NOT_BE_EMPTY],
+      [{ id: p, pendingId: p, flags: { voidPending: true } }, R.PENDING_ID_MUST_BE_DIFFERENT],
+      [move(treasury, wallet, '1', { timeoutSeconds: 5 }), R.TIMEOUT_RESERVED_FOR_PENDING_TRANSFER],
+      [move(treasury, wallet, 'abc'), R.AMOUNT_INVALID],
+      [move(treasury, wallet, '0'), R.AMOUNT_MUST_NOT_BE_ZERO],
+      [move(treasury, wallet, '1', { metadata: { blob: 'x'.repeat(70_000) } }), R.METADATA_INVALID],
+      [move(randomUUID(), wallet, '1'), R.DEBIT_ACCOUNT_NOT_FOUND],
+      [move(treasury, randomUUID(), '1'), R.CREDIT_ACCOUNT_NOT_FOUND],
+      [move('not-a-uuid', wallet, '1'), R.DEBIT_ACCOUNT_NOT_FOUND],
+    ];
+    expect(await send(...cases.map(([x]) => x))).to.deep.equal(cases.map(([, r]) => r));
+    expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: '0' });
+  });
+
+  it('refuses different assets, closed accounts and overdrafts', async () => {
+    const eth = await account({ asset: 'ETH' });
+    const closed = await account({ flags: { closed: true } });
+    const capped = await account({ flags: { creditsMustNotExceedDebits: true } });
+    expect(
+      await send(
+        move(treasury, eth, '1'),
+        move(closed, wallet, '1'),
+        move(treasury, closed, '1'),
+        move(wallet, other, '1'),
+        move(treasury, capped, '1'),
+        move(capped, treasury, '5'),
+        move(treasury, capped, '5'),
+        move(treasury, capped, '1'),
+      ),
+    ).to.deep.equal([
+      R.ACCOUNTS_MUST_HAVE_THE_SAME_ASSET,
+      R.DEBIT_ACCOUNT_CLOSED,
+      R.CREDIT_ACCOUNT_CLOSED,
+      R.EXCEEDS_CREDITS,
+      R.EXCEEDS_DEBITS,
+      R.OK,
+      R.OK,
+      R.EXCEEDS_DEBITS,
+    ]);
+  });
+
+  it('a wallet can spend exactly what it holds, and not one unit more', async () => {
+    await send(move(treasury, wallet, '100'));
+    expect(await send(move(wallet, other, '60'), move(wallet, other, '41'), move(wallet, other, '40'))).to.deep.equal([R.OK, R.EXCEEDS_CREDITS, R.OK]);
+    expect(await balances(wallet)).to.deep.include({ debitsPosted: '100', creditsPosted: '100' });
+  });
+
+  it('replaying a transfer with identical fields is EXISTS and changes nothing', async () => {
+    const x = { id: randomUUID(), ...move(treasury, wallet, '5', { code: 1, externalRef: 'tx1', metadata: { a: 1 } }) };
+    expect(await send(x)).to.deep.equal([R.OK]);
+    expect(await send(x, x)).to.deep.equal([R.EXISTS, R.EXISTS]);
+    expect((await balances(wallet)).creditsPosted).to.equal('5');
+  });
+
+  it('replaying with each field changed returns the matching EXISTS_WITH_DIFFERENT_* code', async () => {
+    const x = { id: randomUUID(), ...move(treasury, wallet, '5', { code: 1, externalRef: 'tx2', metadata: { a: 1 } }) };
+    await send(x);
+    const changes: Array<[TransferInit, R]> = [
+      [{ flags: { linked: true } }, R.EXISTS_WITH_DIFFERENT_FLAGS],
+      [{ debitAccountId: other }, R.EXISTS_WITH_DIFFERENT_DEBIT_ACCOUNT_ID],
+      [{ creditAccountId: other }, R.EXISTS_WITH_DIFFERENT_CREDIT_ACCOUNT_ID],
+      [{ amount: '6' }, R.EXISTS_WITH_DIFFERENT_AMOUNT],
+      [{ code: 2 }, R.EXISTS_WITH_DIFFERENT_CODE],
+      [{ externalRef: 'tx3' }, R.EXISTS_WITH_DIFFERENT_EXTERNAL_REF],
+      [{ metadata: { a: 2 } }, R.EXISTS_WITH_DIFFERENT_METADATA],
+    ];
+    for (const [change, expected] of changes) {
+      // linked on its own would leave the chain open; send it with a closing partner.
+      const batch = change.flags?.linked ? [{ ...x, ...change }, move(treasury, other, '1')] : [{ ...x, ...change }];
+      const results = await send(...batch);
+      expect(results[0], JSON.stringify(change)).to.equal(expected);
+    }
+    const p = { id: randomUUID(), ...move(treasury, other, '3', { flags: { pending: true }, timeoutSeconds: 60 }) };
+    await send(p);
+    expect(await send({ ...p, timeoutSeconds: 30 })).to.deep.equal([R.EXISTS_WITH_DIFFERENT_TIMEOUT]);
+    const post = { id: randomUUID(), pendingId: p.id, flags: { postPending: true } };
+    await send(post);
+    const p2 = { id: randomUUID(), ...move(treasury, other, '3', { flags: { pending: true } }) };
+    await send(p2);
+    expect(await send({ ...post, pendingId: p2.id })).to.deep.equal([R.EXISTS_WITH_DIFFERENT_PENDING_ID]);
+    expect((await balances(wallet)).creditsPosted).to.equal('5');
+  });
+
+  it('an external ref is used once per tenant', async () => {
+    expect(await send(move(treasury, wallet, '1', { externalRef: '0xdead' }), move(treasury, wallet, '1', { externalRef: '0xdead' }))).to.deep.equal([
+      R.OK,
+      R.EXTERNAL_REF_ALREADY_USED,
+    ]);
+    expect(await send(move(treasury, wallet, '1', { externalRef: '0xdead' }))).to.deep.equal([R.EXTERNAL_REF_ALREADY_USED]);
+    const elsewhere = await newTenant();
+    const theirs = elsewhere.client(LedgerService);
+    const [a, b] = [randomUUID(), randomUUID()];
+    await theirs.createAccounts({ accounts: [a, b].map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'x' } })) });
+    const { results } = await theirs.createTransfers({ transfers: [{ id: randomUUID(), debitAccountId: a, creditAccountId: b, amount: '1', externalRef: '0xdead' }] });
+    expect(results[0].result).to.equal(R.OK);
+  });
+
+  it('a linked chain with a failure in the middle commits nothing; transfers outside the chain still apply', async () => {
+    const chain = [
+      move(treasury, wallet, '10', { flags: { linked: true } }),
+      move(wallet, other, '50', { flags: { linked: true } }), // overdraft: fails the chain
+      move(treasury, other, '5'),
+      move(treasury, other, '7'), // independent
+    ];
+    expect(await send(...chain)).to.deep.equal([R.LINKED_EVENT_FAILED, R.EXCEEDS_CREDITS, R.LINKED_EVENT_FAILED, R.OK]);
+    expect(await balances(wallet)).to.deep.include({ creditsPosted: '0', debitsPosted: '0' });
+    expect((await balances(other)).creditsPosted).to.equal('7');
+    expect(await send(move(treasury, wallet, '10', { flags: { linked: true } }), move(wallet, other, '10'))).to.deep.equal([R.OK, R.OK]);
+  });
+
+  it('a chain left open at the end of the batch fails as a whole', async () => {
+    expect(await send(move(treasury, other, '1'), move(treasury, wallet, '1', { flags: { linked: true } }), move(treasury, wallet, '1', { flags: { linked: true } }))).to.deep.equal([
+      R.OK,
+      R.LINKED_EVENT_FAILED,
+      R.LINKED_EVENT_CHAIN_OPEN,
+    ]);
+    expect((await balances(wallet)).creditsPosted).to.equal('0');
+  });
+
+  describe('two-phase transfers', () => {
+    it('a pending transfer reserves; posting part of it moves that part and releases the rest', async () => {
+      await send(move(treasury, wallet, '100'));
+      const p = randomUUID();
+      expect(await send({ id: p, ...move(wallet, other, '60', { flags: { pending: true } }) })).to.deep.equal([R.OK]);
+      expect(await balances(wallet)).to.deep.equal({ debitsPending: '60', debitsPosted: '0', creditsPending: '0', creditsPosted: '100' });
+      expect(await send(move(wallet, other, '41'))).to.deep.equal([R.EXCEEDS_CREDITS]); // the reservation counts
+      expect((await ledger.getTransfer({ id: p })).pendingState).to.equal(PendingState.PENDING);
+      expect(await send({ pendingId: p, amount: '61', flags: { postPending: true } })).to.deep.equal([R.EXCEEDS_PENDING_TRANSFER_AMOUNT]);
+      const post = randomUUID();
+      expect(await send({ id: post, pendingId: p, amount: '45', flags: { postPending: true } })).to.deep.equal([R.OK]);
+      expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '45', creditsPending: '0', creditsPosted: '100' });
+      expect(await balances(other)).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: '45' });
+      expect((await ledger.getTransfer({ id: p })).pendingState).to.equal(PendingState.POSTED);
+      expect((await ledger.getTransfer({ id: post })).transfer!.amount).to.equal('45');
+      expect(await send({ pendingId: p, flags: { postPending: true } }, { pendingId: p, flags: { voidPending: true } })).to.deep.equal([
+        R.PENDING_TRANSFER_ALREADY_POSTED,
+        R.PENDING_TRANSFER_ALREADY_POSTED,
+      ]);
+    });
+
+    it('posting with no amount posts all of it; voiding releases it; a resolved transfer stays resolved', async () => {
+      const [p1, p2] = [randomUUID(), randomUUID()];
+      await send({ id: p1, ...move(treasury, other, '30', { flags: { pending: true } }) }, { id: p2, ...move(treasury, other, '20', { flags: { pending: true } }) });
+      expect(await send({ pendingId: p1, flags: { postPending: true } }, { pendingId: p2, flags: { voidPending: true } })).to.deep.equal([R.OK, R.OK]);
+      expect(await balances(other)).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: '30' });
+      expect((await ledger.getTransfer({ id: p2 })).pendingState).to.equal(PendingState.VOIDED);
+      expect(await send({ pendingId: p2, flags: { postPending: true } })).to.deep.equal([R.PENDING_TRANSFER_ALREADY_VOIDED]);
+    });
+
+    it('resolving checks the pending transfer: unknown, not pending, other accounts', async () => {
+      const plain = randomUUID();
+      await send({ id: plain, ...move(treasury, other, '1') });
+      const p = randomUUID();
+      await send({ id: p, ...move(treasury, other, '5', { flags: { pending: true } }) });
+      expect(
+        await send(
+          { pendingId: randomUUID(), flags: { postPending: true } },
+          { pendingId: plain, flags: { postPending: true } },
+          { pendingId: p, debitAccountId: wallet, flags: { postPending: true } },
+          { pendingId: p, creditAccountId: wallet, flags: { voidPending: true } },
+        ),
+      ).to.deep.equal([
+        R.PENDING_TRANSFER_NOT_FOUND,
+        R.PENDING_TRANSFER_NOT_PENDING,
+        R.PENDING_TRANSFER_HAS_DIFFERENT_DEBIT_ACCOUNT_ID,
+        R.PENDING_TRANSFER_HAS_DIFFERENT_CREDIT_ACCOUNT_ID,
+      ]);
+    });
+
+    it('a pending transfer and its post can share one batch', async () => {
+      const p = randomUUID();
+      expect(await send({ id: p, ...move(treasury, other, '8', { flags: { pending: true } }) }, { pendingId: p, amount: '3', flags: { postPending: true } })).to.deep.equal([R.OK, R.OK]);
+      expect(await balances(other)).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: '3' });
+    });
+
+    it('an expired reservation cannot be posted and stops counting at read time', async function () {
+      this.timeout(10_000);
+      await send(move(treasury, wallet, '100'));
+      const p = randomUUID();
+      await send({ id: p, ...move(wallet, other, '90', { flags: { pending: true }, timeoutSeconds: 1 }) });
+      expect((await balances(wallet)).debitsPending).to.equal('90');
+      await sleep(1_100);
+      expect((await balances(wallet)).debitsPending).to.equal('0');
+      expect((await ledger.getTransfer({ id: p })).pendingState).to.equal(PendingState.EXPIRED);
+      expect(await send({ pendingId: p, flags: { postPending: true } })).to.deep.equal([R.PENDING_TRANSFER_EXPIRED]);
+      // The wallet may spend what the expired reservation held; touching the account voided it.
+      expect(await send(move(wallet, other, '100'))).to.deep.equal([R.OK]);
+      expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '100', creditsPending: '0', creditsPosted: '100' });
+      expect((await ledger.getTransfer({ id: p })).pendingState).to.equal(PendingState.EXPIRED);
+      const { rows } = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_pending WHERE transfer_id = $1', [p]);
+      expect(rows[0].n).to.equal(0);
+    });
+  });
+
+  it("another tenant's accounts and transfers behave as nonexistent", async () => {
+    const x = randomUUID();
+    await send({ id: x, ...move(treasury, wallet, '9') });
+    const elsewhere = await newTenant();
+    const theirs = elsewhere.client(LedgerService);
+    const mine = randomUUID();
+    await theirs.createAccounts({ accounts: [{ id: mine, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.TENANT_TREASURY } }] });
+    const { results } = await theirs.createTransfers({
+      transfers: [
+        { id: randomUUID(), debitAccountId: treasury, creditAccountId: mine, amount: '1' },
+        { id: randomUUID(), debitAccountId: mine, creditAccountId: wallet, amount: '1' },
+        { id: randomUUID(), pendingId: x, flags: { postPending: true } },
+      ],
+    });
+    expect(results.map((r) => r.result)).to.deep.equal([R.DEBIT_ACCOUNT_NOT_FOUND, R.CREDIT_ACCOUNT_NOT_FOUND, R.PENDING_TRANSFER_NOT_FOUND]);
+    await expectError(theirs.getTransfer({ id: x }), Code.NotFound);
+    expect((await balances(wallet)).creditsPosted).to.equal('9');
+  });
+
+  it('refuses a batch over 8,190 transfers as a whole; GetTransfer validates its id', async () => {
+    const transfers = Array.from({ length: 8_191 }, () => ({ id: randomUUID(), debitAccountId: treasury, creditAccountId: other, amount: '1' }));
+    const err = await expectError(ledger.createTransfers({ transfers }), Code.InvalidArgument);
+    expect(violatedFields(err)).to.deep.equal(['transfers']);
+    expect((await balances(other)).creditsPosted).to.equal('0');
+    await expectError(ledger.getTransfer({ id: 'x' }), Code.InvalidArgument);
+    await expectError(ledger.getTransfer({ id: randomUUID() }), Code.NotFound);
+  });
+
+  it('transfers and entries are append-only', async () => {
+    const x = randomUUID();
+    await send({ id: x, ...move(treasury, wallet, '9') });
+    for (const statement of ['UPDATE ledger_transfers SET amount = 1 WHERE id = $1', 'DELETE FROM ledger_entries WHERE transfer_id = $1']) {
+      let code: string | undefined;
+      try {
+        await testEnv().pool.query(statement, [x]);
+      } catch (err) {
+        code = (err as { code?: string }).code;
+      }
+      expect(code, statement).to.equal('42501');
+    }
+  });
+});
