@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Code, type Client } from '@connectrpc/connect';
 import type { JsonObject } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { expect } from 'chai';
 import {
   CreateTransferResult as R,
@@ -336,6 +337,52 @@ describe('LedgerService transfers', () => {
     expect((await balances(other)).creditsPosted).to.equal('0');
     await expectError(ledger.getTransfer({ id: 'x' }), Code.InvalidArgument);
     await expectError(ledger.getTransfer({ id: randomUUID() }), Code.NotFound);
+  });
+
+  it('lists transfers by account and time range, in creation order, with keyset pages', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = randomUUID();
+      ids.push(id);
+      await send({ id, ...move(i % 2 ? wallet : treasury, i % 2 ? other : wallet, '1') });
+    }
+    await send(move(treasury, other, '1')); // does not touch the wallet
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await ledger.listTransfers({ accountId: wallet, pageSize: 2, pageToken });
+      seen.push(...page.transfers.map((x) => x.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).to.deep.equal(ids);
+    const all = await ledger.listTransfers({ pageSize: 100 });
+    expect(all.transfers).to.have.length(6);
+    const third = (await ledger.getTransfer({ id: ids[2] })).transfer!.createTime!;
+    const fromThird = await ledger.listTransfers({ accountId: wallet, startTime: third });
+    expect(fromThird.transfers.map((x) => x.id)).to.include(ids[2]).and.not.include(ids[0]);
+    const err = await expectError(ledger.listTransfers({ accountId: 'x', startTime: third, endTime: third }), Code.InvalidArgument);
+    expect(violatedFields(err)).to.deep.equal(['account_id', 'end_time']);
+  });
+
+  it('reports balances now, at a point in time, and as a history of postings', async () => {
+    await send(move(treasury, wallet, '100'));
+    const before = (await ledger.getAccount({ id: wallet })).account!;
+    await sleep(20);
+    const middle = new Date();
+    await sleep(20);
+    await send(move(wallet, other, '30'), move(wallet, other, '20', { flags: { pending: true } }));
+    const now = await ledger.getAccountBalances({ accountId: wallet });
+    expect(now.balance).to.deep.include({ debitsPosted: '30', debitsPending: '20', creditsPosted: '100', accountVersion: 3n });
+    const then = await ledger.getAccountBalances({ accountId: wallet, asOfTime: timestampFromDate(middle) });
+    expect(then.balance).to.deep.include({ debitsPosted: '0', debitsPending: '0', creditsPosted: '100', accountVersion: before.version });
+    const history = await ledger.getAccountBalances({ accountId: wallet, history: true, pageSize: 2 });
+    expect(history.history.map((h) => h.accountVersion)).to.deep.equal([3n, 2n]);
+    const older = await ledger.getAccountBalances({ accountId: wallet, history: true, pageSize: 2, pageToken: history.nextPageToken });
+    expect(older.history.map((h) => [h.accountVersion, h.creditsPosted])).to.deep.equal([[1n, '100']]);
+    expect(older.nextPageToken).to.equal('');
+    const beforeAll = await ledger.getAccountBalances({ accountId: wallet, asOfTime: timestampFromDate(new Date(Date.now() - 3_600_000)) });
+    expect(beforeAll.balance).to.deep.include({ debitsPosted: '0', creditsPosted: '0' });
+    await expectError(ledger.getAccountBalances({ accountId: randomUUID() }), Code.NotFound);
   });
 
   it('transfers and entries are append-only', async () => {

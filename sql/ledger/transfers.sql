@@ -114,3 +114,35 @@ FROM ledger_transfers t
 LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
 LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id
 WHERE t.tenant_id = :tenantId! AND t.id = :id!;
+
+/* @name listTransfers */
+SELECT * FROM ledger_transfers
+WHERE tenant_id = :tenantId!
+  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ORDER BY create_time, id
+LIMIT :limit!;
+
+/* Transfers debiting or crediting one account: two index scans merged, so each stays a keyset
+   scan (a transfer never debits and credits the same account, so nothing appears twice). */
+/* @name listAccountTransfers */
+WITH page AS (
+  (SELECT id, create_time FROM ledger_transfers
+   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!
+     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+   ORDER BY create_time, id LIMIT :limit!)
+  UNION ALL
+  (SELECT id, create_time FROM ledger_transfers
+   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!
+     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+   ORDER BY create_time, id LIMIT :limit!)
+  ORDER BY create_time, id
+  LIMIT :limit!
+)
+SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
+ORDER BY t.create_time, t.id;

@@ -1,9 +1,10 @@
 // Rows <-> messages for LedgerService.
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AccountSchema, OwnerType, PendingState, TransferSchema, type Account, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { AccountBalanceSchema, AccountSchema, OwnerType, PendingState, TransferSchema, type Account, type AccountBalance, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { IGetAccountResult } from '../../gen/sql/ledger/accounts.queries.js';
-import type { IGetTransferResult } from '../../gen/sql/ledger/transfers.queries.js';
+import type { IGetTransferResult, IListTransfersResult } from '../../gen/sql/ledger/transfers.queries.js';
+import type { IListBalanceHistoryResult } from '../../gen/sql/ledger/balances.queries.js';
 
 export const ownerTypeToRow: Partial<Record<OwnerType, string>> = {
   [OwnerType.AGENT]: 'AGENT',
@@ -41,7 +42,7 @@ export function accountFromRow(row: IGetAccountResult): Account {
   });
 }
 
-export function transferFromRow(row: IGetTransferResult): Transfer {
+export function transferFromRow(row: IListTransfersResult): Transfer {
   return create(TransferSchema, {
     id: row.id,
     debitAccountId: row.debit_account_id,
@@ -64,4 +65,28 @@ export function pendingStateOf(row: IGetTransferResult): PendingState {
   if (row.resolved_by_void) return PendingState.VOIDED;
   if (row.expire_time && row.expire_time.getTime() <= Date.now()) return PendingState.EXPIRED;
   return row.open ? PendingState.PENDING : PendingState.EXPIRED;
+}
+
+export function balanceFromEntry(row: IListBalanceHistoryResult): AccountBalance {
+  return create(AccountBalanceSchema, {
+    debitsPending: row.debits_pending,
+    debitsPosted: row.debits_posted,
+    creditsPending: row.credits_pending,
+    creditsPosted: row.credits_posted,
+    accountVersion: BigInt(row.account_version),
+    transferId: row.transfer_id,
+    time: timestampFromDate(row.create_time),
+  });
+}
+
+/** The current balances, from the account itself (expired reservations already left out). */
+export function balanceFromAccount(account: Account, now: Date): AccountBalance {
+  return create(AccountBalanceSchema, {
+    debitsPending: account.debitsPending,
+    debitsPosted: account.debitsPosted,
+    creditsPending: account.creditsPending,
+    creditsPosted: account.creditsPosted,
+    accountVersion: account.version,
+    time: timestampFromDate(now),
+  });
 }

@@ -1,6 +1,8 @@
 /** Types generated for queries found in "sql/ledger/transfers.sql" */
 import { PreparedQuery } from '@pgtyped/runtime';
 
+export type DateOrString = Date | string;
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export type booleanArray = (boolean)[];
@@ -391,5 +393,124 @@ const getTransferIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":
  * ```
  */
 export const getTransfer = new PreparedQuery<IGetTransferParams,IGetTransferResult>(getTransferIR);
+
+
+/** 'ListTransfers' parameters type */
+export interface IListTransfersParams {
+  afterId?: string | null | void;
+  afterTime?: DateOrString | null | void;
+  endTime?: DateOrString | null | void;
+  limit: string;
+  startTime?: DateOrString | null | void;
+  tenantId: string;
+}
+
+/** 'ListTransfers' return type */
+export interface IListTransfersResult {
+  amount: string;
+  code: number;
+  create_time: Date;
+  credit_account_id: string;
+  debit_account_id: string;
+  expire_time: Date | null;
+  external_ref: string | null;
+  id: string;
+  linked: boolean;
+  metadata: Json;
+  pending: boolean;
+  pending_id: string | null;
+  post_pending: boolean;
+  tenant_id: string;
+  timeout_seconds: number;
+  void_pending: boolean;
+}
+
+/** 'ListTransfers' query type */
+export interface IListTransfersQuery {
+  params: IListTransfersParams;
+  result: IListTransfersResult;
+}
+
+const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":67,"b":76},{"a":117,"b":126}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143},{"a":183,"b":190}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":200,"b":209},{"a":256,"b":265}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":268,"b":275}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":322}]}],"statement":"SELECT * FROM ledger_transfers\nWHERE tenant_id = :tenantId!\n  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                           "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT * FROM ledger_transfers
+ * WHERE tenant_id = :tenantId!
+ *   AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+ *   AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+ *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ * ORDER BY create_time, id
+ * LIMIT :limit!                                                                                                                                                                                           
+ * ```
+ */
+export const listTransfers = new PreparedQuery<IListTransfersParams,IListTransfersResult>(listTransfersIR);
+
+
+/** 'ListAccountTransfers' parameters type */
+export interface IListAccountTransfersParams {
+  accountId: string;
+  afterId?: string | null | void;
+  afterTime?: DateOrString | null | void;
+  endTime?: DateOrString | null | void;
+  limit: string;
+  startTime?: DateOrString | null | void;
+  tenantId: string;
+}
+
+/** 'ListAccountTransfers' return type */
+export interface IListAccountTransfersResult {
+  amount: string;
+  code: number;
+  create_time: Date;
+  credit_account_id: string;
+  debit_account_id: string;
+  expire_time: Date | null;
+  external_ref: string | null;
+  id: string;
+  linked: boolean;
+  metadata: Json;
+  pending: boolean;
+  pending_id: string | null;
+  post_pending: boolean;
+  tenant_id: string;
+  timeout_seconds: number;
+  void_pending: boolean;
+}
+
+/** 'ListAccountTransfers' query type */
+export interface IListAccountTransfersQuery {
+  params: IListAccountTransfersParams;
+  result: IListAccountTransfersResult;
+}
+
+const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * WITH page AS (
+ *   (SELECT id, create_time FROM ledger_transfers
+ *    WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!
+ *      AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+ *      AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+ *      AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ *    ORDER BY create_time, id LIMIT :limit!)
+ *   UNION ALL
+ *   (SELECT id, create_time FROM ledger_transfers
+ *    WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!
+ *      AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
+ *      AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
+ *      AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
+ *    ORDER BY create_time, id LIMIT :limit!)
+ *   ORDER BY create_time, id
+ *   LIMIT :limit!
+ * )
+ * SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
+ * ORDER BY t.create_time, t.id
+ * ```
+ */
+export const listAccountTransfers = new PreparedQuery<IListAccountTransfersParams,IListAccountTransfersResult>(listAccountTransfersIR);
 
 
