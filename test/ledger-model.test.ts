@@ -1,0 +1,202 @@
+// Model-based property test: random batches (plain, pending, post, void, replays, linked chains)
+// run against the service and against a small reference ledger written here; after every batch
+// every result code and every balance must agree.
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { expect } from 'chai';
+import { CreateTransferResult as R, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { newTenant } from './support/fixtures.js';
+import { assertLedgerInvariants } from './support/ledger.js';
+
+interface Balances {
+  debitsPending: bigint;
+  debitsPosted: bigint;
+  creditsPending: bigint;
+  creditsPosted: bigint;
+}
+
+interface ModelAccount extends Balances {
+  guarded: boolean; // debits_must_not_exceed_credits
+}
+
+interface Op {
+  kind: 'plain' | 'pending' | 'post' | 'void' | 'replay';
+  debit: number;
+  credit: number;
+  amount: number;
+  /** For post/void/replay: which earlier transfer (index into the history of sent transfers). */
+  ref: number;
+  /** For post: post the whole amount when false. */
+  partial: boolean;
+  linked: boolean;
+}
+
+interface SentTransfer {
+  id: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: string;
+  pendingId: string;
+  flags: { linked: boolean; pending: boolean; postPending: boolean; voidPending: boolean };
+}
+
+/** The reference ledger: the rules of the API restated as plainly as possible. */
+class ModelLedger {
+  accounts = new Map<string, ModelAccount>();
+  transfers = new Map<string, SentTransfer & { applied: bigint }>();
+  resolution = new Map<string, 'posted' | 'voided'>();
+
+  apply(batch: SentTransfer[]): R[] {
+    const results: R[] = [];
+    let chainStart = 0;
+    let saved = this.save();
+    for (let i = 0; i < batch.length; i++) {
+      if (i === chainStart) saved = this.save();
+      const t = batch[i];
+      const open = t.flags.linked && i === batch.length - 1;
+      const r = open ? R.LINKED_EVENT_CHAIN_OPEN : this.one(t);
+      results.push(r);
+      const inChain = t.flags.linked || (i > chainStart && batch[i - 1].flags.linked);
+      if (inChain && r !== R.OK && r !== R.EXISTS) {
+        this.restore(saved);
+        let end = i;
+        while (end < batch.length - 1 && batch[end].flags.linked) end++;
+        for (let k = chainStart; k <= end; k++) if (k !== i) results[k] = R.LINKED_EVENT_FAILED;
+        results.length = end + 1;
+        i = end;
+      }
+      if (!batch[i].flags.linked) chainStart = i + 1;
+    }
+    return results;
+  }
+
+  private one(t: SentTransfer): R {
+    const resolves = t.flags.postPending || t.flags.voidPending;
+    const p = resolves ? this.transfers.get(t.pendingId) : undefined;
+    if (resolves) {
+      if (!p) return R.PENDING_TRANSFER_NOT_FOUND;
+      if (t.amount !== '' && BigInt(t.amount) > p.applied) return R.EXCEEDS_PENDING_TRANSFER_AMOUNT;
+    }
+    const existing = this.transfers.get(t.id);
+    if (existing) return R.EXISTS; // the generator replays only identical transfers
+    if (p) {
+      const done = this.resolution.get(p.id);
+      if (done === 'posted') return R.PENDING_TRANSFER_ALREADY_POSTED;
+      if (done === 'voided') return R.PENDING_TRANSFER_ALREADY_VOIDED;
+    }
+    const debit = this.accounts.get(p ? p.debitAccountId : t.debitAccountId)!;
+    const credit = this.accounts.get(p ? p.creditAccountId : t.creditAccountId)!;
+    const release = p ? p.applied : 0n;
+    const amount = p ? (t.flags.voidPending || t.amount === '' ? p.applied : BigInt(t.amount)) : BigInt(t.amount);
+    const toPending = t.flags.pending ? amount : 0n;
+    const toPosted = t.flags.pending || t.flags.voidPending ? 0n : amount;
+    if (!p && debit.guarded && debit.debitsPending + debit.debitsPosted + amount > debit.creditsPosted) return R.EXCEEDS_CREDITS;
+    debit.debitsPending += toPending - release;
+    debit.debitsPosted += toPosted;
+    credit.creditsPending += toPending - release;
+    credit.creditsPosted += toPosted;
+    this.transfers.set(t.id, { ...t, applied: amount });
+    if (p) this.resolution.set(p.id, t.flags.postPending ? 'posted' : 'voided');
+    return R.OK;
+  }
+
+  private save() {
+    return {
+      accounts: new Map([...this.accounts].map(([k, v]) => [k, { ...v }])),
+      transfers: new Map(this.transfers),
+      resolution: new Map(this.resolution),
+    };
+  }
+
+  private restore(s: ReturnType<ModelLedger['save']>) {
+    this.accounts = s.accounts;
+    this.transfers = s.transfers;
+    this.resolution = s.resolution;
+  }
+}
+
+const opArbitrary: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constantFrom<Op['kind']>('plain', 'plain', 'pending', 'post', 'void', 'replay'),
+  debit: fc.nat({ max: 3 }),
+  credit: fc.nat({ max: 3 }),
+  amount: fc.integer({ min: 1, max: 20 }), // small, so guarded accounts often spend exactly what they hold
+  ref: fc.nat({ max: 1_000 }),
+  partial: fc.boolean(),
+  linked: fc.boolean(),
+});
+
+describe('ledger model (fast-check)', () => {
+  it('random batches agree with the reference ledger in every result and every balance', async function () {
+    this.timeout(120_000);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(opArbitrary, { minLength: 1, maxLength: 10 }), { minLength: 2, maxLength: 6 }), async (batches) => {
+        const t = await newTenant();
+        const ledger = t.client(LedgerService);
+        const model = new ModelLedger();
+        const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+        // Account 0 is an unguarded treasury; the others cannot spend more than they received.
+        await ledger.createAccounts({
+          accounts: ids.map((id, i) => ({
+            id,
+            asset: 'USDC',
+            assetScale: 6,
+            owner: { type: OwnerType.EXTERNAL, id: `a${i}` },
+            flags: { debitsMustNotExceedCredits: i > 0 },
+          })),
+        });
+        ids.forEach((id, i) => model.accounts.set(id, { guarded: i > 0, debitsPending: 0n, debitsPosted: 0n, creditsPending: 0n, creditsPosted: 0n }));
+        const history: SentTransfer[] = [];
+
+        for (const ops of batches) {
+          const batch: SentTransfer[] = [];
+          for (const op of ops) {
+            const flags = { linked: op.linked, pending: false, postPending: false, voidPending: false };
+            const pendings = [...history, ...batch].filter((x) => x.flags.pending);
+            let transfer: SentTransfer;
+            if ((op.kind === 'post' || op.kind === 'void') && pendings.length > 0) {
+              const target = pendings[op.ref % pendings.length];
+              transfer = {
+                id: randomUUID(),
+                debitAccountId: '',
+                creditAccountId: '',
+                amount: op.kind === 'post' && op.partial ? String(1 + (op.amount % Number(target.amount))) : '',
+                pendingId: target.id,
+                flags: { ...flags, [op.kind === 'post' ? 'postPending' : 'voidPending']: true },
+              };
+            } else if (op.kind === 'replay' && history.length > 0) {
+              const earlier = history[op.ref % history.length];
+              transfer = { ...earlier, flags: { ...earlier.flags, linked: op.linked && earlier.flags.linked } };
+              if (transfer.flags.linked !== earlier.flags.linked) transfer = earlier;
+            } else {
+              const debit = op.debit;
+              const credit = op.debit === op.credit ? (op.credit + 1) % 4 : op.credit;
+              transfer = {
+                id: randomUUID(),
+                debitAccountId: ids[debit],
+                creditAccountId: ids[credit],
+                amount: String(op.amount),
+                pendingId: '',
+                flags: { ...flags, pending: op.kind === 'pending' },
+              };
+            }
+            batch.push(transfer);
+          }
+          const { results } = await ledger.createTransfers({ transfers: batch });
+          const expected = model.apply(batch);
+          expect(results.map((r) => R[r.result]), JSON.stringify(batch)).to.deep.equal(expected.map((r) => R[r]));
+          history.push(...batch.filter((_, i) => expected[i] === R.OK));
+          for (const [i, id] of ids.entries()) {
+            const { account } = await ledger.getAccount({ id });
+            const want = model.accounts.get(id)!;
+            expect(
+              [account!.debitsPending, account!.debitsPosted, account!.creditsPending, account!.creditsPosted],
+              `account ${i} after ${JSON.stringify(batch)}`,
+            ).to.deep.equal([want.debitsPending, want.debitsPosted, want.creditsPending, want.creditsPosted].map(String));
+          }
+        }
+        await assertLedgerInvariants();
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
