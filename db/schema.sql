@@ -55,8 +55,9 @@ BEGIN
     RETURN NULL;
   END IF;
   INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
-  VALUES (CASE WHEN TG_TABLE_NAME = 'tenants' THEN row_data ->> 'id' ELSE row_data ->> 'tenant_id' END::uuid, chimera.current_actor(), chimera.current_request_id(),
-          TG_OP, TG_TABLE_NAME, row_data ->> 'id', old_row, new_row);
+  VALUES (CASE WHEN TG_TABLE_NAME = 'tenants' THEN row_data ->> 'id' ELSE row_data ->> 'tenant_id' END::uuid,
+          chimera.current_actor(), chimera.current_request_id(), TG_OP, TG_TABLE_NAME,
+          coalesce(row_data ->> 'id', row_data ->> 'account_id', ''), old_row, new_row);
   RETURN NULL;
 END
 $$;
@@ -246,6 +247,24 @@ ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: ledger_budget_alerts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_budget_alerts (
+    tenant_id uuid NOT NULL,
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    account_id uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    spent numeric(38,0) NOT NULL,
+    spend_limit numeric(38,0) NOT NULL,
+    transfer_id uuid NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL
+);
+
+ALTER TABLE ONLY public.ledger_budget_alerts FORCE ROW LEVEL SECURITY;
+
+
+--
 -- Name: ledger_entries; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -274,10 +293,48 @@ CREATE TABLE public.ledger_pending (
     debit_account_id uuid NOT NULL,
     credit_account_id uuid NOT NULL,
     amount numeric(38,0) NOT NULL,
-    expire_time timestamp with time zone
+    expire_time timestamp with time zone,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL
 );
 
 ALTER TABLE ONLY public.ledger_pending FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ledger_spend_policies; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_spend_policies (
+    tenant_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    spend_window text NOT NULL,
+    spend_limit numeric(38,0) NOT NULL,
+    alert_ratio_bp integer DEFAULT 8000 NOT NULL,
+    approval_threshold numeric(38,0),
+    version bigint DEFAULT 1 NOT NULL,
+    update_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_spend_policies_alert_ratio_bp_check CHECK (((alert_ratio_bp >= 1) AND (alert_ratio_bp <= 10000))),
+    CONSTRAINT ledger_spend_policies_approval_threshold_check CHECK ((approval_threshold >= (0)::numeric)),
+    CONSTRAINT ledger_spend_policies_spend_limit_check CHECK ((spend_limit >= (0)::numeric)),
+    CONSTRAINT ledger_spend_policies_spend_window_check CHECK ((spend_window = ANY (ARRAY['DAILY'::text, 'WEEKLY'::text])))
+);
+
+ALTER TABLE ONLY public.ledger_spend_policies FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ledger_spend_windows; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_spend_windows (
+    tenant_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    debited numeric(38,0) NOT NULL,
+    CONSTRAINT ledger_spend_windows_debited_check CHECK ((debited >= (0)::numeric))
+);
+
+ALTER TABLE ONLY public.ledger_spend_windows FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -380,6 +437,22 @@ ALTER TABLE ONLY public.ledger_accounts
 
 
 --
+-- Name: ledger_budget_alerts ledger_budget_alerts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_budget_alerts
+    ADD CONSTRAINT ledger_budget_alerts_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: ledger_budget_alerts ledger_budget_alerts_tenant_id_account_id_window_start_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_budget_alerts
+    ADD CONSTRAINT ledger_budget_alerts_tenant_id_account_id_window_start_key UNIQUE (tenant_id, account_id, window_start);
+
+
+--
 -- Name: ledger_entries ledger_entries_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -393,6 +466,22 @@ ALTER TABLE ONLY public.ledger_entries
 
 ALTER TABLE ONLY public.ledger_pending
     ADD CONSTRAINT ledger_pending_pkey PRIMARY KEY (tenant_id, transfer_id);
+
+
+--
+-- Name: ledger_spend_policies ledger_spend_policies_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_policies
+    ADD CONSTRAINT ledger_spend_policies_pkey PRIMARY KEY (tenant_id, account_id);
+
+
+--
+-- Name: ledger_spend_windows ledger_spend_windows_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_windows
+    ADD CONSTRAINT ledger_spend_windows_pkey PRIMARY KEY (tenant_id, account_id, window_start);
 
 
 --
@@ -473,6 +562,13 @@ CREATE INDEX ledger_accounts_list_idx ON public.ledger_accounts USING btree (ten
 --
 
 CREATE INDEX ledger_accounts_owner_idx ON public.ledger_accounts USING btree (tenant_id, owner_type, owner_id);
+
+
+--
+-- Name: ledger_budget_alerts_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ledger_budget_alerts_list_idx ON public.ledger_budget_alerts USING btree (tenant_id, create_time, id);
 
 
 --
@@ -574,6 +670,13 @@ CREATE TRIGGER ledger_accounts_audit AFTER INSERT ON public.ledger_accounts FOR 
 
 
 --
+-- Name: ledger_budget_alerts ledger_budget_alerts_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_budget_alerts_audit AFTER INSERT ON public.ledger_budget_alerts FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change();
+
+
+--
 -- Name: ledger_entries ledger_entries_append_only; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -585,6 +688,13 @@ CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledg
 --
 
 CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entries FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_spend_policies ledger_spend_policies_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_spend_policies_audit AFTER INSERT OR UPDATE ON public.ledger_spend_policies FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change();
 
 
 --
@@ -641,6 +751,30 @@ ALTER TABLE ONLY public.ledger_accounts
 
 
 --
+-- Name: ledger_budget_alerts ledger_budget_alerts_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_budget_alerts
+    ADD CONSTRAINT ledger_budget_alerts_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_budget_alerts ledger_budget_alerts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_budget_alerts
+    ADD CONSTRAINT ledger_budget_alerts_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_budget_alerts ledger_budget_alerts_tenant_id_transfer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_budget_alerts
+    ADD CONSTRAINT ledger_budget_alerts_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
+
+
+--
 -- Name: ledger_entries ledger_entries_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -678,6 +812,38 @@ ALTER TABLE ONLY public.ledger_pending
 
 ALTER TABLE ONLY public.ledger_pending
     ADD CONSTRAINT ledger_pending_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
+
+
+--
+-- Name: ledger_spend_policies ledger_spend_policies_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_policies
+    ADD CONSTRAINT ledger_spend_policies_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_spend_policies ledger_spend_policies_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_policies
+    ADD CONSTRAINT ledger_spend_policies_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: ledger_spend_windows ledger_spend_windows_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_windows
+    ADD CONSTRAINT ledger_spend_windows_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: ledger_spend_windows ledger_spend_windows_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_spend_windows
+    ADD CONSTRAINT ledger_spend_windows_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 
 --
@@ -779,6 +945,19 @@ CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app US
 
 
 --
+-- Name: ledger_budget_alerts; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_budget_alerts ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_budget_alerts ledger_budget_alerts_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_budget_alerts_tenant ON public.ledger_budget_alerts TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
 -- Name: ledger_entries; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -802,6 +981,32 @@ ALTER TABLE public.ledger_pending ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: ledger_spend_policies; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_spend_policies ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_spend_policies ledger_spend_policies_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_spend_policies_tenant ON public.ledger_spend_policies TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+
+
+--
+-- Name: ledger_spend_windows; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_spend_windows ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_spend_windows ledger_spend_windows_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_spend_windows_tenant ON public.ledger_spend_windows TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
 
 
 --
@@ -850,4 +1055,5 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chim
 INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000001'),
     ('20261201042016'),
-    ('20261201042442');
+    ('20261201042442'),
+    ('20261201043713');

@@ -23,12 +23,15 @@ FOR UPDATE OF a;
    expired reservation never blocks spending and never can be posted. */
 /* @name getExpiredReservations */
 SELECT p.transfer_id AS "transfer_id!", p.debit_account_id AS "debit_account_id!",
-       p.credit_account_id AS "credit_account_id!", p.amount AS "amount!"
+       p.credit_account_id AS "credit_account_id!", p.amount AS "amount!", p.create_time AS "create_time!"
 FROM ledger_pending p
 WHERE p.tenant_id = :tenantId! AND p.expire_time <= now()
   AND (p.debit_account_id = ANY(:accountIds!::uuid[]) OR p.credit_account_id = ANY(:accountIds!::uuid[])
        OR p.transfer_id = ANY(:pendingIds!::uuid[]))
 ORDER BY p.transfer_id;
+
+/* @name transactionTime */
+SELECT now() AS "now!";
 
 /* @name getTransfersByIds */
 SELECT * FROM ledger_transfers WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
@@ -96,12 +99,37 @@ opened AS (
 closed AS (
   DELETE FROM ledger_pending WHERE tenant_id = :tenantId! AND transfer_id = ANY(:resolvedPendingIds!::uuid[])
   RETURNING 1
+),
+spent AS (
+  INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)
+  SELECT :tenantId!, s.account_id, s.window_start, s.delta
+  FROM unnest(:sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[]) AS s(account_id, window_start, delta)
+  ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited
+  RETURNING 1
+),
+-- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened
+-- before its account had a policy was never counted, so a window never goes below zero.
+released AS (
+  UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)
+  FROM unnest(:rAccountIds!::uuid[], :rWindowStarts!::timestamptz[], :rAmounts!::numeric[]) AS r(account_id, window_start, amount)
+  WHERE w.tenant_id = :tenantId! AND w.account_id = r.account_id AND w.window_start = r.window_start
+  RETURNING 1
+),
+alerted AS (
+  INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)
+  SELECT :tenantId!, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id
+  FROM unnest(:aAccountIds!::uuid[], :aWindowStarts!::timestamptz[], :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[])
+       AS a(account_id, window_start, spent, spend_limit, transfer_id)
+  ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM new_transfers) AS "transfers!",
        (SELECT count(*) FROM new_entries) AS "entries!",
        (SELECT count(*) FROM new_balances) AS "accounts!",
        (SELECT count(*) FROM opened) AS "opened!",
-       (SELECT count(*) FROM closed) AS "closed!";
+       (SELECT count(*) FROM closed) AS "closed!",
+       (SELECT count(*) FROM spent) + (SELECT count(*) FROM released) AS "windows!",
+       (SELECT count(*) FROM alerted) AS "alerts!";
 
 /* A void made at or after the expiry time is the expiry itself (users cannot void an expired one). */
 /* @name getTransfer */

@@ -10,9 +10,11 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { randomUUID } from 'node:crypto';
+import { getSpendState, type IGetSpendStateResult } from '../../gen/sql/ledger/policies.queries.js';
 import {
   findExternalRefs,
   getExpiredReservations,
+  transactionTime,
   getPendingTransfers,
   getTransfersByIds,
   lockAccounts,
@@ -64,6 +66,8 @@ interface StoredTransfer {
   code: number;
   externalRef: string;
   metadata: JsonObject;
+  /** Decides the spend window a later release of a reservation belongs to. */
+  createTime: Date;
 }
 
 interface PendingState {
@@ -160,6 +164,7 @@ function storedFromRow(row: IGetTransfersByIdsResult): StoredTransfer {
     code: row.code,
     externalRef: row.external_ref ?? '',
     metadata: row.metadata as JsonObject,
+    createTime: row.create_time,
   };
 }
 
@@ -204,6 +209,50 @@ function compareWithExisting(t: Candidate, e: StoredTransfer, pendingAmount: big
   return R.EXISTS;
 }
 
+/** An account's spend policy and the state of its current window. */
+interface SpendState {
+  window: 'DAILY' | 'WEEKLY';
+  limit: bigint;
+  alertRatioBp: bigint;
+  approvalThreshold: bigint | null;
+  windowStart: Date;
+  debited: bigint;
+  alerted: boolean;
+}
+
+interface WindowChange {
+  accountId: string;
+  windowStart: Date;
+  delta: bigint;
+}
+
+interface BudgetAlert {
+  accountId: string;
+  windowStart: Date;
+  spent: bigint;
+  limit: bigint;
+  transferId: string;
+}
+
+function spendFromRow(row: IGetSpendStateResult): SpendState {
+  return {
+    window: row.spend_window === 'WEEKLY' ? 'WEEKLY' : 'DAILY',
+    limit: BigInt(row.spend_limit),
+    alertRatioBp: BigInt(row.alert_ratio_bp),
+    approvalThreshold: row.approval_threshold === null ? null : BigInt(row.approval_threshold),
+    windowStart: row.window_start,
+    debited: BigInt(row.debited),
+    alerted: row.alerted,
+  };
+}
+
+/** The UTC day, or the ISO week (from Monday), containing `t`: as getSpendState computes it. */
+export function windowStartOf(window: 'DAILY' | 'WEEKLY', t: Date): Date {
+  const day = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
+  if (window === 'WEEKLY') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
+  return day;
+}
+
 /** Everything a batch may change, so a failed linked chain can be rolled back. */
 class BatchState {
   readonly accounts: Map<string, AccountState>;
@@ -212,11 +261,50 @@ class BatchState {
   readonly refsInUse: Map<string, string>;
   readonly entries: Entry[] = [];
   readonly resolvedPendingIds: string[] = [];
+  readonly windowChanges = new Map<string, WindowChange>();
+  readonly alerts: BudgetAlert[] = [];
 
-  constructor(accounts: Map<string, AccountState>, pendings: Map<string, PendingState>, refsInUse: Map<string, string>) {
+  constructor(
+    accounts: Map<string, AccountState>,
+    pendings: Map<string, PendingState>,
+    refsInUse: Map<string, string>,
+    readonly policies: Map<string, SpendState>,
+    readonly now: Date,
+  ) {
     this.accounts = accounts;
     this.pendings = pendings;
     this.refsInUse = refsInUse;
+  }
+
+  /** Counts a new debit against the account's window, raising the alert when it crosses the ratio. */
+  spend(accountId: string, amount: bigint, transferId: string): void {
+    const policy = this.policies.get(accountId);
+    if (!policy) return;
+    this.changeWindow(accountId, policy.windowStart, amount);
+    const before = policy.debited;
+    policy.debited += amount;
+    const crossed = (spent: bigint) => spent * 10_000n >= policy.limit * policy.alertRatioBp;
+    if (!policy.alerted && !crossed(before) && crossed(policy.debited)) {
+      policy.alerted = true;
+      this.alerts.push({ accountId, windowStart: policy.windowStart, spent: policy.debited, limit: policy.limit, transferId });
+    }
+  }
+
+  /** Gives back a reservation's unspent part to the window it was counted in. */
+  release(accountId: string, amount: bigint, reservedAt: Date): void {
+    const policy = this.policies.get(accountId);
+    if (!policy || amount === 0n) return;
+    const windowStart = windowStartOf(policy.window, reservedAt);
+    this.changeWindow(accountId, windowStart, -amount);
+    if (windowStart.getTime() === policy.windowStart.getTime()) {
+      policy.debited = policy.debited > amount ? policy.debited - amount : 0n;
+    }
+  }
+
+  private changeWindow(accountId: string, windowStart: Date, delta: bigint): void {
+    const key = `${accountId}|${windowStart.toISOString()}`;
+    const change = this.windowChanges.get(key);
+    this.windowChanges.set(key, { accountId, windowStart, delta: (change?.delta ?? 0n) + delta });
   }
 
   snapshot(): () => void {
@@ -226,7 +314,15 @@ class BatchState {
     const refs = new Map(this.refsInUse);
     const entries = this.entries.length;
     const resolved = this.resolvedPendingIds.length;
+    const policies = new Map([...this.policies].map(([k, v]) => [k, { ...v }]));
+    const windowChanges = new Map(this.windowChanges);
+    const alerts = this.alerts.length;
     return () => {
+      this.policies.clear();
+      policies.forEach((v, k) => this.policies.set(k, v));
+      this.windowChanges.clear();
+      windowChanges.forEach((v, k) => this.windowChanges.set(k, v));
+      this.alerts.length = alerts;
       this.accounts.clear();
       accounts.forEach((v, k) => this.accounts.set(k, v));
       this.created.clear();
@@ -298,10 +394,18 @@ function apply(t: Candidate, s: BatchState, existing: Map<string, StoredTransfer
   if (!p) {
     if (debit.debitsMustNotExceedCredits && debitsPending + debitsPosted > debit.creditsPosted) return R.EXCEEDS_CREDITS;
     if (credit.creditsMustNotExceedDebits && creditsPending + creditsPosted > credit.debitsPosted) return R.EXCEEDS_DEBITS;
+    const policy = s.policies.get(debit.id);
+    if (policy) {
+      // Above the threshold only a reservation may be made; the CFO approves it by posting.
+      if (!t.pending && policy.approvalThreshold !== null && amount > policy.approvalThreshold) return R.APPROVAL_REQUIRED;
+      if (policy.debited + amount > policy.limit) return R.BUDGET_EXCEEDED;
+    }
   }
 
-  const stored: StoredTransfer = { ...t, debitAccountId: debit.id, creditAccountId: credit.id, amount };
+  const stored: StoredTransfer = { ...t, debitAccountId: debit.id, creditAccountId: credit.id, amount, createTime: s.now };
   post(s, stored, debit, credit, { debitsPending, debitsPosted, creditsPending, creditsPosted });
+  if (p) s.release(debit.id, p.transfer.amount - (t.postPending ? amount : 0n), p.transfer.createTime);
+  else s.spend(debit.id, amount, t.id);
   if (t.externalRef !== '') s.refsInUse.set(t.externalRef, t.id);
   if (t.pending) s.pendings.set(t.id, { transfer: stored, open: true, expired: false, resolution: undefined });
   if (p) {
@@ -361,6 +465,7 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
       code: 0,
       externalRef: '',
       metadata: { reason: 'pending transfer expired' },
+      createTime: s.now,
     };
     post(s, voided, debit, credit, {
       debitsPending: debit.debitsPending - amount,
@@ -369,6 +474,7 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
       creditsPosted: credit.creditsPosted,
     });
     s.resolvedPendingIds.push(r.transfer_id);
+    s.release(debit.id, amount, r.create_time);
     const p = s.pendings.get(r.transfer_id);
     if (p) Object.assign(p, { open: false, expired: true });
   }
@@ -383,8 +489,10 @@ export async function createTransfers(client: DbClient, tenantId: string, transf
   const pendingIds = uuids(candidates.map((c) => c.pendingId));
   const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
 
-  const [lockedRows, expiredRows, existingRows, pendingRows, refRows] = await runPipelined(client, [
+  const [lockedRows, timeRows, spendRows, expiredRows, existingRows, pendingRows, refRows] = await runPipelined(client, [
     await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
+    await statementOf(transactionTime, undefined),
+    await statementOf(getSpendState, { tenantId, accountIds, pendingIds }),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: uuids(candidates.map((c) => c.id)) }),
     await statementOf(getPendingTransfers, { tenantId, ids: pendingIds }),
@@ -394,6 +502,8 @@ export async function createTransfers(client: DbClient, tenantId: string, transf
     new Map((lockedRows as unknown as ILockAccountsResult[]).map((r) => [r.id, accountFromRow(r)])),
     new Map((pendingRows as unknown as IGetPendingTransfersResult[]).map((r) => [r.id, pendingFromRow(r)])),
     new Map((refRows as Array<{ id: string; external_ref: string }>).map((r) => [r.external_ref, r.id])),
+    new Map((spendRows as unknown as IGetSpendStateResult[]).map((r) => [r.account_id, spendFromRow(r)])),
+    (timeRows[0] as { now: Date }).now,
   );
   const existing = new Map((existingRows as unknown as IGetTransfersByIdsResult[]).map((r) => [r.id, storedFromRow(r)]));
 
@@ -441,6 +551,9 @@ async function write(client: DbClient, tenantId: string, s: BatchState): Promise
   const transfers = [...s.created.values()];
   if (transfers.length === 0) return;
   const changed = [...new Map(s.entries.map((e) => [e.accountId, s.accounts.get(e.accountId)!])).values()];
+  const windows = [...s.windowChanges.values()];
+  const spent = windows.filter((w) => w.delta > 0n);
+  const released = windows.filter((w) => w.delta < 0n);
   await writeTransferBatch.run(
     {
       tenantId,
@@ -471,6 +584,17 @@ async function write(client: DbClient, tenantId: string, s: BatchState): Promise
       bCreditsPosted: changed.map((a) => a.creditsPosted.toString()),
       bVersions: changed.map((a) => a.version.toString()),
       resolvedPendingIds: s.resolvedPendingIds,
+      sAccountIds: spent.map((w) => w.accountId),
+      sWindowStarts: spent.map((w) => w.windowStart),
+      sDeltas: spent.map((w) => w.delta.toString()),
+      rAccountIds: released.map((w) => w.accountId),
+      rWindowStarts: released.map((w) => w.windowStart),
+      rAmounts: released.map((w) => (-w.delta).toString()),
+      aAccountIds: s.alerts.map((a) => a.accountId),
+      aWindowStarts: s.alerts.map((a) => a.windowStart),
+      aSpent: s.alerts.map((a) => a.spent.toString()),
+      aLimits: s.alerts.map((a) => a.limit.toString()),
+      aTransferIds: s.alerts.map((a) => a.transferId),
     },
     client,
   );

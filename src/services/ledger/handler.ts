@@ -1,10 +1,10 @@
-// chimera.ledger.v1.LedgerService. SetSpendPolicy and ListBudgetAlerts answer Unimplemented
-// until spend policies land; every other RPC is served.
+// chimera.ledger.v1.LedgerService: accounts, transfers, balances and CFO spend policies.
 import type { ServiceImpl } from '@connectrpc/connect';
 import { create } from '@bufbuild/protobuf';
-import { AccountBalanceSchema, LedgerService, OwnerType } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { AccountBalanceSchema, LedgerService, OwnerType, SpendWindow } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { listBudgetAlerts, upsertSpendPolicy } from '../../gen/sql/ledger/policies.queries.js';
 import { getAccount, listAccounts } from '../../gen/sql/ledger/accounts.queries.js';
-import { invalidArgument, notFound } from '../../lib/errors.js';
+import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
 import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
@@ -13,11 +13,23 @@ import { listBalanceHistory } from '../../gen/sql/ledger/balances.queries.js';
 import { getTransfer, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
 import { createTransfers } from './create-transfers.js';
-import { accountFromRow, balanceFromAccount, balanceFromEntry, ownerTypeToRow, pendingStateOf, transferFromRow } from './mapping.js';
+import {
+  accountFromRow,
+  balanceFromAccount,
+  balanceFromEntry,
+  budgetAlertFromRow,
+  ownerTypeToRow,
+  pendingStateOf,
+  spendPolicyFromRow,
+  spendWindowToRow,
+  transferFromRow,
+} from './mapping.js';
 
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
 
-export function ledgerService(deps: ServiceDeps): Partial<ServiceImpl<typeof LedgerService>> {
+const AMOUNT = /^[0-9]{1,38}$/;
+
+export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerService> {
   return {
     async createAccounts(req, ctx) {
       if (req.accounts.length > MAX_BATCH) {
@@ -98,6 +110,56 @@ export function ledgerService(deps: ServiceDeps): Partial<ServiceImpl<typeof Led
         const page = pageOf(entries.map((e) => ({ ...e, id: e.account_version })), pageSize, filters);
         return { balance, history: page.rows.map(balanceFromEntry), nextPageToken: page.nextPageToken };
       });
+    },
+
+    async setSpendPolicy(req, ctx) {
+      const v = new Violations();
+      const p = req.policy;
+      if (!p) throw invalidArgument([{ field: 'policy', description: 'is required' }]);
+      const accountId = v.uuid('policy.account_id', p.accountId);
+      v.enumOf('policy.window', p.window, [SpendWindow.DAILY, SpendWindow.WEEKLY] as const, 'DAILY, WEEKLY');
+      if (!AMOUNT.test(p.limit)) v.add('policy.limit', 'must be a decimal integer of at most 38 digits, in minor units');
+      const ratio = p.alertRatio === 0 ? 0.8 : p.alertRatio;
+      if (!(ratio > 0 && ratio <= 1)) v.add('policy.alert_ratio', 'must be in (0, 1]; 0 means the default 0.8');
+      const alertRatioBp = Math.max(1, Math.round(ratio * 10_000));
+      if (p.approvalThreshold !== '' && !AMOUNT.test(p.approvalThreshold)) v.add('policy.approval_threshold', 'must be empty or a decimal integer of at most 38 digits');
+      const expectedVersion = v.etag('policy.etag', p.etag);
+      v.throwIfAny();
+      const scope = tenantScope(ctx, deps);
+      const row = await deps.db.tenantTx(scope, async (client) => {
+        const [account] = await getAccount.run({ tenantId: scope.tenantId, id: accountId }, client);
+        if (!account) throw notFound('account', accountId);
+        const [saved] = await upsertSpendPolicy.run(
+          {
+            tenantId: scope.tenantId,
+            accountId,
+            spendWindow: spendWindowToRow[p.window]!,
+            spendLimit: BigInt(p.limit).toString(),
+            alertRatioBp,
+            approvalThreshold: p.approvalThreshold === '' ? null : BigInt(p.approvalThreshold).toString(),
+            expectedVersion,
+          },
+          client,
+        );
+        if (!saved) throw etagMismatch('spend policy', accountId);
+        return saved;
+      });
+      return { policy: spendPolicyFromRow(row) };
+    },
+
+    async listBudgetAlerts(req, ctx) {
+      const v = new Violations();
+      const pageSize = v.pageSize('page_size', req.pageSize);
+      const accountId = v.optionalUuid('account_id', req.accountId);
+      const filters = { accountId: accountId ?? null };
+      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      v.throwIfAny();
+      const scope = tenantScope(ctx, deps);
+      const rows = await deps.db.tenantRead(scope, (client) =>
+        listBudgetAlerts.run({ tenantId: scope.tenantId, accountId: filters.accountId, ...cursor, limit: String(pageSize + 1) }, client),
+      );
+      const page = pageOf(rows, pageSize, filters);
+      return { alerts: page.rows.map(budgetAlertFromRow), nextPageToken: page.nextPageToken };
     },
 
     async getAccount(req, ctx) {

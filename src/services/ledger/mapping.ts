@@ -1,10 +1,25 @@
 // Rows <-> messages for LedgerService.
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { AccountBalanceSchema, AccountSchema, OwnerType, PendingState, TransferSchema, type Account, type AccountBalance, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import {
+  AccountBalanceSchema,
+  AccountSchema,
+  BudgetAlertSchema,
+  OwnerType,
+  PendingState,
+  SpendPolicySchema,
+  SpendWindow,
+  TransferSchema,
+  type Account,
+  type AccountBalance,
+  type BudgetAlert,
+  type SpendPolicy,
+  type Transfer,
+} from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { IGetAccountResult } from '../../gen/sql/ledger/accounts.queries.js';
 import type { IGetTransferResult, IListTransfersResult } from '../../gen/sql/ledger/transfers.queries.js';
 import type { IListBalanceHistoryResult } from '../../gen/sql/ledger/balances.queries.js';
+import type { IListBudgetAlertsResult, IUpsertSpendPolicyResult } from '../../gen/sql/ledger/policies.queries.js';
 
 export const ownerTypeToRow: Partial<Record<OwnerType, string>> = {
   [OwnerType.AGENT]: 'AGENT',
@@ -88,5 +103,34 @@ export function balanceFromAccount(account: Account, now: Date): AccountBalance 
     creditsPosted: account.creditsPosted,
     accountVersion: account.version,
     time: timestampFromDate(now),
+  });
+}
+
+export const spendWindowToRow: Partial<Record<SpendWindow, string>> = {
+  [SpendWindow.DAILY]: 'DAILY',
+  [SpendWindow.WEEKLY]: 'WEEKLY',
+};
+
+export function spendPolicyFromRow(row: IUpsertSpendPolicyResult): SpendPolicy {
+  return create(SpendPolicySchema, {
+    accountId: row.account_id,
+    window: row.spend_window === 'WEEKLY' ? SpendWindow.WEEKLY : SpendWindow.DAILY,
+    limit: row.spend_limit,
+    alertRatio: row.alert_ratio_bp / 10_000,
+    approvalThreshold: row.approval_threshold ?? '',
+    etag: row.version,
+    updateTime: timestampFromDate(row.update_time),
+  });
+}
+
+export function budgetAlertFromRow(row: IListBudgetAlertsResult): BudgetAlert {
+  return create(BudgetAlertSchema, {
+    id: row.id,
+    accountId: row.account_id,
+    windowStartTime: timestampFromDate(row.window_start),
+    spent: row.spent,
+    limit: row.spend_limit,
+    transferId: row.transfer_id,
+    createTime: timestampFromDate(row.create_time),
   });
 }
