@@ -977,6 +977,13 @@ CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app USIN
 ALTER TABLE public.ledger_pending ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: ledger_pending ledger_pending_sweeper; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_pending_sweeper ON public.ledger_pending FOR SELECT TO chimera_admin USING (true);
+
+
+--
 -- Name: ledger_pending ledger_pending_tenant; Type: POLICY; Schema: public; Owner: -
 --
 

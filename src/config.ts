@@ -19,6 +19,8 @@ export interface Config {
   shutdownGraceMs: number;
   /** How long a resolved API key is trusted before it is looked up again (revocation delay). */
   authCacheTtlMs: number;
+  /** How often expired ledger reservations are voided (0 disables). */
+  ledgerSweepIntervalMs: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultStatementTimeoutMs: integer(env, 'CHIMERA_STATEMENT_TIMEOUT_MS', 30_000, 100, 3_600_000),
     shutdownGraceMs: integer(env, 'CHIMERA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     authCacheTtlMs: integer(env, 'CHIMERA_AUTH_CACHE_TTL_MS', 5_000, 0, 5_000),
+    ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
     logLevel: logLevel as Config['logLevel'],
   };
 }

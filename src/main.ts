@@ -68,6 +68,7 @@ async function main(): Promise<void> {
     adminToken,
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
+    ledgerSweepIntervalMs: config.ledgerSweepIntervalMs,
   });
 
   let stopping = false;

@@ -9,7 +9,7 @@ import {
   OwnerType,
   PendingState,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { testEnv } from './support/environment.js';
+import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
 
@@ -309,6 +309,39 @@ describe('LedgerService transfers', () => {
       const { rows } = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_pending WHERE transfer_id = $1', [p]);
       expect(rows[0].n).to.equal(0);
     });
+  });
+
+  it('the sweeper voids expired reservations nobody touches, in the stored balances too', async function () {
+    this.timeout(10_000);
+    const p = randomUUID();
+    await send({ id: p, ...move(treasury, other, '25', { flags: { pending: true }, timeoutSeconds: 1 }) });
+    await sleep(1_000 + 3 * LEDGER_SWEEP_MS);
+    const { rows } = await testEnv().pool.query(
+      `SELECT (SELECT debits_pending::text FROM ledger_accounts WHERE id = $2) AS stored,
+              (SELECT count(*)::int FROM ledger_pending WHERE transfer_id = $1) AS open,
+              (SELECT count(*)::int FROM ledger_transfers WHERE pending_id = $1 AND void_pending) AS voids`,
+      [p, treasury],
+    );
+    expect(rows[0]).to.deep.equal({ stored: '0', open: 0, voids: 1 });
+    expect((await ledger.getTransfer({ id: p })).pendingState).to.equal(PendingState.EXPIRED);
+  });
+
+  it('a post racing the expiry either posts or finds it expired, never both', async function () {
+    this.timeout(10_000);
+    const p = randomUUID();
+    await send({ id: p, ...move(treasury, other, '40', { flags: { pending: true }, timeoutSeconds: 1 }) });
+    const { transfer } = await ledger.getTransfer({ id: p });
+    const expiresAt = Number(transfer!.createTime!.seconds) * 1000 + transfer!.createTime!.nanos / 1e6 + 1000;
+    await sleep(Math.max(0, expiresAt - Date.now() - 5));
+    const results = await Promise.all([0, 3, 6].map(async (delay) => {
+      await sleep(delay);
+      return (await send({ pendingId: p, flags: { postPending: true } }))[0];
+    }));
+    const posted = results.filter((r) => r === R.OK).length;
+    expect(posted).to.be.at.most(1);
+    expect(results.every((r) => [R.OK, R.PENDING_TRANSFER_EXPIRED, R.PENDING_TRANSFER_ALREADY_POSTED].includes(r)), String(results)).to.equal(true);
+    const b = await balances(other);
+    expect(b).to.deep.equal({ debitsPending: '0', debitsPosted: '0', creditsPending: '0', creditsPosted: posted ? '40' : '0' });
   });
 
   it("another tenant's accounts and transfers behave as nonexistent", async () => {

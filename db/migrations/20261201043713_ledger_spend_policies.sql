@@ -91,7 +91,14 @@ $$;
 -- The pending transfer's creation time decides which window its later release belongs to.
 ALTER TABLE ledger_pending ADD COLUMN create_time timestamptz NOT NULL DEFAULT chimera.now_ms();
 
+-- The expiry sweeper finds, across tenants, which accounts hold expired reservations; it then
+-- voids them tenant by tenant as chimera_app. chimera_admin may read ledger_pending, nothing else.
+CREATE POLICY ledger_pending_sweeper ON ledger_pending FOR SELECT TO chimera_admin USING (true);
+GRANT SELECT ON ledger_pending TO chimera_admin;
+
 -- migrate:down
+REVOKE SELECT ON ledger_pending FROM chimera_admin;
+DROP POLICY ledger_pending_sweeper ON ledger_pending;
 ALTER TABLE ledger_pending DROP COLUMN create_time;
 DROP TABLE ledger_budget_alerts;
 DROP TABLE ledger_spend_windows;

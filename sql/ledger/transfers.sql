@@ -43,7 +43,8 @@ SELECT t.*,
        (p.transfer_id IS NOT NULL) AS "open!",
        coalesce(t.expire_time <= now(), false) AS "expired!",
        r.post_pending AS resolved_by_post,
-       r.void_pending AS resolved_by_void
+       r.void_pending AS resolved_by_void,
+       (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry
 FROM ledger_transfers t
 LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
 LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id

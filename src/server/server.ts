@@ -8,6 +8,7 @@ import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
 import { listen } from './listen.js';
+import { startSweeper } from '../services/ledger/sweeper.js';
 import { APPLICATION_SERVICES, policyFor, routes } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -20,6 +21,8 @@ export interface ServerOptions {
   adminToken: string | undefined;
   defaultTimeoutMs: number;
   authCacheTtlMs: number;
+  /** How often expired ledger reservations are voided; 0 disables the sweeper. */
+  ledgerSweepIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -48,12 +51,14 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     writeMaxBytes: MAX_MESSAGE_BYTES,
   });
   const listener = await listen(handler, { port: opts.port, host: opts.host });
+  const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
 
   return {
     port: listener.port,
     health,
     async shutdown(graceMs) {
       health.setDraining();
+      await stopSweeper();
       const started = Date.now();
       await inFlight.drain(graceMs);
       await listener.close(Math.max(0, graceMs - (Date.now() - started)));

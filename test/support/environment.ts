@@ -13,6 +13,7 @@ import { TenantService } from '../../src/gen/proto/chimera/tenancy/v1/tenancy_pb
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Short so revocation and suspension tests need not wait 5 s. */
 export const AUTH_CACHE_TTL_MS = 300;
+export const LEDGER_SWEEP_MS = 200;
 
 export interface TestEnvironment {
   /** True against a real PostgreSQL server; false on embedded PGlite (one shared session). */
@@ -54,6 +55,7 @@ export async function startTestEnvironment(): Promise<void> {
     adminToken: ADMIN_TOKEN,
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
+    ledgerSweepIntervalMs: LEDGER_SWEEP_MS,
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   env = {

@@ -184,11 +184,13 @@ function accountFromRow(row: ILockAccountsResult): AccountState {
 }
 
 function pendingFromRow(row: IGetPendingTransfersResult): PendingState {
+  // A reservation the sweeper voided reads as expired, not as voided by someone.
+  const expired = row.expired || row.resolved_by_expiry === true;
   return {
     transfer: storedFromRow(row),
     open: row.open,
-    expired: row.expired,
-    resolution: row.resolved_by_post ? 'posted' : row.resolved_by_void ? 'voided' : undefined,
+    expired,
+    resolution: row.resolved_by_post ? 'posted' : row.resolved_by_void && !expired ? 'voided' : undefined,
   };
 }
 
@@ -480,12 +482,16 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
   }
 }
 
-/** One result per transfer, in request order. Runs inside the caller's transaction. */
-export async function createTransfers(client: DbClient, tenantId: string, transfers: Transfer[]): Promise<R[]> {
+/**
+ * One result per transfer, in request order. Runs inside the caller's transaction. `alsoTouch`
+ * names further accounts to lock, so that their expired reservations are voided too: with no
+ * transfers, that is the expiry sweeper.
+ */
+export async function createTransfers(client: DbClient, tenantId: string, transfers: Transfer[], alsoTouch: string[] = []): Promise<R[]> {
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
-  const accountIds = uuids(candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]));
+  const accountIds = uuids([...candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]), ...alsoTouch]);
   const pendingIds = uuids(candidates.map((c) => c.pendingId));
   const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
 

@@ -200,6 +200,7 @@ export interface IGetPendingTransfersResult {
   pending: boolean;
   pending_id: string | null;
   post_pending: boolean;
+  resolved_by_expiry: boolean | null;
   resolved_by_post: boolean;
   resolved_by_void: boolean;
   tenant_id: string;
@@ -213,7 +214,7 @@ export interface IGetPendingTransfersQuery {
   result: IGetPendingTransfersResult;
 }
 
-const getPendingTransfersIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":413,"b":422}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":443}]}],"statement":"SELECT t.*,\n       (p.transfer_id IS NOT NULL) AS \"open!\",\n       coalesce(t.expire_time <= now(), false) AS \"expired!\",\n       r.post_pending AS resolved_by_post,\n       r.void_pending AS resolved_by_void\nFROM ledger_transfers t\nLEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id\nLEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id\nWHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[])"};
+const getPendingTransfersIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":495,"b":504}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":521,"b":525}]}],"statement":"SELECT t.*,\n       (p.transfer_id IS NOT NULL) AS \"open!\",\n       coalesce(t.expire_time <= now(), false) AS \"expired!\",\n       r.post_pending AS resolved_by_post,\n       r.void_pending AS resolved_by_void,\n       (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry\nFROM ledger_transfers t\nLEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id\nLEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id\nWHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[])"};
 
 /**
  * Query generated from SQL:
@@ -222,7 +223,8 @@ const getPendingTransfersIR: any = {"usedParamSet":{"tenantId":true,"ids":true},
  *        (p.transfer_id IS NOT NULL) AS "open!",
  *        coalesce(t.expire_time <= now(), false) AS "expired!",
  *        r.post_pending AS resolved_by_post,
- *        r.void_pending AS resolved_by_void
+ *        r.void_pending AS resolved_by_void,
+ *        (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry
  * FROM ledger_transfers t
  * LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
  * LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id
