@@ -4,8 +4,11 @@
 //  - client 'h2': a minimal gRPC client on node:http2 (length-prefixed message, te: trailers,
 //    grpc-status checked), cheap enough that the figure is the server's capacity, not the client's.
 // Plain JavaScript so worker threads load it without a TypeScript loader.
+// With spec.placeholder (a UUID string present in every request), each call replaces it with a
+// fresh random UUID, so create calls are never replays.
 // In a worker thread or as a child process (spec on stdin).
 // spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex }
+import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
@@ -41,7 +44,6 @@ function h2Caller(spec) {
     out.set(message, 5);
     return out;
   };
-  const frames = new Map(spec.requests.map((r) => [r, frame(r)]));
   return {
     call: (request) =>
       new Promise((resolve, reject) => {
@@ -52,14 +54,28 @@ function h2Caller(spec) {
         stream.on('data', () => {});
         stream.on('error', reject);
         stream.on('end', () => (status === '0' ? resolve() : reject(new Error(`grpc-status ${status}`))));
-        stream.end(frames.get(request));
+        stream.end(frame(request));
       }),
     close: () => session.close(),
   };
 }
 
+/** Returns the request itself, or a copy with every occurrence of the placeholder made unique. */
+function fresh(spec) {
+  if (!spec.placeholder) return (request) => request;
+  const needle = Buffer.from(spec.placeholder);
+  return (request) => {
+    const copy = Buffer.from(request);
+    for (let at = copy.indexOf(needle); at >= 0; at = copy.indexOf(needle, at + needle.length)) {
+      copy.write(randomUUID(), at, 'latin1');
+    }
+    return copy;
+  };
+}
+
 async function run(spec) {
   const caller = spec.client === 'h2' ? h2Caller(spec) : grpcJsCaller(spec);
+  const prepare = fresh(spec);
   const latenciesMs = [];
   let errors = 0;
   let firstError;
@@ -70,7 +86,7 @@ async function run(spec) {
       for (let i = 0; performance.now() < deadline; i++) {
         const t0 = performance.now();
         try {
-          await caller.call(spec.requests[(worker * 7919 + i * 31) % spec.requests.length]);
+          await caller.call(prepare(spec.requests[(worker * 7919 + i * 31) % spec.requests.length]));
           latenciesMs.push(performance.now() - t0);
         } catch (err) {
           errors++;

@@ -50,7 +50,17 @@ export function printResult(r: RunResult): void {
  *  so the load generator's CPU and memory management stay out of the server's process. */
 export async function grpcLoad(
   label: string,
-  spec: { client: 'grpc-js' | 'h2'; address: string; path: string; token: string; requests: Uint8Array[]; concurrency: number; seconds: number },
+  spec: {
+    client: 'grpc-js' | 'h2';
+    address: string;
+    path: string;
+    token: string;
+    requests: Uint8Array[];
+    concurrency: number;
+    seconds: number;
+    /** A UUID in every request that each call replaces with a fresh one (no replays). */
+    placeholder?: string;
+  },
   processes = 2,
 ): Promise<RunResult> {
   const { spawn } = await import('node:child_process');

@@ -775,14 +775,6 @@ ALTER TABLE ONLY public.ledger_budget_alerts
 
 
 --
--- Name: ledger_entries ledger_entries_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_entries
-    ADD CONSTRAINT ledger_entries_tenant_id_account_id_fkey FOREIGN KEY (tenant_id, account_id) REFERENCES public.ledger_accounts(tenant_id, id);
-
-
---
 -- Name: ledger_entries ledger_entries_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -791,27 +783,11 @@ ALTER TABLE ONLY public.ledger_entries
 
 
 --
--- Name: ledger_entries ledger_entries_tenant_id_transfer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_entries
-    ADD CONSTRAINT ledger_entries_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
-
-
---
 -- Name: ledger_pending ledger_pending_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.ledger_pending
     ADD CONSTRAINT ledger_pending_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
--- Name: ledger_pending ledger_pending_tenant_id_transfer_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_pending
-    ADD CONSTRAINT ledger_pending_tenant_id_transfer_id_fkey FOREIGN KEY (tenant_id, transfer_id) REFERENCES public.ledger_transfers(tenant_id, id);
 
 
 --

@@ -5,16 +5,21 @@
    cannot deadlock): the batch's accounts, the accounts of the pending transfers it posts or voids,
    and the counterparts of expired reservations on those accounts (which the batch voids first). */
 /* @name lockAccounts */
+WITH wanted AS (
+  SELECT unnest(:accountIds!::uuid[]) AS id
+  UNION
+  SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
+  WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[])
+  UNION
+  SELECT p.credit_account_id FROM ledger_pending p
+  WHERE p.tenant_id = :tenantId! AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
+  UNION
+  SELECT p.debit_account_id FROM ledger_pending p
+  WHERE p.tenant_id = :tenantId! AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
+)
 SELECT a.*
 FROM ledger_accounts a
-WHERE a.tenant_id = :tenantId!
-  AND (a.id = ANY(:accountIds!::uuid[])
-       OR a.id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
-       OR a.id IN (SELECT t.credit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
-       OR a.id IN (SELECT p.credit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
-                     AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now())
-       OR a.id IN (SELECT p.debit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
-                     AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()))
+WHERE a.tenant_id = :tenantId! AND a.id IN (SELECT id FROM wanted)
 ORDER BY a.id
 FOR UPDATE OF a;
 

@@ -17,4 +17,21 @@ export async function assertLedgerInvariants(): Promise<void> {
     WHERE (debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
        OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted)`);
   expect(broken).to.deep.equal([]);
+  // Entries and reservations carry no foreign keys (see the migration): check them here.
+  const { rows: orphans } = await testEnv().pool.query(`
+    SELECT 'entry' AS kind, e.transfer_id::text AS id FROM ledger_entries e
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = e.tenant_id AND t.id = e.transfer_id)
+       OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = e.tenant_id AND a.id = e.account_id)
+    UNION ALL
+    SELECT 'reservation', p.transfer_id::text FROM ledger_pending p
+    WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p.tenant_id AND t.id = p.transfer_id AND t.pending)`);
+  expect(orphans).to.deep.equal([]);
+  // Every account's balances are those of its latest entry.
+  const { rows: drifted } = await testEnv().pool.query(`
+    SELECT a.id FROM ledger_accounts a
+    JOIN LATERAL (SELECT * FROM ledger_entries e WHERE e.tenant_id = a.tenant_id AND e.account_id = a.id
+                  ORDER BY e.account_version DESC LIMIT 1) last ON true
+    WHERE (last.debits_pending, last.debits_posted, last.credits_pending, last.credits_posted, last.account_version)
+       <> (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version)`);
+  expect(drifted).to.deep.equal([]);
 }

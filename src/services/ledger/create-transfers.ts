@@ -495,15 +495,20 @@ export async function createTransfers(client: DbClient, tenantId: string, transf
   const pendingIds = uuids(candidates.map((c) => c.pendingId));
   const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
 
-  const [lockedRows, timeRows, spendRows, expiredRows, existingRows, pendingRows, refRows] = await runPipelined(client, [
+  // Statements with nothing to look up are left out of the round trip.
+  const looked = await runPipelined(client, [
     await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getSpendState, { tenantId, accountIds, pendingIds }),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: uuids(candidates.map((c) => c.id)) }),
-    await statementOf(getPendingTransfers, { tenantId, ids: pendingIds }),
-    await statementOf(findExternalRefs, { tenantId, refs }),
+    ...(pendingIds.length > 0 ? [await statementOf(getPendingTransfers, { tenantId, ids: pendingIds })] : []),
+    ...(refs.length > 0 ? [await statementOf(findExternalRefs, { tenantId, refs })] : []),
   ]);
+  const [lockedRows, timeRows, spendRows, expiredRows, existingRows] = looked;
+  const optional = looked.slice(5);
+  const pendingRows = pendingIds.length > 0 ? optional.shift()! : [];
+  const refRows = refs.length > 0 ? optional.shift()! : [];
   const state = new BatchState(
     new Map((lockedRows as unknown as ILockAccountsResult[]).map((r) => [r.id, accountFromRow(r)])),
     new Map((pendingRows as unknown as IGetPendingTransfersResult[]).map((r) => [r.id, pendingFromRow(r)])),

@@ -48,21 +48,26 @@ export interface ILockAccountsQuery {
   result: ILockAccountsResult;
 }
 
-const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":54,"b":63},{"a":194,"b":203},{"a":333,"b":342},{"a":470,"b":479},{"a":668,"b":677}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":83,"b":94},{"a":531,"b":542},{"a":730,"b":741}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":220,"b":231},{"a":359,"b":370}]}],"statement":"SELECT a.*\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId!\n  AND (a.id = ANY(:accountIds!::uuid[])\n       OR a.id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))\n       OR a.id IN (SELECT t.credit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))\n       OR a.id IN (SELECT p.credit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!\n                     AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now())\n       OR a.id IN (SELECT p.debit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!\n                     AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()))\nORDER BY a.id\nFOR UPDATE OF a                                                                                                                                                                                                                                                              "};
+const lockAccountsIR: any = {"usedParamSet":{"accountIds":true,"tenantId":true,"pendingIds":true},"params":[{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":33,"b":44},{"a":348,"b":359},{"a":518,"b":529}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":179,"b":188},{"a":308,"b":317},{"a":477,"b":486},{"a":623,"b":632}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":205,"b":216}]}],"statement":"WITH wanted AS (\n  SELECT unnest(:accountIds!::uuid[]) AS id\n  UNION\n  SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t\n  WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[])\n  UNION\n  SELECT p.credit_account_id FROM ledger_pending p\n  WHERE p.tenant_id = :tenantId! AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()\n  UNION\n  SELECT p.debit_account_id FROM ledger_pending p\n  WHERE p.tenant_id = :tenantId! AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()\n)\nSELECT a.*\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId! AND a.id IN (SELECT id FROM wanted)\nORDER BY a.id\nFOR UPDATE OF a                                                                                                                                                                                                                                                              "};
 
 /**
  * Query generated from SQL:
  * ```
+ * WITH wanted AS (
+ *   SELECT unnest(:accountIds!::uuid[]) AS id
+ *   UNION
+ *   SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
+ *   WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[])
+ *   UNION
+ *   SELECT p.credit_account_id FROM ledger_pending p
+ *   WHERE p.tenant_id = :tenantId! AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
+ *   UNION
+ *   SELECT p.debit_account_id FROM ledger_pending p
+ *   WHERE p.tenant_id = :tenantId! AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
+ * )
  * SELECT a.*
  * FROM ledger_accounts a
- * WHERE a.tenant_id = :tenantId!
- *   AND (a.id = ANY(:accountIds!::uuid[])
- *        OR a.id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
- *        OR a.id IN (SELECT t.credit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
- *        OR a.id IN (SELECT p.credit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
- *                      AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now())
- *        OR a.id IN (SELECT p.debit_account_id FROM ledger_pending p WHERE p.tenant_id = :tenantId!
- *                      AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()))
+ * WHERE a.tenant_id = :tenantId! AND a.id IN (SELECT id FROM wanted)
  * ORDER BY a.id
  * FOR UPDATE OF a                                                                                                                                                                                                                                                              
  * ```

@@ -1,0 +1,143 @@
+// CreateTransfers through the whole service against pgbench's simple-update on the same
+// PostgreSQL, in one run:
+//   (a) pgbench -N at 32 clients (the baseline: what this server does for a trivial write tx);
+//   (b) single-transfer CreateTransfers over gRPC, 32 concurrent clients, 1,000 accounts;
+//   (c) batches of 100 and of 1,000 transfers;
+//   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice.
+//   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { createClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import pg from 'pg';
+import { CreateTransfersRequestSchema, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { silentLogger } from '../src/lib/log.js';
+import { startServer } from '../src/server/server.js';
+import { grpcLoad, printResult, type RunResult } from './harness.js';
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
+  process.exit(2);
+}
+const seconds = Number(process.argv[2] ?? 20);
+const CLIENTS = 32;
+const ADMIN = 'bench-admin-token-0123456789';
+const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
+
+// (a) pgbench simple-update, in its own database on the same server.
+const admin = new pg.Client({ connectionString: url });
+await admin.connect();
+await admin.query('DROP DATABASE IF EXISTS chimera_pgbench WITH (FORCE)');
+await admin.query('CREATE DATABASE chimera_pgbench');
+await admin.end();
+const benchUrl = new URL(url);
+benchUrl.pathname = '/chimera_pgbench';
+benchUrl.search = '';
+const pgbenchArgs = ['-h', benchUrl.hostname, '-p', benchUrl.port || '5432', '-U', decodeURIComponent(benchUrl.username) || 'postgres'];
+execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
+const pgbenchOut = execFileSync('pgbench', [...pgbenchArgs, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-r', 'chimera_pgbench'], {
+  encoding: 'utf8',
+});
+const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
+const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
+console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
+
+// The service, in this process.
+await applyMigrations(url, () => {});
+const pool = createPool(url, 20, silentLogger);
+const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000 });
+const transport = (token: string) =>
+  createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
+const tenants = createClient(TenantService, transport(ADMIN));
+const { tenant } = await tenants.createTenant({ tenant: { name: `ledger-bench-${randomUUID().slice(0, 8)}` } });
+const { secret } = await tenants.createApiKey({ tenantId: tenant!.id, scopes: ['ledger:write', 'ledger:read'] });
+const ledger = createClient(LedgerService, transport(secret));
+
+async function accounts(n: number): Promise<string[]> {
+  const ids = Array.from({ length: n }, () => randomUUID());
+  const { results } = await ledger.createAccounts({ accounts: ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'bench' } })) });
+  if (!results.every((r) => r.result === 1)) throw new Error('account creation failed');
+  return ids;
+}
+
+/** Serialized CreateTransfersRequests of `size` transfers between random distinct accounts. */
+function requests(ids: string[], size: number, count = 512): Uint8Array[] {
+  return Array.from({ length: count }, () =>
+    toBinary(
+      CreateTransfersRequestSchema,
+      create(CreateTransfersRequestSchema, {
+        transfers: Array.from({ length: size }, () => {
+          const d = Math.floor(Math.random() * ids.length);
+          const c = (d + 1 + Math.floor(Math.random() * (ids.length - 1))) % ids.length;
+          return { id: PLACEHOLDER, debitAccountId: ids[d], creditAccountId: ids[c], amount: String(1 + Math.floor(Math.random() * 1000)) };
+        }),
+      }),
+    ),
+  );
+}
+
+async function appliedTransfers(): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1', [tenant!.id]);
+  await client.end();
+  return rows[0].n as number;
+}
+
+async function run(label: string, ids: string[], size: number, concurrency: number, runSeconds = seconds): Promise<{ result: RunResult; perSecond: number }> {
+  const before = await appliedTransfers();
+  const result = await grpcLoad(label, {
+    client: 'h2',
+    address: `127.0.0.1:${server.port}`,
+    path: '/chimera.ledger.v1.LedgerService/CreateTransfers',
+    token: secret,
+    requests: requests(ids, size),
+    concurrency,
+    seconds: runSeconds,
+    placeholder: PLACEHOLDER,
+  });
+  const applied = (await appliedTransfers()) - before;
+  if (applied !== result.ops * size) throw new Error(`${label}: ${result.ops * size} transfers acknowledged but ${applied} applied`);
+  return { result, perSecond: applied / runSeconds };
+}
+
+const thousand = await accounts(1_000);
+const hot = await accounts(10);
+await run('warm-up', thousand, 1, CLIENTS, 2);
+
+const single = await run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS);
+const batch100 = await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
+const batch1000 = await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2);
+const hotSlices: number[] = [];
+let hotResult: RunResult | undefined;
+for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {
+  const r = await run(`(d) hot: 10 accounts, 32 clients, slice ${slice + 1}`, hot, 1, CLIENTS, 5);
+  hotSlices.push(r.perSecond);
+  hotResult = r.result;
+}
+
+console.log(`\nCreateTransfers, ${seconds} s per run (hot accounts: 5 s slices); every acknowledged transfer checked as applied`);
+console.log(`(a) pgbench -N baseline                               ${pgbenchTps.toFixed(0).padStart(8)} tx/s   avg ${pgbenchLatency} ms`);
+for (const [r, perSecond] of [
+  [single.result, single.perSecond],
+  [batch100.result, batch100.perSecond],
+  [batch1000.result, batch1000.perSecond],
+] as const) {
+  printResult(r);
+  console.log(`    = ${perSecond.toFixed(0)} transfers/s`);
+}
+printResult(hotResult!);
+console.log(`(d) hot accounts, transfers/s per 5 s slice: ${hotSlices.map((x) => x.toFixed(0)).join(', ')}`);
+const ratio = single.perSecond / pgbenchTps;
+console.log(`ratio (b)/(a) = ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
+console.log(`batched: ${Math.max(batch100.perSecond, batch1000.perSecond).toFixed(0)} transfers/s (target >= 40,000: ${Math.max(batch100.perSecond, batch1000.perSecond) >= 40_000 ? 'met' : 'NOT met'})`);
+console.log(`hot accounts: min ${Math.min(...hotSlices).toFixed(0)} transfers/s (target >= 1,800: ${Math.min(...hotSlices) >= 1_800 ? 'met' : 'NOT met'})`);
+
+await server.shutdown(2_000);
+await pool.end();
+process.exit(0);
