@@ -41,8 +41,9 @@ SELECT now() AS "now!";
 /* @name getTransfersByIds */
 SELECT * FROM ledger_transfers WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
 
-/* Pending transfers named by post/void transfers, with whether each is still open and how it
-   was resolved. Read after lockAccounts, so no one else can resolve them meanwhile. */
+/* Transfers with, for pending ones, whether each is still open and how it was resolved (a void
+   made at or after the expiry time is the expiry itself: users cannot void an expired one).
+   CreateTransfers reads it after lockAccounts, so no one else can resolve them meanwhile. */
 /* @name getPendingTransfers */
 SELECT t.*,
        (p.transfer_id IS NOT NULL) AS "open!",
@@ -136,18 +137,6 @@ SELECT (SELECT count(*) FROM new_transfers) AS "transfers!",
        (SELECT count(*) FROM closed) AS "closed!",
        (SELECT count(*) FROM spent) + (SELECT count(*) FROM released) AS "windows!",
        (SELECT count(*) FROM alerted) AS "alerts!";
-
-/* A void made at or after the expiry time is the expiry itself (users cannot void an expired one). */
-/* @name getTransfer */
-SELECT t.*,
-       (p.transfer_id IS NOT NULL) AS "open!",
-       r.post_pending AS resolved_by_post,
-       r.void_pending AS resolved_by_void,
-       (r.void_pending AND r.create_time >= t.expire_time) AS resolved_by_expiry
-FROM ledger_transfers t
-LEFT JOIN ledger_pending p ON p.tenant_id = t.tenant_id AND p.transfer_id = t.id
-LEFT JOIN ledger_transfers r ON r.tenant_id = t.tenant_id AND r.pending_id = t.id
-WHERE t.tenant_id = :tenantId! AND t.id = :id!;
 
 /* @name listTransfers */
 SELECT * FROM ledger_transfers

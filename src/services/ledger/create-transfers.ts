@@ -52,23 +52,11 @@ interface Candidate {
 }
 
 /** What is stored for a transfer, enough to answer replays and resolve pending ones. */
-interface StoredTransfer {
-  id: string;
-  debitAccountId: string;
-  creditAccountId: string;
+type StoredTransfer = Omit<Candidate, 'amount'> & {
   amount: bigint;
-  pendingId: string;
-  linked: boolean;
-  pending: boolean;
-  postPending: boolean;
-  voidPending: boolean;
-  timeoutSeconds: number;
-  code: number;
-  externalRef: string;
-  metadata: JsonObject;
   /** Decides the spend window a later release of a reservation belongs to. */
   createTime: Date;
-}
+};
 
 interface PendingState {
   transfer: StoredTransfer;

@@ -10,7 +10,7 @@ import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { listBalanceHistory } from '../../gen/sql/ledger/balances.queries.js';
-import { getTransfer, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
+import { getPendingTransfers, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
 import { createTransfers } from './create-transfers.js';
 import {
@@ -54,7 +54,7 @@ export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerServi
       const id = v.uuid('id', req.id);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const [row] = await deps.db.tenantRead(scope, (client) => getTransfer.run({ tenantId: scope.tenantId, id }, client));
+      const [row] = await deps.db.tenantRead(scope, (client) => getPendingTransfers.run({ tenantId: scope.tenantId, ids: [id] }, client));
       if (!row) throw notFound('transfer', id);
       return { transfer: transferFromRow(row), pendingState: pendingStateOf(row) };
     },

@@ -17,7 +17,7 @@ import {
   type Transfer,
 } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { IGetAccountResult } from '../../gen/sql/ledger/accounts.queries.js';
-import type { IGetTransferResult, IListTransfersResult } from '../../gen/sql/ledger/transfers.queries.js';
+import type { IGetPendingTransfersResult, IListTransfersResult } from '../../gen/sql/ledger/transfers.queries.js';
 import type { IListBalanceHistoryResult } from '../../gen/sql/ledger/balances.queries.js';
 import type { IListBudgetAlertsResult, IUpsertSpendPolicyResult } from '../../gen/sql/ledger/policies.queries.js';
 
@@ -73,12 +73,12 @@ export function transferFromRow(row: IListTransfersResult): Transfer {
   });
 }
 
-export function pendingStateOf(row: IGetTransferResult): PendingState {
+export function pendingStateOf(row: IGetPendingTransfersResult): PendingState {
   if (!row.pending) return PendingState.UNSPECIFIED;
   if (row.resolved_by_post) return PendingState.POSTED;
   if (row.resolved_by_expiry) return PendingState.EXPIRED;
   if (row.resolved_by_void) return PendingState.VOIDED;
-  if (row.expire_time && row.expire_time.getTime() <= Date.now()) return PendingState.EXPIRED;
+  if (row.expired) return PendingState.EXPIRED;
   return row.open ? PendingState.PENDING : PendingState.EXPIRED;
 }
 
