@@ -1,10 +1,11 @@
 // How the service talks to PostgreSQL. Every unit of work starts with one statement that switches
 // to an RLS-bound role and sets the tenant, actor, request id and statement timeout, all
-// transaction-local; the context statement is pipelined with what follows, so it costs no extra
-// round trip.
+// transaction-local. BEGIN and that context statement are sent together with the work's first
+// statement(s), and the work may send its last statement together with COMMIT, so neither costs
+// a round trip of its own.
 import pg from 'pg';
 import type { IDatabaseConnection } from '@pgtyped/runtime';
-import type { DbClient, Pool } from './pool.js';
+import type { Pool } from './pool.js';
 import { runPipelined, statementOf, type Statement } from './pipeline.js';
 import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
 
@@ -23,7 +24,45 @@ export interface TenantScope extends TxScope {
   tenantId: string;
 }
 
-type Work<T> = (client: DbClient) => Promise<T>;
+const COMMIT: Statement = { text: 'COMMIT', values: [] };
+
+/** What a unit of work talks to: pgtyped queries run on it; pipelines save round trips. */
+export interface TxClient extends IDatabaseConnection {
+  /** Runs statements in one round trip; resolves with each one's rows. */
+  pipeline(statements: Statement[]): Promise<Record<string, unknown>[][]>;
+  /** Runs the last statements of the transaction together with COMMIT. */
+  commitWith(statements: Statement[]): Promise<Record<string, unknown>[][]>;
+}
+
+/** A transaction whose BEGIN + context go out with its first statement. */
+class Transaction implements TxClient {
+  started = false;
+  committed = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly opening: Statement[],
+  ) {}
+
+  async query(text: string, values: unknown[]) {
+    const [rows] = await this.pipeline([{ text, values }]);
+    return { rows, rowCount: rows.length };
+  }
+
+  async pipeline(statements: Statement[]): Promise<Record<string, unknown>[][]> {
+    if (this.started) return runPipelined(this.client, statements);
+    this.started = true;
+    return (await runPipelined(this.client, [...this.opening, ...statements])).slice(this.opening.length);
+  }
+
+  async commitWith(statements: Statement[]): Promise<Record<string, unknown>[][]> {
+    const results = await this.pipeline([...statements, COMMIT]);
+    this.committed = true;
+    return results.slice(0, statements.length);
+  }
+}
+
+type Work<T> = (client: TxClient) => Promise<T>;
 
 export class Database {
   constructor(readonly pool: Pool) {}
@@ -85,17 +124,19 @@ export class Database {
 
   private async once<T>(context: Statement, work: Work<T>): Promise<T> {
     const client = await this.pool.connect();
+    const tx = new Transaction(client, [BEGIN, context]);
     let broken = false;
     try {
-      await runPipelined(client, [BEGIN, context]);
-      const result = await work(client);
-      await client.query('COMMIT');
+      const result = await work(tx);
+      if (tx.started && !tx.committed) await client.query('COMMIT');
       return result;
     } catch (err) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true; // the connection is gone or confused: do not return it to the pool
+      if (tx.started) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection is gone or confused: do not return it to the pool
+        }
       }
       throw err;
     } finally {

@@ -13,7 +13,7 @@ import {
   updateAgent,
 } from '../../gen/sql/agents/agents.queries.js';
 import type { IDatabaseConnection } from '@pgtyped/runtime';
-import type { DbClient } from '../../db/pool.js';
+import type { TxClient } from '../../db/tx.js';
 import { fingerprint } from '../../lib/canonical.js';
 import { etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
@@ -43,7 +43,7 @@ async function existingAgent(client: IDatabaseConnection, tenantId: string, id: 
 }
 
 /** Explains why a conditional update changed no row. */
-async function whyNotUpdated(client: DbClient, tenantId: string, id: string): Promise<never> {
+async function whyNotUpdated(client: TxClient, tenantId: string, id: string): Promise<never> {
   const row = await existingAgent(client, tenantId, id);
   if (row.status === 'ARCHIVED') throw failedPrecondition('AGENT_ARCHIVED', `agent ${id} is archived and cannot be changed`, { resource_id: id });
   throw etagMismatch('agent', id);

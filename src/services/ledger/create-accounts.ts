@@ -3,7 +3,7 @@
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateAccountResult as R, OwnerType, type Account } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { getAccountsByIds, insertAccounts, type IGetAccountsByIdsResult } from '../../gen/sql/ledger/accounts.queries.js';
-import type { DbClient } from '../../db/pool.js';
+import type { TxClient } from '../../db/tx.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
 import { ownerTypeToRow } from './mapping.js';
@@ -99,7 +99,7 @@ function compareWithExisting(want: NewAccount, have: NewAccount): R {
 }
 
 /** One result per requested account, in request order. Runs inside the caller's transaction. */
-export async function createAccounts(client: DbClient, tenantId: string, accounts: Account[]): Promise<R[]> {
+export async function createAccounts(client: TxClient, tenantId: string, accounts: Account[]): Promise<R[]> {
   const judged = accounts.map(validate);
   // The first valid occurrence of each id is the one inserted; repeats compare against it.
   const firstById = new Map<string, NewAccount>();

@@ -24,8 +24,8 @@ import {
   type IGetTransfersByIdsResult,
   type ILockAccountsResult,
 } from '../../gen/sql/ledger/transfers.queries.js';
-import type { DbClient } from '../../db/pool.js';
-import { runPipelined, statementOf } from '../../db/pipeline.js';
+import type { TxClient } from '../../db/tx.js';
+import { statementOf } from '../../db/pipeline.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
 
@@ -475,7 +475,7 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
  * names further accounts to lock, so that their expired reservations are voided too: with no
  * transfers, that is the expiry sweeper.
  */
-export async function createTransfers(client: DbClient, tenantId: string, transfers: Transfer[], alsoTouch: string[] = []): Promise<R[]> {
+export async function createTransfers(client: TxClient, tenantId: string, transfers: Transfer[], alsoTouch: string[] = []): Promise<R[]> {
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
@@ -484,7 +484,7 @@ export async function createTransfers(client: DbClient, tenantId: string, transf
   const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
 
   // Statements with nothing to look up are left out of the round trip.
-  const looked = await runPipelined(client, [
+  const looked = await client.pipeline([
     await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getSpendState, { tenantId, accountIds, pendingIds }),
@@ -546,15 +546,15 @@ function isLinked(c: R | Candidate): boolean {
   return typeof c !== 'number' && c.linked;
 }
 
-async function write(client: DbClient, tenantId: string, s: BatchState): Promise<void> {
+async function write(client: TxClient, tenantId: string, s: BatchState): Promise<void> {
   const transfers = [...s.created.values()];
   if (transfers.length === 0) return;
   const changed = [...new Map(s.entries.map((e) => [e.accountId, s.accounts.get(e.accountId)!])).values()];
   const windows = [...s.windowChanges.values()];
   const spent = windows.filter((w) => w.delta > 0n);
   const released = windows.filter((w) => w.delta < 0n);
-  await writeTransferBatch.run(
-    {
+  await client.commitWith([
+    await statementOf(writeTransferBatch, {
       tenantId,
       tIds: transfers.map((t) => t.id),
       tDebitIds: transfers.map((t) => t.debitAccountId),
@@ -594,7 +594,6 @@ async function write(client: DbClient, tenantId: string, s: BatchState): Promise
       aSpent: s.alerts.map((a) => a.spent.toString()),
       aLimits: s.alerts.map((a) => a.limit.toString()),
       aTransferIds: s.alerts.map((a) => a.transferId),
-    },
-    client,
-  );
+    }),
+  ]);
 }

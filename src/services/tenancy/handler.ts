@@ -14,7 +14,7 @@ import { hashSecret } from '../../server/auth.js';
 import { adminScope, type ServiceDeps } from '../deps.js';
 import { apiKeyFromRow, settingsToRow, tenantFromRow, tenantStatusToRow } from './mapping.js';
 import { KNOWN_SCOPES } from './scopes.js';
-import type { DbClient } from '../../db/pool.js';
+import type { TxClient } from '../../db/tx.js';
 
 const SECRET_PREFIX = 'chk_';
 const TENANT_MASK_PATHS = ['name', 'status', 'settings', 'metadata'] as const;
@@ -33,7 +33,7 @@ function validateSettings(v: Violations, field: string, s: TenantSettings | unde
   v.textList(`${field}.sensitive_topics`, s.sensitiveTopics, { maxItems: 100, maxLength: 100 });
 }
 
-async function existingTenant(client: DbClient, id: string) {
+async function existingTenant(client: TxClient, id: string) {
   const [row] = await getTenant.run({ id }, client);
   if (!row) throw notFound('tenant', id);
   return row;
