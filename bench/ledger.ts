@@ -29,6 +29,9 @@ const CLIENTS = 32;
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
+/** LEDGER_BENCH=single runs only (b), for profiling the server. */
+const onlySingle = process.env.LEDGER_BENCH === 'single';
+
 // (a) pgbench simple-update, in its own database on the same server.
 const admin = new pg.Client({ connectionString: url });
 await admin.connect();
@@ -40,9 +43,9 @@ benchUrl.pathname = '/chimera_pgbench';
 benchUrl.search = '';
 const pgbenchArgs = ['-h', benchUrl.hostname, '-p', benchUrl.port || '5432', '-U', decodeURIComponent(benchUrl.username) || 'postgres'];
 execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
-const pgbenchOut = execFileSync('pgbench', [...pgbenchArgs, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-r', 'chimera_pgbench'], {
-  encoding: 'utf8',
-});
+const pgbenchOut = onlySingle
+  ? 'tps = NaN latency average = NaN ms'
+  : execFileSync('pgbench', [...pgbenchArgs, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-r', 'chimera_pgbench'], { encoding: 'utf8' });
 const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
 const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
@@ -111,6 +114,12 @@ const hot = await accounts(10);
 await run('warm-up', thousand, 1, CLIENTS, 2);
 
 const single = await run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS);
+if (onlySingle) {
+  printResult(single.result);
+  await server.shutdown(2_000);
+  await pool.end();
+  process.exit(0);
+}
 const batch100 = await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
 const batch1000 = await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2);
 const hotSlices: number[] = [];
