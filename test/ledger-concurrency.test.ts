@@ -66,6 +66,6 @@ describe('@concurrent: ledger under contention', function () {
       [t.tenant.id],
     );
     expect(totals[0]).to.deep.equal({ debits: expectedMoved.toString(), credits: expectedMoved.toString(), versions: 2 * TRANSFERS });
-    await assertLedgerInvariants();
+    await assertLedgerInvariants(t.tenant.id);
   });
 });

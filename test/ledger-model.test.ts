@@ -194,7 +194,7 @@ describe('ledger model (fast-check)', () => {
             ).to.deep.equal([want.debitsPending, want.debitsPosted, want.creditsPending, want.creditsPosted].map(String));
           }
         }
-        await assertLedgerInvariants();
+        await assertLedgerInvariants(t.tenant.id);
       }),
       { numRuns: 60 },
     );

@@ -31,7 +31,7 @@ describe('LedgerService spend policies', () => {
       ],
     });
   });
-  afterEach(assertLedgerInvariants);
+  afterEach(() => assertLedgerInvariants(t.tenant.id));
 
   it('sets and replaces a policy with etags', async () => {
     const { policy } = await ledger.setSpendPolicy({ policy: { accountId: budget, window: SpendWindow.DAILY, limit: '1000' } });

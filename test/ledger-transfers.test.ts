@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Code, type Client } from '@connectrpc/connect';
 import type { JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { create } from '@bufbuild/protobuf';
 import { expect } from 'chai';
 import {
   CreateTransferResult as R,
   LedgerService,
   OwnerType,
   PendingState,
+  TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { Database } from '../src/db/tx.js';
+import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
@@ -73,7 +77,8 @@ describe('LedgerService transfers', () => {
     wallet = await account({ flags: { debitsMustNotExceedCredits: true } });
     other = await account();
   });
-  afterEach(assertLedgerInvariants);
+  afterEach(() => assertLedgerInvariants(t.tenant.id));
+  after(() => assertLedgerInvariants());
 
   it('moves money and records an entry per account with the balances and version after it', async () => {
     const id = randomUUID();
@@ -225,6 +230,32 @@ describe('LedgerService transfers', () => {
     expect(await balances(wallet)).to.deep.include({ creditsPosted: '0', debitsPosted: '0' });
     expect((await balances(other)).creditsPosted).to.equal('7');
     expect(await send(move(treasury, wallet, '10', { flags: { linked: true } }), move(wallet, other, '10'))).to.deep.equal([R.OK, R.OK]);
+  });
+
+  it('concurrent calls are grouped into one transaction, but each gets its own results and chains never cross calls', async () => {
+    await send(move(treasury, wallet, '10'));
+    const calls = [
+      [move(treasury, other, '1', { flags: { linked: true } })], // open chain: fails on its own
+      [move(treasury, other, '2')],
+      [move(wallet, other, '11')], // overdraft
+      [move(treasury, other, '3', { flags: { linked: true } }), move(treasury, other, '4')],
+      [move(wallet, other, '10')],
+    ];
+    const results = await Promise.all(calls.map((c) => send(...c)));
+    expect(results).to.deep.equal([[R.LINKED_EVENT_CHAIN_OPEN], [R.OK], [R.EXCEEDS_CREDITS], [R.OK, R.OK], [R.OK]]);
+    expect((await balances(other)).creditsPosted).to.equal('19');
+  });
+
+  it('grouped requests: a chain left open in one group does not link into the next', async () => {
+    const db = new Database(testEnv().pool);
+    const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
+    const mk = (amount: string, linked = false) =>
+      create(TransferSchema, { id: randomUUID(), debitAccountId: treasury, creditAccountId: other, amount, flags: { linked } });
+    const results = await db.tenantTx(scope, (client) =>
+      createTransferGroups(client, t.tenant.id, [[mk('1', true)], [mk('2')], [mk('3', true), mk('4')], []]),
+    );
+    expect(results).to.deep.equal([[R.LINKED_EVENT_CHAIN_OPEN], [R.OK], [R.OK, R.OK], []]);
+    expect((await balances(other)).creditsPosted).to.equal('9');
   });
 
   it('a chain left open at the end of the batch fails as a whole', async () => {

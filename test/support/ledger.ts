@@ -1,37 +1,43 @@
 import { expect } from 'chai';
 import { testEnv } from './environment.js';
 
-/** Per asset, posted and pending debits equal credits; no account breaks its own flags. */
-export async function assertLedgerInvariants(): Promise<void> {
+/** Per asset, posted and pending debits equal credits; no account breaks its own flags; entries
+ *  and reservations have their transfer and account; balances equal the latest entry. Checks every
+ *  tenant's ledger, or only `tenantId`'s (cheap enough to run after every test). */
+export async function assertLedgerInvariants(tenantId?: string): Promise<void> {
+  const scope = [tenantId ?? null];
   const { rows } = await testEnv().pool.query(`
     SELECT tenant_id, asset,
            sum(debits_posted) = sum(credits_posted) AS posted_balanced,
            sum(debits_pending) = sum(credits_pending) AS pending_balanced
-    FROM ledger_accounts GROUP BY tenant_id, asset`);
+    FROM ledger_accounts WHERE $1::uuid IS NULL OR tenant_id = $1 GROUP BY tenant_id, asset`, scope);
   for (const r of rows) {
     expect(r.posted_balanced, `posted ${r.asset} of ${r.tenant_id}`).to.equal(true);
     expect(r.pending_balanced, `pending ${r.asset} of ${r.tenant_id}`).to.equal(true);
   }
   const { rows: broken } = await testEnv().pool.query(`
     SELECT id FROM ledger_accounts
-    WHERE (debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
-       OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted)`);
+    WHERE ($1::uuid IS NULL OR tenant_id = $1)
+      AND ((debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
+        OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted))`, scope);
   expect(broken).to.deep.equal([]);
   // Entries and reservations carry no foreign keys (see the migration): check them here.
   const { rows: orphans } = await testEnv().pool.query(`
     SELECT 'entry' AS kind, e.transfer_id::text AS id FROM ledger_entries e
-    WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = e.tenant_id AND t.id = e.transfer_id)
-       OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = e.tenant_id AND a.id = e.account_id)
+    WHERE ($1::uuid IS NULL OR e.tenant_id = $1) AND (NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = e.tenant_id AND t.id = e.transfer_id)
+       OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = e.tenant_id AND a.id = e.account_id))
     UNION ALL
     SELECT 'reservation', p.transfer_id::text FROM ledger_pending p
-    WHERE NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p.tenant_id AND t.id = p.transfer_id AND t.pending)`);
+    WHERE ($1::uuid IS NULL OR p.tenant_id = $1)
+      AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p.tenant_id AND t.id = p.transfer_id AND t.pending)`, scope);
   expect(orphans).to.deep.equal([]);
   // Every account's balances are those of its latest entry.
   const { rows: drifted } = await testEnv().pool.query(`
     SELECT a.id FROM ledger_accounts a
     JOIN LATERAL (SELECT * FROM ledger_entries e WHERE e.tenant_id = a.tenant_id AND e.account_id = a.id
                   ORDER BY e.account_version DESC LIMIT 1) last ON true
-    WHERE (last.debits_pending, last.debits_posted, last.credits_pending, last.credits_posted, last.account_version)
-       <> (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version)`);
+    WHERE ($1::uuid IS NULL OR a.tenant_id = $1)
+      AND (last.debits_pending, last.debits_posted, last.credits_pending, last.credits_posted, last.account_version)
+       <> (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version)`, scope);
   expect(drifted).to.deep.equal([]);
 }

@@ -476,6 +476,22 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
  * transfers, that is the expiry sweeper.
  */
 export async function createTransfers(client: TxClient, tenantId: string, transfers: Transfer[], alsoTouch: string[] = []): Promise<R[]> {
+  const [results] = await createTransferGroups(client, tenantId, [transfers], alsoTouch);
+  return results;
+}
+
+/**
+ * Several independent requests' transfers in one transaction: one lock statement and one write
+ * for all of them. A linked chain never crosses from one group into the next.
+ */
+export async function createTransferGroups(client: TxClient, tenantId: string, groups: Transfer[][], alsoTouch: string[] = []): Promise<R[][]> {
+  const transfers = groups.flat();
+  const groupEnds = new Set<number>();
+  let last = -1;
+  for (const g of groups) {
+    last += g.length;
+    if (g.length > 0) groupEnds.add(last);
+  }
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
@@ -507,19 +523,20 @@ export async function createTransfers(client: TxClient, tenantId: string, transf
   const existing = new Map((existingRows as unknown as IGetTransfersByIdsResult[]).map((r) => [r.id, storedFromRow(r)]));
 
   voidExpired(state, expiredRows as unknown as IGetExpiredReservationsResult[]);
-  const results = applyInOrder(judged, state, existing);
+  const results = applyInOrder(judged, state, existing, groupEnds);
   await write(client, tenantId, state);
-  return results;
+  let start = 0;
+  return groups.map((g) => results.slice(start, (start += g.length)));
 }
 
 /** Applies the batch in order; a failure inside a linked chain undoes the whole chain. */
-function applyInOrder(judged: Array<R | Candidate>, state: BatchState, existing: Map<string, StoredTransfer>): R[] {
+function applyInOrder(judged: Array<R | Candidate>, state: BatchState, existing: Map<string, StoredTransfer>, groupEnds: Set<number>): R[] {
   const results: R[] = new Array(judged.length);
   let i = 0;
   while (i < judged.length) {
-    // A chain runs from i to the first transfer without flags.linked (or the end of the batch).
+    // A chain runs from i to the first transfer without flags.linked, or to the end of its group.
     let end = i;
-    while (end < judged.length - 1 && isLinked(judged[end])) end++;
+    while (!groupEnds.has(end) && isLinked(judged[end])) end++;
     const open = isLinked(judged[end]);
     const chain = end > i || open;
     const rollback = chain ? state.snapshot() : undefined;

@@ -12,7 +12,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { listBalanceHistory } from '../../gen/sql/ledger/balances.queries.js';
 import { getPendingTransfers, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
-import { createTransfers } from './create-transfers.js';
+import { TransferBatcher } from './transfer-batcher.js';
 import {
   accountFromRow,
   balanceFromAccount,
@@ -30,6 +30,7 @@ const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREAS
 const AMOUNT = /^[0-9]{1,38}$/;
 
 export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerService> {
+  const transfers = new TransferBatcher(deps.db);
   return {
     async createAccounts(req, ctx) {
       if (req.accounts.length > MAX_BATCH) {
@@ -45,7 +46,7 @@ export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerServi
         throw invalidArgument([{ field: 'transfers', description: `must have at most ${MAX_BATCH} transfers, got ${req.transfers.length}` }]);
       }
       const scope = tenantScope(ctx, deps);
-      const results = await deps.db.tenantTx(scope, (client) => createTransfers(client, scope.tenantId, req.transfers));
+      const results = await transfers.submit(scope, req.transfers);
       return { results: results.map((result, index) => ({ index, id: req.transfers[index].id, result })) };
     },
 

@@ -1,0 +1,83 @@
+// Group commit for CreateTransfers. Concurrent calls of one tenant (and one API key, so the actor
+// recorded stays right) that arrive while the previous transactions are running are applied
+// together in the next one: one lock statement, one write and one COMMIT for all of them, as
+// TigerBeetle batches its clients' requests. Each call still gets exactly its own results, and a
+// linked chain never crosses from one call into another.
+import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import type { Database, TenantScope } from '../../db/tx.js';
+import { MAX_BATCH } from './create-accounts.js';
+import { createTransferGroups } from './create-transfers.js';
+
+interface Waiting {
+  scope: TenantScope;
+  transfers: Transfer[];
+  resolve(results: CreateTransferResult[]): void;
+  reject(err: unknown): void;
+}
+
+interface Lane {
+  waiting: Waiting[];
+  running: number;
+}
+
+/** Transactions in flight per tenant and key; more calls wait and join the next group. */
+const MAX_RUNNING = 4;
+
+export class TransferBatcher {
+  private readonly lanes = new Map<string, Lane>();
+
+  constructor(private readonly db: Database) {}
+
+  submit(scope: TenantScope, transfers: Transfer[]): Promise<CreateTransferResult[]> {
+    const key = `${scope.tenantId}|${scope.actor}`;
+    let lane = this.lanes.get(key);
+    if (!lane) this.lanes.set(key, (lane = { waiting: [], running: 0 }));
+    const result = new Promise<CreateTransferResult[]>((resolve, reject) => lane.waiting.push({ scope, transfers, resolve, reject }));
+    // Let the calls that arrive in the same turn of the event loop join this group.
+    if (lane.waiting.length === 1) setImmediate(() => this.drain(key));
+    return result;
+  }
+
+  private drain(key: string): void {
+    const lane = this.lanes.get(key);
+    if (!lane) return;
+    while (lane.running < MAX_RUNNING && lane.waiting.length > 0) {
+      const group = this.take(lane);
+      lane.running++;
+      void this.run(group).finally(() => {
+        lane.running--;
+        if (lane.waiting.length > 0) this.drain(key);
+        else if (lane.running === 0) this.lanes.delete(key);
+      });
+    }
+  }
+
+  /** As many waiting calls as fit in one batch (always at least one). */
+  private take(lane: Lane): Waiting[] {
+    const group: Waiting[] = [];
+    let size = 0;
+    while (lane.waiting.length > 0 && (group.length === 0 || size + lane.waiting[0].transfers.length <= MAX_BATCH)) {
+      const next = lane.waiting.shift()!;
+      size += next.transfers.length;
+      group.push(next);
+    }
+    return group;
+  }
+
+  private async run(group: Waiting[]): Promise<void> {
+    // The group runs under its first call's identity and the tightest deadline among them.
+    const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
+    try {
+      const results = await this.db.tenantTx(scope, (client) =>
+        createTransferGroups(
+          client,
+          scope.tenantId,
+          group.map((w) => w.transfers),
+        ),
+      );
+      group.forEach((w, i) => w.resolve(results[i]));
+    } catch (err) {
+      group.forEach((w) => w.reject(err));
+    }
+  }
+}
