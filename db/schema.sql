@@ -100,6 +100,22 @@ CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
 
 
 --
+-- Name: protect_tenant_table(regclass); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.protect_tenant_table(t regclass) RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
+  EXECUTE format('CREATE POLICY %I ON %s TO chimera_app USING (tenant_id = chimera.current_tenant_id()) '
+                 'WITH CHECK (tenant_id = chimera.current_tenant_id())', replace(t::text, '.', '_') || '_tenant', t);
+END
+$$;
+
+
+--
 -- Name: reject_history_change(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 

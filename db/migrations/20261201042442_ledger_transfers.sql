@@ -68,17 +68,20 @@ CREATE INDEX ledger_pending_expiry_idx ON ledger_pending (expire_time) WHERE exp
 CREATE INDEX ledger_pending_debit_idx ON ledger_pending (tenant_id, debit_account_id) WHERE expire_time IS NOT NULL;
 CREATE INDEX ledger_pending_credit_idx ON ledger_pending (tenant_id, credit_account_id) WHERE expire_time IS NOT NULL;
 
-DO $$
-DECLARE t text;
+-- The standard protection of a tenant table: RLS enabled and forced, one policy for chimera_app
+-- confining reads and writes to the transaction's tenant.
+CREATE FUNCTION chimera.protect_tenant_table(t regclass) RETURNS void
+  LANGUAGE plpgsql
+  AS $$
 BEGIN
-  FOREACH t IN ARRAY ARRAY['ledger_transfers', 'ledger_entries', 'ledger_pending'] LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY %I ON %I TO chimera_app USING (tenant_id = chimera.current_tenant_id()) '
-                   'WITH CHECK (tenant_id = chimera.current_tenant_id())', t || '_tenant', t);
-  END LOOP;
+  EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
+  EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
+  EXECUTE format('CREATE POLICY %I ON %s TO chimera_app USING (tenant_id = chimera.current_tenant_id()) '
+                 'WITH CHECK (tenant_id = chimera.current_tenant_id())', replace(t::text, '.', '_') || '_tenant', t);
 END
 $$;
+
+SELECT chimera.protect_tenant_table(t) FROM unnest(ARRAY['ledger_transfers', 'ledger_entries', 'ledger_pending']::regclass[]) AS t;
 
 GRANT SELECT, INSERT ON ledger_transfers, ledger_entries TO chimera_app;
 GRANT SELECT, INSERT, DELETE ON ledger_pending TO chimera_app;
@@ -97,3 +100,4 @@ CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
 DROP TABLE ledger_pending;
 DROP TABLE ledger_entries;
 DROP TABLE ledger_transfers;
+DROP FUNCTION chimera.protect_tenant_table(regclass);

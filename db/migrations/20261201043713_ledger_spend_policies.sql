@@ -44,17 +44,9 @@ CREATE TABLE ledger_budget_alerts (
 );
 CREATE INDEX ledger_budget_alerts_list_idx ON ledger_budget_alerts (tenant_id, create_time, id);
 
-DO $$
-DECLARE t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['ledger_spend_policies', 'ledger_spend_windows', 'ledger_budget_alerts'] LOOP
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
-    EXECUTE format('CREATE POLICY %I ON %I TO chimera_app USING (tenant_id = chimera.current_tenant_id()) '
-                   'WITH CHECK (tenant_id = chimera.current_tenant_id())', t || '_tenant', t);
-  END LOOP;
-END
-$$;
+SELECT chimera.protect_tenant_table(t)
+FROM unnest(ARRAY['ledger_spend_policies', 'ledger_spend_windows', 'ledger_budget_alerts']::regclass[]) AS t;
+
 GRANT SELECT, INSERT, UPDATE ON ledger_spend_policies, ledger_spend_windows TO chimera_app;
 GRANT SELECT, INSERT ON ledger_budget_alerts TO chimera_app;
 
