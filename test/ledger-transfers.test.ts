@@ -104,6 +104,8 @@ describe('LedgerService transfers', () => {
     expect(await send(move(treasury, other, huge))).to.deep.equal([R.OK]);
     expect((await balances(other)).creditsPosted).to.equal(huge);
     expect(await send(move(treasury, other, '1'))).to.deep.equal([R.OVERFLOWS_DEBITS]);
+    const third = await account();
+    expect(await send(move(third, other, '1'))).to.deep.equal([R.OVERFLOWS_CREDITS]);
     expect(await send(move(treasury, other, '1'.repeat(39)), move(treasury, other, '1.5'), move(treasury, other, '-1'), move(treasury, other, '1e3'))).to.deep.equal([
       R.AMOUNT_INVALID,
       R.AMOUNT_INVALID,
