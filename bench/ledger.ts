@@ -29,8 +29,9 @@ const CLIENTS = 32;
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
-/** LEDGER_BENCH=single runs only (b), for profiling the server. */
-const onlySingle = process.env.LEDGER_BENCH === 'single';
+/** LEDGER_BENCH=single or =batch runs only (b) or only the 1,000-transfer batches, for profiling. */
+const only = process.env.LEDGER_BENCH;
+const onlySingle = only === 'single' || only === 'batch';
 
 // (a) pgbench simple-update, in its own database on the same server.
 const admin = new pg.Client({ connectionString: url });
@@ -113,6 +114,12 @@ const thousand = await accounts(1_000);
 const hot = await accounts(10);
 await run('warm-up', thousand, 1, CLIENTS, 2);
 
+if (only === 'batch') {
+  printResult((await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2)).result);
+  await server.shutdown(2_000);
+  await pool.end();
+  process.exit(0);
+}
 const single = await run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS);
 if (onlySingle) {
   printResult(single.result);
