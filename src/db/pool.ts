@@ -2,7 +2,6 @@ import pg from 'pg';
 import type { Logger } from '../lib/log.js';
 
 export type Pool = pg.Pool;
-export type DbClient = pg.PoolClient;
 
 export function createPool(url: string, max: number, log: Logger): pg.Pool {
   const pool = new pg.Pool({

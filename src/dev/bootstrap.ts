@@ -7,7 +7,7 @@ import type { Database } from '../db/tx.js';
 import { insertApiKey } from '../gen/sql/tenancy/api_keys.queries.js';
 import { insertTenant } from '../gen/sql/tenancy/tenants.queries.js';
 import { fingerprint } from '../lib/canonical.js';
-import { hashSecret } from '../server/auth.js';
+import { newApiKeySecret } from '../services/tenancy/api-key-secret.js';
 import { DEFAULT_SETTINGS } from '../services/tenancy/mapping.js';
 
 export interface DevCredentials {
@@ -25,15 +25,15 @@ export async function ensureDevCredentials(db: Database, stateDir: string | unde
   }
 
   const tenantId = randomUUID();
-  const apiKey = 'chk_' + randomBytes(32).toString('base64url');
+  const { secret: apiKey, secretSha256, secretPrefix } = newApiKeySecret();
   const content = { name: 'dev', status: 'ACTIVE', settings: DEFAULT_SETTINGS, metadata: { created_by: 'embedded bootstrap' } };
   await db.adminTx({ actor: 'bootstrap', requestId: 'bootstrap', timeoutMs: 30_000 }, async (client) => {
     await insertTenant.run({ id: tenantId, ...content, createFingerprint: fingerprint(content) }, client);
     await insertApiKey.run(
       {
         tenantId,
-        secretSha256: hashSecret(apiKey),
-        secretPrefix: apiKey.slice(0, 12),
+        secretSha256,
+        secretPrefix,
         scopes: ['*'],
         description: 'dev key created on first start',
         expireTime: null,

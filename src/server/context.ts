@@ -1,5 +1,5 @@
 // Values the interceptors put on each call for the handlers to read.
-import { createContextKey, type HandlerContext } from '@connectrpc/connect';
+import { createContextKey } from '@connectrpc/connect';
 
 /** Who is calling: resolved from the API key by the auth interceptor. */
 export interface Caller {
@@ -11,6 +11,3 @@ export interface Caller {
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: 'authenticated caller' });
 export const requestIdKey = createContextKey<string>('', { description: 'request id' });
 
-export function requestIdOf(ctx: Pick<HandlerContext, 'values'>): string {
-  return ctx.values.get(requestIdKey);
-}

@@ -6,12 +6,11 @@ import { getAccountsByIds, insertAccounts, type IGetAccountsByIdsResult } from '
 import type { TxClient } from '../../db/tx.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
+import { ASSET, UUID } from './formats.js';
 import { ownerTypeToRow } from './mapping.js';
 
 export const MAX_BATCH = 8_190;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ASSET = /^[A-Z0-9]{1,16}$/;
 const WALLET_NETWORK = /^[a-z0-9-]{1,64}$/;
 const WALLET_ADDRESS = /^[A-Za-z0-9:._-]{1,128}$/;
 

@@ -28,9 +28,8 @@ import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
+import { AMOUNT, UUID } from './formats.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const AMOUNT = /^[0-9]{1,38}$/;
 const MAX_BALANCE = 10n ** 38n - 1n;
 
 /** A transfer that passed the static checks, normalised. */

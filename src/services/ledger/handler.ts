@@ -12,6 +12,7 @@ import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { listBalanceHistory } from '../../gen/sql/ledger/balances.queries.js';
 import { getPendingTransfers, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
+import { AMOUNT, ASSET } from './formats.js';
 import { TransferBatcher } from './transfer-batcher.js';
 import {
   accountFromRow,
@@ -26,8 +27,6 @@ import {
 } from './mapping.js';
 
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
-
-const AMOUNT = /^[0-9]{1,38}$/;
 
 export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerService> {
   const transfers = new TransferBatcher(deps.db);
@@ -177,7 +176,7 @@ export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerServi
       const v = new Violations();
       const pageSize = v.pageSize('page_size', req.pageSize);
       const ownerType = req.owner?.type ? v.enumOf('owner.type', req.owner.type, OWNER_TYPES, 'AGENT, CAMPAIGN, TENANT_TREASURY, EXTERNAL') : undefined;
-      if (req.asset !== '' && !/^[A-Z0-9]{1,16}$/.test(req.asset)) v.add('asset', 'must be 1-16 of A-Z 0-9');
+      if (req.asset !== '' && !ASSET.test(req.asset)) v.add('asset', 'must be 1-16 of A-Z 0-9');
       const filters = { ownerType: ownerType ?? null, ownerId: req.owner?.id || null, asset: req.asset || null };
       const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();

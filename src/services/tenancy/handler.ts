@@ -1,5 +1,5 @@
 // chimera.tenancy.v1.TenantService: the admin plane (tenants and their API keys).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { ServiceImpl } from '@connectrpc/connect';
 import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { TenantService, TenantStatus, type TenantSettings } from '../../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
@@ -10,13 +10,12 @@ import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
-import { hashSecret } from '../../server/auth.js';
 import { adminScope, type ServiceDeps } from '../deps.js';
 import { apiKeyFromRow, settingsToRow, tenantFromRow, tenantStatusToRow } from './mapping.js';
 import { KNOWN_SCOPES } from './scopes.js';
+import { newApiKeySecret } from './api-key-secret.js';
 import type { TxClient } from '../../db/tx.js';
 
-const SECRET_PREFIX = 'chk_';
 const TENANT_MASK_PATHS = ['name', 'status', 'settings', 'metadata'] as const;
 const SETTABLE_STATUSES = [TenantStatus.ACTIVE, TenantStatus.SUSPENDED] as const;
 
@@ -119,7 +118,7 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
             setStatus: mask.has('status'),
             status: tenantStatusToRow[t.status] ?? 'ACTIVE',
             setSettings: mask.has('settings'),
-            settings: { ...settingsToRow(t.settings) },
+            settings: settingsToRow(t.settings),
             setMetadata: mask.has('metadata'),
             metadata,
           },
@@ -143,14 +142,14 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const expireTime = futureTime(v, 'expire_time', req.expireTime);
       v.throwIfAny();
 
-      const secret = SECRET_PREFIX + randomBytes(32).toString('base64url');
+      const { secret, secretSha256, secretPrefix } = newApiKeySecret();
       const row = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
         await existingTenant(client, tenantId);
         const [inserted] = await insertApiKey.run(
           {
             tenantId,
-            secretSha256: hashSecret(secret),
-            secretPrefix: secret.slice(0, SECRET_PREFIX.length + 8),
+            secretSha256,
+            secretPrefix,
             scopes: [...new Set(req.scopes)],
             description,
             expireTime,
