@@ -64,6 +64,88 @@ $$;
 
 
 --
+-- Name: check_entry_references(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.check_entry_references() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  missing text;
+BEGIN
+  SELECT format('one of the accounts %s', r.ids) INTO missing
+  FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  LIMIT 1;
+  IF missing IS NULL THEN
+    SELECT format('one of the transfers %s', r.ids) INTO missing
+    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    LIMIT 1;
+  END IF;
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_entries references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: check_pending_references(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  missing text;
+BEGIN
+  SELECT format('one of the transfers %s', r.ids) INTO missing
+  FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+  LIMIT 1;
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: check_transfer_references(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  missing text;
+BEGIN
+  SELECT format('one of the accounts %s', r.ids) INTO missing
+  FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
+        FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
+        GROUP BY n.tenant_id) r
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  LIMIT 1;
+  IF missing IS NULL THEN
+    SELECT format('one of the pending transfers %s', r.ids) INTO missing
+    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
+          FROM inserted n WHERE n.pending_id IS NOT NULL
+          GROUP BY n.tenant_id) r
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    LIMIT 1;
+  END IF;
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_transfers references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: current_actor(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -257,7 +339,8 @@ CREATE TABLE public.ledger_accounts (
     CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
     CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
-);
+)
+WITH (fillfactor='70');
 
 ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
@@ -686,6 +769,20 @@ CREATE TRIGGER ledger_accounts_audit AFTER INSERT ON public.ledger_accounts FOR 
 
 
 --
+-- Name: ledger_accounts ledger_accounts_no_delete; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_accounts_no_delete BEFORE DELETE ON public.ledger_accounts FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_accounts ledger_accounts_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_accounts_no_truncate BEFORE TRUNCATE ON public.ledger_accounts FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
 -- Name: ledger_budget_alerts ledger_budget_alerts_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -707,6 +804,20 @@ CREATE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON public.ledger_entri
 
 
 --
+-- Name: ledger_entries ledger_entries_references; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_entries_references AFTER INSERT ON public.ledger_entries REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_entry_references();
+
+
+--
+-- Name: ledger_pending ledger_pending_references; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_pending_references AFTER INSERT ON public.ledger_pending REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_pending_references();
+
+
+--
 -- Name: ledger_spend_policies ledger_spend_policies_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -725,6 +836,13 @@ CREATE TRIGGER ledger_transfers_append_only BEFORE DELETE OR UPDATE ON public.le
 --
 
 CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON public.ledger_transfers FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_transfers ledger_transfers_references; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_transfer_references();
 
 
 --
@@ -791,22 +909,6 @@ ALTER TABLE ONLY public.ledger_budget_alerts
 
 
 --
--- Name: ledger_entries ledger_entries_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_entries
-    ADD CONSTRAINT ledger_entries_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
--- Name: ledger_pending ledger_pending_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_pending
-    ADD CONSTRAINT ledger_pending_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
 -- Name: ledger_spend_policies ledger_spend_policies_tenant_id_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -836,38 +938,6 @@ ALTER TABLE ONLY public.ledger_spend_windows
 
 ALTER TABLE ONLY public.ledger_spend_windows
     ADD CONSTRAINT ledger_spend_windows_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
--- Name: ledger_transfers ledger_transfers_tenant_id_credit_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_transfers
-    ADD CONSTRAINT ledger_transfers_tenant_id_credit_account_id_fkey FOREIGN KEY (tenant_id, credit_account_id) REFERENCES public.ledger_accounts(tenant_id, id);
-
-
---
--- Name: ledger_transfers ledger_transfers_tenant_id_debit_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_transfers
-    ADD CONSTRAINT ledger_transfers_tenant_id_debit_account_id_fkey FOREIGN KEY (tenant_id, debit_account_id) REFERENCES public.ledger_accounts(tenant_id, id);
-
-
---
--- Name: ledger_transfers ledger_transfers_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_transfers
-    ADD CONSTRAINT ledger_transfers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
--- Name: ledger_transfers ledger_transfers_tenant_id_pending_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.ledger_transfers
-    ADD CONSTRAINT ledger_transfers_tenant_id_pending_id_fkey FOREIGN KEY (tenant_id, pending_id) REFERENCES public.ledger_transfers(tenant_id, id);
 
 
 --
@@ -1055,4 +1125,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000001'),
     ('20261201042016'),
     ('20261201042442'),
-    ('20261201043713');
+    ('20261201043713'),
+    ('20261201061500');

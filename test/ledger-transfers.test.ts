@@ -464,4 +464,46 @@ describe('LedgerService transfers', () => {
       expect(code, statement).to.equal('42501');
     }
   });
+
+  it('the database refuses history that names a missing account, transfer or pending transfer, and accounts cannot be deleted', async () => {
+    const x = randomUUID();
+    await send({ id: x, ...move(treasury, wallet, '9') });
+    const missing = randomUUID();
+    const transfer = (debit: string, pendingId: string | null) =>
+      `INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id, post_pending)
+       SELECT $1, gen_random_uuid(), '${debit}', '${wallet}', 1, ${pendingId ? `'${pendingId}'` : 'NULL'}, ${pendingId !== null}
+       FROM generate_series(1, ${pendingId ? 1 : 3})`;
+    const refused = [
+      transfer(missing, null),
+      transfer(treasury, missing),
+      `INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+       VALUES ($1, '${missing}', 1, '${x}', 0, 0, 0, 0)`,
+      `INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+       VALUES ($1, '${treasury}', 99, '${missing}', 0, 0, 0, 0)`,
+      `INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount) VALUES ($1, '${missing}', '${treasury}', '${wallet}', 1)`,
+    ];
+    for (const statement of refused) {
+      // As the owner (no RLS, no column privileges in the way): only the reference checks stand.
+      const client = await testEnv().pool.connect();
+      let code: string | undefined;
+      try {
+        await client.query('BEGIN');
+        await client.query(statement, [t.tenant.id]);
+      } catch (err) {
+        code = (err as { code?: string }).code;
+      } finally {
+        await client.query('ROLLBACK');
+        client.release();
+      }
+      expect(code, statement).to.equal('23503');
+    }
+    let deleteCode: string | undefined;
+    try {
+      await testEnv().pool.query('DELETE FROM ledger_accounts WHERE tenant_id = $1 AND id = $2', [t.tenant.id, other]);
+    } catch (err) {
+      deleteCode = (err as { code?: string }).code;
+    }
+    expect(deleteCode).to.equal('42501');
+    expect((await ledger.getAccount({ id: other })).account!.id).to.equal(other);
+  });
 });

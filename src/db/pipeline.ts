@@ -62,7 +62,7 @@ class PipelinedStatements {
     connection.stream.cork?.();
     for (const s of this.statements) {
       connection.parse({ text: s.text, name: '', types: [] });
-      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: utils.prepareValue });
+      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: prepareValue });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     }
@@ -111,6 +111,28 @@ class PipelinedStatements {
     this.settled = true;
     this.callback(err, this.results);
   }
+}
+
+/** pg's own conversion, except that flat arrays of strings, numbers and booleans (a batch's
+ *  parallel columns: thousands of elements) take a faster path with the same output. */
+function prepareValue(value: unknown): unknown {
+  return Array.isArray(value) ? (flatArrayLiteral(value) ?? utils.prepareValue(value)) : utils.prepareValue(value);
+}
+
+const NEEDS_ESCAPE = /["\\]/;
+
+/** The array literal pg's arrayString would build (every element quoted, `"` and `\` escaped),
+ *  or undefined when an element is of another kind. */
+export function flatArrayLiteral(values: unknown[]): string | undefined {
+  const parts: string[] = new Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (typeof v === 'string') parts[i] = NEEDS_ESCAPE.test(v) ? `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : `"${v}"`;
+    else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') parts[i] = `"${String(v)}"`;
+    else return undefined;
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** Runs `statements` in one round trip; resolves with each statement's rows. Column aliases with

@@ -1,0 +1,99 @@
+// Where a 1,000-transfer CreateTransfers batch spends its time, phase by phase, on a warm
+// connection with no concurrency: the JavaScript state machine, each round trip, and PostgreSQL's
+// own plan of the write statement (EXPLAIN ANALYZE, rolled back).
+//   DATABASE_URL=postgres://... npx tsx bench/ledger-phases.ts [batches=20] [size=1000]
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { Database, type TxClient } from '../src/db/tx.js';
+import { runPipelined, type Statement } from '../src/db/pipeline.js';
+import { silentLogger } from '../src/lib/log.js';
+import { createAccounts } from '../src/services/ledger/create-accounts.js';
+import { createTransfers } from '../src/services/ledger/create-transfers.js';
+import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+
+const url = process.env.DATABASE_URL;
+if (!url) throw new Error('set DATABASE_URL');
+const batches = Number(process.argv[2] ?? 20);
+const size = Number(process.argv[3] ?? 1000);
+const explain = process.env.EXPLAIN === '1';
+
+await applyMigrations(url, () => {});
+const pool = createPool(url, 4, silentLogger);
+const db = new Database(pool);
+const tenantId = randomUUID();
+await pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `phases-${tenantId.slice(0, 8)}`]);
+const scope = { tenantId, actor: 'bench', requestId: 'bench', timeoutMs: 60_000 };
+const ids = Array.from({ length: 1000 }, () => randomUUID());
+await db.tenantTx(scope, (c) =>
+  createAccounts(c, tenantId, ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'bench' } }) as unknown as Account)),
+);
+
+function batch() {
+  return Array.from({ length: size }, () => {
+    const d = Math.floor(Math.random() * ids.length);
+    const c = (d + 1 + Math.floor(Math.random() * (ids.length - 1))) % ids.length;
+    return create(TransferSchema, { id: randomUUID(), debitAccountId: ids[d], creditAccountId: ids[c], amount: String(1 + Math.floor(Math.random() * 1000)) });
+  });
+}
+
+const totals = new Map<string, number>();
+const add = (k: string, ms: number) => totals.set(k, (totals.get(k) ?? 0) + ms);
+
+/** Times every round trip the unit of work makes; what is left of the total is JavaScript. */
+function timed(client: TxClient, explainWrite: boolean): TxClient {
+  let trip = 0;
+  const wrap = (name: string, f: (s: Statement[]) => Promise<Record<string, unknown>[][]>) => async (s: Statement[]) => {
+    const t0 = performance.now();
+    try {
+      return await f(s);
+    } finally {
+      add(`round trip ${++trip}: ${name} (${s.length} statements)`, performance.now() - t0);
+    }
+  };
+  return {
+    query: client.query.bind(client),
+    pipeline: wrap('reads', async (s) => {
+      if (explainWrite) await explainEach(client, s);
+      return client.pipeline(s);
+    }),
+    commitWith: explainWrite
+      ? async (s) => {
+          const plan = await client.pipeline(s.map((st) => ({ text: `EXPLAIN (ANALYZE, BUFFERS) ${st.text}`, values: st.values })));
+          console.log(plan[0].map((r) => r['QUERY PLAN']).join('\n'));
+          throw new Error('rollback');
+        }
+      : async (s) => {
+          const rows = await wrap('write', (st) => client.pipeline(st))(s);
+          await wrap('commit', () => client.commitWith([]))([]);
+          return rows;
+        },
+  };
+}
+
+/** Planning and execution time of each statement, as PostgreSQL reports them. */
+async function explainEach(client: TxClient, statements: Statement[]): Promise<void> {
+  const plans = await client.pipeline(statements.map((st) => ({ text: `EXPLAIN (ANALYZE) ${st.text}`, values: st.values })));
+  plans.forEach((plan, i) => {
+    const lines = plan.map((r) => String(r['QUERY PLAN']));
+    const timing = lines.filter((l) => /Planning Time|Execution Time/.test(l)).map((l) => l.trim()).join(', ');
+    console.log(`read ${i + 1}: ${statements[i].text.replace(/\s+/g, ' ').slice(0, 60)}... ${timing}`);
+  });
+}
+
+for (let i = 0; i < batches; i++) {
+  const transfers = batch();
+  const t0 = performance.now();
+  await db.tenantTx(scope, (c) => createTransfers(timed(c, false), tenantId, transfers));
+  add('total', performance.now() - t0);
+}
+const perBatch = (k: string) => (totals.get(k)! / batches).toFixed(2);
+for (const k of totals.keys()) console.log(`${k.padEnd(40)} ${perBatch(k).padStart(8)} ms per batch`);
+const trips = [...totals.entries()].filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
+console.log(`${'JavaScript and pool (the rest)'.padEnd(40)} ${((totals.get('total')! - trips) / batches).toFixed(2).padStart(8)} ms per batch`);
+console.log(`=> ${((size * batches * 1000) / totals.get('total')!).toFixed(0)} transfers/s sequentially`);
+if (explain) await db.tenantTx(scope, (c) => createTransfers(timed(c, true), tenantId, batch())).catch(() => {});
+void runPipelined;
+await pool.end();
