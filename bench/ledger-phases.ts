@@ -11,7 +11,7 @@ import { Database, type TxClient } from '../src/db/tx.js';
 import { runPipelined, type Statement } from '../src/db/pipeline.js';
 import { silentLogger } from '../src/lib/log.js';
 import { createAccounts } from '../src/services/ledger/create-accounts.js';
-import { createTransfers } from '../src/services/ledger/create-transfers.js';
+import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 
 const url = process.env.DATABASE_URL;
@@ -86,7 +86,7 @@ async function explainEach(client: TxClient, statements: Statement[]): Promise<v
 for (let i = 0; i < batches; i++) {
   const transfers = batch();
   const t0 = performance.now();
-  await db.tenantTx(scope, (c) => createTransfers(timed(c, false), tenantId, transfers));
+  await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size < REPLAY_LOOKUP_BELOW));
   add('total', performance.now() - t0);
 }
 const perBatch = (k: string) => (totals.get(k)! / batches).toFixed(2);
@@ -94,6 +94,6 @@ for (const k of totals.keys()) console.log(`${k.padEnd(40)} ${perBatch(k).padSta
 const trips = [...totals.entries()].filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
 console.log(`${'JavaScript and pool (the rest)'.padEnd(40)} ${((totals.get('total')! - trips) / batches).toFixed(2).padStart(8)} ms per batch`);
 console.log(`=> ${((size * batches * 1000) / totals.get('total')!).toFixed(0)} transfers/s sequentially`);
-if (explain) await db.tenantTx(scope, (c) => createTransfers(timed(c, true), tenantId, batch())).catch(() => {});
+if (explain) await db.tenantTx(scope, (c) => createTransferGroups(timed(c, true), tenantId, [batch()], [], size < REPLAY_LOOKUP_BELOW)).catch(() => {});
 void runPipelined;
 await pool.end();

@@ -1,8 +1,8 @@
 // The same AgentService on the same port through a real @grpc/grpc-js client (HTTP/2), a Connect
 // JSON client over HTTP/1.1, and gRPC-Web — with the same auth and the same errors.
 import * as grpc from '@grpc/grpc-js';
-import { Code } from '@connectrpc/connect';
-import { createClient } from '@connectrpc/connect';
+import { Code, ConnectError, createClient, type CallOptions } from '@connectrpc/connect';
+import type pg from 'pg';
 import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { expect } from 'chai';
@@ -15,8 +15,12 @@ import {
 } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
 import { BadRequestSchema } from '../src/gen/proto/google/rpc/error_details_pb.js';
 import { StatusSchema } from '../src/gen/proto/google/rpc/status_pb.js';
-import { testEnv } from './support/environment.js';
-import { expectError, newTenant, violatedFields } from './support/fixtures.js';
+import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { createPool } from '../src/db/pool.js';
+import { silentLogger } from '../src/lib/log.js';
+import { startServer, type RunningServer } from '../src/server/server.js';
+import { ADMIN_TOKEN, AUTH_CACHE_TTL_MS, connectClient, testEnv } from './support/environment.js';
+import { embedding, expectError, newTenant, violatedFields } from './support/fixtures.js';
 
 function grpcJsUnary<I, O>(address: string, path: string, token: string, encode: () => Uint8Array, decode: (b: Buffer) => O): Promise<O> {
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
@@ -120,5 +124,86 @@ describe('one port, three protocols', () => {
     const agents = createClient(AgentService, transport);
     const { agent } = await agents.createAgent({ agent: { handle: 'via_grpc_web' } });
     expect(agent!.handle).to.equal('via_grpc_web');
+  });
+});
+
+describe('binary gRPC: the lean unary path answers exactly as connect-node does', () => {
+  let connectOnly: RunningServer;
+  let pool: pg.Pool;
+
+  before(async () => {
+    pool = createPool(testEnv().databaseUrl, 2, silentLogger);
+    connectOnly = await startServer({
+      pool,
+      log: silentLogger,
+      port: 0,
+      host: '127.0.0.1',
+      adminToken: ADMIN_TOKEN,
+      defaultTimeoutMs: 30_000,
+      authCacheTtlMs: AUTH_CACHE_TTL_MS,
+      grpcFastPath: false,
+    });
+  });
+  after(async () => {
+    await connectOnly.shutdown(1_000);
+    await pool.end();
+  });
+
+  /** What a client can observe of a call: the response, or the error's code, message, details and
+   *  metadata, and the response headers it saw. */
+  async function outcome(call: (options: CallOptions) => Promise<unknown>) {
+    let headers: Record<string, string> = {};
+    const options: CallOptions = { headers: { 'x-request-id': 'same-request-id' }, onHeader: (h) => (headers = Object.fromEntries(h)) };
+    try {
+      const response = await call(options);
+      return { response, headers: pick(headers) };
+    } catch (err) {
+      const e = ConnectError.from(err);
+      return { code: Code[e.code], message: e.rawMessage, details: e.details, requestId: e.metadata.get('x-request-id'), headers: pick(headers) };
+    }
+  }
+  const pick = (h: Record<string, string>) => ({ 'content-type': h['content-type'], 'x-request-id': h['x-request-id'] });
+
+  it('for successes and for every kind of error, and the lean path really served them', async () => {
+    const t = await newTenant({ scopes: ['agents:read', 'agents:write'] });
+    const reader = await newTenant({ scopes: ['agents:read'] });
+    const { agent } = await t.agents.createAgent({ agent: { handle: 'twin', personaEmbedding: embedding(3) } });
+    const servers = [testEnv().baseUrl, `http://127.0.0.1:${connectOnly.port}`];
+    const calls = (baseUrl: string): Array<(o: CallOptions) => Promise<unknown>> => {
+      const agents = connectClient(AgentService, baseUrl, t.apiKey, 'grpc');
+      return [
+        (o) => agents.getAgent({ id: agent!.id }, o),
+        (o) => agents.listAgents({ pageSize: 1 }, o),
+        (o) => agents.getAgent({ id: 'nope' }, o),
+        (o) => agents.getAgent({ id: '00000000-0000-4000-8000-000000000001' }, o),
+        (o) => agents.createAgent({ agent: { handle: 'TWIN' } }, o),
+        (o) => agents.createAgent({ agent: { handle: 'huge', persona: { backstory: 'z'.repeat(5 * 1024 * 1024) } } }, o),
+        (o) => connectClient(AgentService, baseUrl, undefined, 'grpc').getAgent({ id: agent!.id }, o),
+        (o) => connectClient(AgentService, baseUrl, reader.apiKey, 'grpc').createAgent({ agent: { handle: 'x' } }, o),
+        (o) => connectClient(TenantService, baseUrl, ADMIN_TOKEN, 'grpc').getTenant({ id: t.tenant.id }, o),
+      ];
+    };
+    const before = [testEnv().server.grpcFastPathCalls(), connectOnly.grpcFastPathCalls()];
+    const lean: Array<Awaited<ReturnType<typeof outcome>>> = [];
+    const reference: typeof lean = [];
+    for (const call of calls(servers[0])) lean.push(await outcome(call));
+    for (const call of calls(servers[1])) reference.push(await outcome(call));
+    lean.forEach((o, i) => expect(o, `call ${i}`).to.deep.equal(reference[i]));
+    // The calls above cover success and the error kinds a unary call can meet before, in and after the handler.
+    expect(lean.map((o) => ('code' in o ? o.code : 'OK'))).to.deep.equal([
+      'OK', 'OK', 'InvalidArgument', 'NotFound', 'AlreadyExists', 'ResourceExhausted', 'Unauthenticated', 'PermissionDenied', 'OK',
+    ]);
+    expect(lean[0].headers).to.deep.equal({ 'content-type': 'application/grpc+proto', 'x-request-id': 'same-request-id' });
+    expect([testEnv().server.grpcFastPathCalls() - before[0], connectOnly.grpcFastPathCalls() - before[1]]).to.deep.equal([9, 0]);
+  });
+
+  it('leaves Connect, gRPC-Web and streaming calls to connect-node', async () => {
+    const t = await newTenant();
+    const before = testEnv().server.grpcFastPathCalls();
+    await t.client(AgentService, 'connect-http2-binary').listAgents({});
+    await t.client(AgentService, 'connect-http1-json').listAgents({});
+    expect(testEnv().server.grpcFastPathCalls()).to.equal(before);
+    await t.client(AgentService, 'grpc').listAgents({});
+    expect(testEnv().server.grpcFastPathCalls()).to.equal(before + 1);
   });
 });

@@ -1,4 +1,5 @@
 // Assembles the server: routes + interceptors on one port, and the shutdown sequence.
+import type * as http2 from 'node:http2';
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
@@ -7,7 +8,8 @@ import type { Logger } from '../lib/log.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
-import { listen } from './listen.js';
+import { listen, type NodeHandler } from './listen.js';
+import { GrpcUnaryPath } from './grpc-unary.js';
 import { startSweeper } from '../services/ledger/sweeper.js';
 import { APPLICATION_SERVICES, policyFor, routes } from './routes.js';
 
@@ -23,11 +25,15 @@ export interface ServerOptions {
   authCacheTtlMs: number;
   /** How often expired ledger reservations are voided; 0 disables the sweeper. */
   ledgerSweepIntervalMs?: number;
+  /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
+  grpcFastPath?: boolean;
 }
 
 export interface RunningServer {
   port: number;
   health: HealthState;
+  /** How many calls the lean unary gRPC path has served (the rest went through connect-node). */
+  grpcFastPathCalls(): number;
   /** Health NOT_SERVING, refuse new calls, let in-flight ones finish (bounded), close the port. */
   shutdown(graceMs: number): Promise<void>;
 }
@@ -39,23 +45,32 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     APPLICATION_SERVICES.map((s) => s.typeName),
   );
   const inFlight = new InFlight((service) => policyFor(service, '')?.kind === 'public');
-  const handler = connectNodeAdapter({
-    routes: routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, health),
-    interceptors: [
-      requestContext(opts.log),
-      errorMapping(opts.log),
-      inFlight.interceptor(),
-      authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
-    ],
+  const interceptors = [
+    requestContext(opts.log),
+    errorMapping(opts.log),
+    inFlight.interceptor(),
+    authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
+  ];
+  const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
+  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, health);
+  const connectHandler = connectNodeAdapter({
+    routes: (router) => serviceRoutes(unary.recording(router)),
+    interceptors,
     readMaxBytes: MAX_MESSAGE_BYTES,
     writeMaxBytes: MAX_MESSAGE_BYTES,
   });
+  const fastPath = opts.grpcFastPath ?? true;
+  const handler: NodeHandler = (req, res) => {
+    if (fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse)) return;
+    connectHandler(req, res);
+  };
   const listener = await listen(handler, { port: opts.port, host: opts.host });
   const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
 
   return {
     port: listener.port,
     health,
+    grpcFastPathCalls: () => unary.served,
     async shutdown(graceMs) {
       health.setDraining();
       await stopSweeper();

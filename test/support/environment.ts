@@ -78,8 +78,13 @@ export async function stopTestEnvironment(): Promise<void> {
 
 export type Protocol = 'connect-http1-json' | 'connect-http2-binary' | 'grpc';
 
+/** What the suite's clients speak unless a test says otherwise: binary gRPC, as the internal
+ *  services do (and so the server's lean unary path). TEST_PROTOCOL=connect-http2-binary runs the
+ *  whole suite through connect-node's handler instead. */
+const DEFAULT_PROTOCOL: Protocol = (process.env.TEST_PROTOCOL as Protocol | undefined) ?? 'grpc';
+
 /** A client of `service` authenticated with `token`, over the given protocol. */
-export function connectClient<S extends DescService>(service: S, baseUrl: string, token?: string, protocol: Protocol = 'connect-http2-binary'): Client<S> {
+export function connectClient<S extends DescService>(service: S, baseUrl: string, token?: string, protocol: Protocol = DEFAULT_PROTOCOL): Client<S> {
   const interceptors = token
     ? [
         (next: Parameters<import('@connectrpc/connect').Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {

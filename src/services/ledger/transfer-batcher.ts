@@ -6,7 +6,7 @@
 import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { Database, TenantScope } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
-import { createTransferGroups } from './create-transfers.js';
+import { createTransferGroups, isReplayedTransferId, REPLAY_LOOKUP_BELOW } from './create-transfers.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -67,14 +67,13 @@ export class TransferBatcher {
   private async run(group: Waiting[]): Promise<void> {
     // The group runs under its first call's identity and the tightest deadline among them.
     const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
+    const groups = group.map((w) => w.transfers);
+    const attempt = (lookUpReplays: boolean) =>
+      this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, groups, [], lookUpReplays));
     try {
-      const results = await this.db.tenantTx(scope, (client) =>
-        createTransferGroups(
-          client,
-          scope.tenantId,
-          group.map((w) => w.transfers),
-        ),
-      );
+      // Large batches assume their ids are new, and look them up only if one turns out not to be.
+      const large = groups.reduce((n, g) => n + g.length, 0) >= REPLAY_LOOKUP_BELOW;
+      const results = large ? await attempt(false).catch((err: unknown) => (isReplayedTransferId(err) ? attempt(true) : Promise.reject(err))) : await attempt(true);
       group.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {
       group.forEach((w) => w.reject(err));

@@ -1,0 +1,191 @@
+// A lean path for unary calls in the binary gRPC protocol: what grpc-js, grpc-go and
+// `buf curl --protocol grpc` send, and so almost all of the internal traffic. connect-node's generic
+// handler streams every call, unary or not, through a chain of async iterables; on this machine
+// that costs more per call than the database work of a simple read (BENCHMARKS.md, transport).
+//
+// This path reads the one request message, runs the same interceptors and the same implementation
+// through connect's own invokeUnaryImplementation and createHandlerContext, and writes the reply
+// with connect's own trailer encoding (setTrailerStatus: status, message, error details and
+// metadata). What it does not handle (Connect, gRPC-Web, JSON, compression, streaming methods,
+// HTTP/1.1) it leaves to connect-node.
+//
+// invokeUnaryImplementation is exported by @connectrpc/connect/protocol but documented as internal;
+// the version is pinned in package.json, and test/transport.test.ts runs every protocol against
+// both paths.
+import type * as http2 from 'node:http2';
+import type { DescMethodUnary, DescService } from '@bufbuild/protobuf';
+import {
+  Code,
+  ConnectError,
+  createContextValues,
+  createHandlerContext,
+  createServiceImplSpec,
+  type ConnectRouter,
+  type Interceptor,
+  type MethodImplSpec,
+  type ServiceImpl,
+} from '@connectrpc/connect';
+import { createMethodSerializationLookup, invokeUnaryImplementation } from '@connectrpc/connect/protocol';
+import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+
+type UnarySpec = MethodImplSpec & { kind: 'unary' };
+
+interface Route {
+  spec: UnarySpec;
+  parse(bytes: Uint8Array): unknown;
+  serialize(message: unknown): Uint8Array;
+}
+
+/** The content types of binary gRPC; anything else (JSON, gRPC-Web, Connect) goes to connect-node. */
+const GRPC_PROTO = /^application\/grpc(?:\+proto)?$/;
+const RESPONSE_CONTENT_TYPE = 'application/grpc+proto';
+
+export interface GrpcUnaryOptions {
+  interceptors: Interceptor[];
+  readMaxBytes: number;
+  writeMaxBytes: number;
+}
+
+export class GrpcUnaryPath {
+  private readonly routes = new Map<string, Route>();
+  /** Calls taken by this path so far. */
+  served = 0;
+
+  constructor(private readonly opts: GrpcUnaryOptions) {}
+
+  /** Wraps a ConnectRouter so that every unary method registered on it is also served here. */
+  recording(router: ConnectRouter): ConnectRouter {
+    const service = (desc: DescService, impl: Partial<ServiceImpl<DescService>>, options?: unknown) => {
+      this.add(desc, impl);
+      return router.service(desc, impl, options as never);
+    };
+    return new Proxy(router, { get: (target, key) => (key === 'service' ? service : Reflect.get(target, key)) });
+  }
+
+  private add(desc: DescService, impl: Partial<ServiceImpl<DescService>>): void {
+    const spec = createServiceImplSpec(desc, impl);
+    for (const method of desc.methods) {
+      const m = spec.methods[method.localName];
+      if (m.kind !== 'unary') continue;
+      const serialization = createMethodSerializationLookup(method as DescMethodUnary, undefined, undefined, this.opts);
+      const input = serialization.getI(true);
+      const output = serialization.getO(true);
+      this.routes.set(`/${desc.typeName}/${method.name}`, {
+        spec: m as UnarySpec,
+        parse: (bytes) => input.parse(bytes),
+        serialize: (message) => output.serialize(message as never),
+      });
+    }
+  }
+
+  /** Serves the request and returns true, or returns false without touching it. */
+  handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): boolean {
+    if (req.method !== 'POST') return false;
+    const route = this.routes.get(req.url);
+    if (!route || !GRPC_PROTO.test(req.headers['content-type'] ?? '')) return false;
+    const encoding = req.headers['grpc-encoding'];
+    if (encoding !== undefined && encoding !== 'identity') return false;
+    this.served++;
+    void this.serve(route, req, res);
+    return true;
+  }
+
+  private async serve(route: Route, req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
+    const aborted = new AbortController();
+    const onClose = () => aborted.abort(new ConnectError('the client went away', Code.Canceled));
+    res.once('close', onClose);
+    const timeout = parseTimeout(headerValue(req.headers['grpc-timeout']), Number.MAX_SAFE_INTEGER);
+    const context = createHandlerContext({
+      service: route.spec.method.parent,
+      method: route.spec.method,
+      protocolName: 'grpc',
+      requestMethod: 'POST',
+      timeoutMs: timeout.timeoutMs,
+      requestSignal: aborted.signal,
+      requestHeader: webHeaders(req.headers),
+      url: `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`,
+      responseHeader: { 'content-type': RESPONSE_CONTENT_TYPE },
+      responseTrailer: { 'grpc-status': '0' },
+      contextValues: createContextValues(),
+    });
+    let body: Buffer | undefined;
+    try {
+      if (timeout.error) throw timeout.error;
+      const input = route.parse(unwrapEnvelope(await readBody(req, this.opts.readMaxBytes)));
+      const output = await invokeUnaryImplementation(route.spec, context, input as never, this.opts.interceptors);
+      body = envelope(route.serialize(output));
+    } catch (err) {
+      context.abort(err);
+      setTrailerStatus(context.responseTrailer, err instanceof ConnectError ? err : new ConnectError('internal error', Code.Internal, undefined, undefined, err));
+    } finally {
+      res.off('close', onClose);
+      context.abort();
+    }
+    if (res.destroyed || res.headersSent) return;
+    res.writeHead(200, nodeHeaders(context.responseHeader));
+    res.addTrailers(nodeHeaders(context.responseTrailer));
+    if (body) res.end(body);
+    else res.end();
+  }
+}
+
+/** The request body, refused as soon as its envelope declares (or it grows) past `maxBytes`. */
+async function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let checked = false;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (!checked && size >= 5) {
+      checked = true;
+      const declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks, size)).readUInt32BE(1);
+      if (declared > maxBytes) tooLarge(declared, maxBytes);
+    }
+    if (size > maxBytes + 5) tooLarge(size - 5, maxBytes);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+}
+
+function tooLarge(size: number, maxBytes: number): never {
+  throw new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
+}
+
+/** The one length-prefixed message of a unary request. */
+function unwrapEnvelope(bytes: Buffer): Uint8Array {
+  if (bytes.length < 5) throw new ConnectError('protocol error: missing input message for unary method', Code.Unimplemented);
+  if ((bytes[0] & 0x01) !== 0) throw new ConnectError('protocol error: received compressed message without grpc-encoding', Code.Internal);
+  const length = bytes.readUInt32BE(1);
+  if (bytes.length < 5 + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
+  if (bytes.length > 5 + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
+  return bytes.subarray(5);
+}
+
+function envelope(message: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(5 + message.length);
+  out[0] = 0;
+  out.writeUInt32BE(message.length, 1);
+  out.set(message, 5);
+  return out;
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+}
+
+function webHeaders(headers: http2.IncomingHttpHeaders): Headers {
+  const out = new Headers();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.startsWith(':') || value === undefined) continue;
+    if (Array.isArray(value)) value.forEach((v) => out.append(key, v));
+    else out.append(key, value);
+  }
+  return out;
+}
+
+function nodeHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, key) => (out[key] = value));
+  return out;
+}
+
