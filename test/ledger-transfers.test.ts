@@ -12,7 +12,7 @@ import {
   TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database } from '../src/db/tx.js';
-import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
+import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
@@ -176,6 +176,19 @@ describe('LedgerService transfers', () => {
     expect(await send(x)).to.deep.equal([R.OK]);
     expect(await send(x, x)).to.deep.equal([R.EXISTS, R.EXISTS]);
     expect((await balances(wallet)).creditsPosted).to.equal('5');
+  });
+
+  it(`a batch of ${REPLAY_LOOKUP_BELOW}+ assumes new ids; a replayed one in it still answers EXISTS and applies nothing twice`, async () => {
+    const earlier = { id: randomUUID(), ...move(treasury, other, '7') };
+    const changed = { id: randomUUID(), ...move(treasury, other, '8') };
+    expect(await send(earlier, changed)).to.deep.equal([R.OK, R.OK]);
+    const fresh = Array.from({ length: REPLAY_LOOKUP_BELOW }, () => move(treasury, other, '1'));
+    const results = await send(...fresh.slice(0, 100), earlier, ...fresh.slice(100), { ...changed, amount: '9' });
+    expect(results.filter((r) => r === R.OK)).to.have.length(REPLAY_LOOKUP_BELOW);
+    expect([results[100], results[results.length - 1]]).to.deep.equal([R.EXISTS, R.EXISTS_WITH_DIFFERENT_AMOUNT]);
+    expect((await balances(other)).creditsPosted).to.equal(String(7 + 8 + REPLAY_LOOKUP_BELOW));
+    // And with no replayed id, every transfer of the batch applies.
+    expect(await send(...fresh.slice(0, REPLAY_LOOKUP_BELOW).map((f) => ({ ...f })))).to.deep.equal(new Array(REPLAY_LOOKUP_BELOW).fill(R.OK));
   });
 
   it('replaying with each field changed returns the matching EXISTS_WITH_DIFFERENT_* code', async () => {
