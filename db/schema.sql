@@ -173,12 +173,221 @@ CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
 
 
 --
+-- Name: ledger_expired_reservations(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_expired_reservations(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(transfer_id uuid, debit_account_id uuid, credit_account_id uuid, amount numeric, create_time timestamp with time zone)
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+  RETURN QUERY
+  SELECT p.transfer_id, p.debit_account_id, p.credit_account_id, p.amount, p.create_time
+  FROM ledger_pending p
+  WHERE p.tenant_id = p_tenant_id AND p.expire_time <= now()
+    AND (p.debit_account_id = ANY(p_account_ids) OR p.credit_account_id = ANY(p_account_ids)
+         OR p.transfer_id = ANY(p_pending_ids))
+  ORDER BY p.transfer_id;
+END
+$$;
+
+
+--
 -- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
 CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_accounts (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    asset text NOT NULL,
+    asset_scale smallint NOT NULL,
+    owner_type text NOT NULL,
+    owner_id text DEFAULT ''::text NOT NULL,
+    debits_must_not_exceed_credits boolean DEFAULT false NOT NULL,
+    credits_must_not_exceed_debits boolean DEFAULT false NOT NULL,
+    closed boolean DEFAULT false NOT NULL,
+    debits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    debits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    version bigint DEFAULT 0 NOT NULL,
+    wallet_network text DEFAULT ''::text NOT NULL,
+    wallet_address text DEFAULT ''::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_accounts_asset_check CHECK ((asset ~ '^[A-Z0-9]{1,16}$'::text)),
+    CONSTRAINT ledger_accounts_asset_scale_check CHECK (((asset_scale >= 0) AND (asset_scale <= 38))),
+    CONSTRAINT ledger_accounts_check CHECK ((NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))),
+    CONSTRAINT ledger_accounts_check1 CHECK (((NOT debits_must_not_exceed_credits) OR ((debits_pending + debits_posted) <= credits_posted))),
+    CONSTRAINT ledger_accounts_check2 CHECK (((NOT credits_must_not_exceed_debits) OR ((credits_pending + credits_posted) <= debits_posted))),
+    CONSTRAINT ledger_accounts_check3 CHECK (((owner_type = 'TENANT_TREASURY'::text) = (owner_id = ''::text))),
+    CONSTRAINT ledger_accounts_check4 CHECK (((owner_type <> ALL (ARRAY['AGENT'::text, 'CAMPAIGN'::text])) OR (owner_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
+    CONSTRAINT ledger_accounts_credits_pending_check CHECK ((credits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_credits_posted_check CHECK ((credits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_pending_check CHECK ((debits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_posted_check CHECK ((debits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
+    CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
+)
+WITH (fillfactor='70');
+
+ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: ledger_lock_accounts(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS SETOF public.ledger_accounts
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+  RETURN QUERY
+  WITH wanted AS (
+    SELECT unnest(p_account_ids) AS id
+    UNION
+    SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
+    WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids)
+    UNION
+    SELECT p.credit_account_id FROM ledger_pending p
+    WHERE p.tenant_id = p_tenant_id AND p.debit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
+    UNION
+    SELECT p.debit_account_id FROM ledger_pending p
+    WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
+  )
+  SELECT a.*
+  FROM ledger_accounts a
+  WHERE a.tenant_id = p_tenant_id AND a.id IN (SELECT w.id FROM wanted w)
+  ORDER BY a.id
+  FOR UPDATE OF a;
+END
+$$;
+
+
+--
+-- Name: ledger_spend_state(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_spend_state(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(account_id uuid, spend_window text, spend_limit numeric, alert_ratio_bp integer, approval_threshold numeric, window_start timestamp with time zone, debited numeric, alerted boolean)
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+BEGIN
+  RETURN QUERY
+  SELECT p.account_id, p.spend_window, p.spend_limit, p.alert_ratio_bp, p.approval_threshold,
+         ws.start, coalesce(w.debited, 0::numeric), (a.id IS NOT NULL)
+  FROM ledger_spend_policies p
+  CROSS JOIN LATERAL (
+    SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
+  ) ws
+  LEFT JOIN ledger_spend_windows w
+    ON w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.start
+  LEFT JOIN ledger_budget_alerts a
+    ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.start
+  WHERE p.tenant_id = p_tenant_id
+    AND (p.account_id = ANY(p_account_ids)
+         OR p.account_id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids))
+         OR p.account_id IN (SELECT r.debit_account_id FROM ledger_pending r WHERE r.tenant_id = p_tenant_id
+                               AND r.credit_account_id = ANY(p_account_ids) AND r.expire_time <= now()));
+END
+$$;
+
+
+--
+-- Name: ledger_write_batch(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[], numeric[], numeric[], numeric[], numeric[], bigint[], uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_write_batch(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_amounts numeric[], p_t_pending_ids uuid[], p_t_linked boolean[], p_t_pending boolean[], p_t_post_pending boolean[], p_t_void_pending boolean[], p_t_timeouts integer[], p_t_codes integer[], p_t_external_refs text[], p_t_metadata text[], p_e_account_ids uuid[], p_e_versions bigint[], p_e_transfer_ids uuid[], p_e_debits_pending numeric[], p_e_debits_posted numeric[], p_e_credits_pending numeric[], p_e_credits_posted numeric[], p_b_account_ids uuid[], p_b_debits_pending numeric[], p_b_debits_posted numeric[], p_b_credits_pending numeric[], p_b_credits_posted numeric[], p_b_versions bigint[], p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    AS $$
+DECLARE
+  written bigint;
+BEGIN
+  INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
+                                linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
+                                code, external_ref, metadata, create_time)
+  SELECT p_tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,
+         t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,
+         CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,
+         t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()
+  FROM unnest(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_amounts, p_t_pending_ids,
+              p_t_linked, p_t_pending, p_t_post_pending, p_t_void_pending,
+              p_t_timeouts, p_t_codes, p_t_external_refs, p_t_metadata)
+       AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,
+            void_pending, timeout_seconds, code, external_ref, metadata);
+  GET DIAGNOSTICS written = ROW_COUNT;
+
+  INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
+                              debits_pending, debits_posted, credits_pending, credits_posted, create_time)
+  SELECT p_tenant_id, e.account_id, e.account_version, e.transfer_id,
+         e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()
+  FROM unnest(p_e_account_ids, p_e_versions, p_e_transfer_ids, p_e_debits_pending,
+              p_e_debits_posted, p_e_credits_pending, p_e_credits_posted)
+       AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted);
+
+  UPDATE ledger_accounts a
+  SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,
+      credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version
+  FROM unnest(p_b_account_ids, p_b_debits_pending, p_b_debits_posted,
+              p_b_credits_pending, p_b_credits_posted, p_b_versions)
+       AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)
+  WHERE a.tenant_id = p_tenant_id AND a.id = b.id;
+
+  -- The rest is skipped when there is nothing to do (the common case for plain transfers).
+  IF true = ANY(p_t_pending) THEN
+    INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
+    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
+    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
+    JOIN ledger_transfers t ON t.tenant_id = p_tenant_id AND t.id = n.id
+    WHERE n.pending;
+  END IF;
+
+  IF cardinality(p_resolved_pending_ids) > 0 THEN
+    DELETE FROM ledger_pending WHERE tenant_id = p_tenant_id AND transfer_id = ANY(p_resolved_pending_ids);
+  END IF;
+
+  IF cardinality(p_s_account_ids) > 0 THEN
+    INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)
+    SELECT p_tenant_id, s.account_id, s.window_start, s.delta
+    FROM unnest(p_s_account_ids, p_s_window_starts, p_s_deltas) AS s(account_id, window_start, delta)
+    ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited;
+  END IF;
+
+  -- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened
+  -- before its account had a policy was never counted, so a window never goes below zero.
+  IF cardinality(p_r_account_ids) > 0 THEN
+    UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)
+    FROM unnest(p_r_account_ids, p_r_window_starts, p_r_amounts) AS r(account_id, window_start, amount)
+    WHERE w.tenant_id = p_tenant_id AND w.account_id = r.account_id AND w.window_start = r.window_start;
+  END IF;
+
+  IF cardinality(p_a_account_ids) > 0 THEN
+    INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)
+    SELECT p_tenant_id, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id
+    FROM unnest(p_a_account_ids, p_a_window_starts, p_a_spent, p_a_limits, p_a_transfer_ids)
+         AS a(account_id, window_start, spent, spend_limit, transfer_id)
+    ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING;
+  END IF;
+
+  RETURN written;
+END
+$$;
 
 
 --
@@ -209,10 +418,6 @@ BEGIN
 END
 $$;
 
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: agents; Type: TABLE; Schema: public; Owner: -
@@ -300,49 +505,6 @@ ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
-
-
---
--- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.ledger_accounts (
-    tenant_id uuid NOT NULL,
-    id uuid NOT NULL,
-    asset text NOT NULL,
-    asset_scale smallint NOT NULL,
-    owner_type text NOT NULL,
-    owner_id text DEFAULT ''::text NOT NULL,
-    debits_must_not_exceed_credits boolean DEFAULT false NOT NULL,
-    credits_must_not_exceed_debits boolean DEFAULT false NOT NULL,
-    closed boolean DEFAULT false NOT NULL,
-    debits_pending numeric(38,0) DEFAULT 0 NOT NULL,
-    debits_posted numeric(38,0) DEFAULT 0 NOT NULL,
-    credits_pending numeric(38,0) DEFAULT 0 NOT NULL,
-    credits_posted numeric(38,0) DEFAULT 0 NOT NULL,
-    version bigint DEFAULT 0 NOT NULL,
-    wallet_network text DEFAULT ''::text NOT NULL,
-    wallet_address text DEFAULT ''::text NOT NULL,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
-    CONSTRAINT ledger_accounts_asset_check CHECK ((asset ~ '^[A-Z0-9]{1,16}$'::text)),
-    CONSTRAINT ledger_accounts_asset_scale_check CHECK (((asset_scale >= 0) AND (asset_scale <= 38))),
-    CONSTRAINT ledger_accounts_check CHECK ((NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))),
-    CONSTRAINT ledger_accounts_check1 CHECK (((NOT debits_must_not_exceed_credits) OR ((debits_pending + debits_posted) <= credits_posted))),
-    CONSTRAINT ledger_accounts_check2 CHECK (((NOT credits_must_not_exceed_debits) OR ((credits_pending + credits_posted) <= debits_posted))),
-    CONSTRAINT ledger_accounts_check3 CHECK (((owner_type = 'TENANT_TREASURY'::text) = (owner_id = ''::text))),
-    CONSTRAINT ledger_accounts_check4 CHECK (((owner_type <> ALL (ARRAY['AGENT'::text, 'CAMPAIGN'::text])) OR (owner_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
-    CONSTRAINT ledger_accounts_credits_pending_check CHECK ((credits_pending >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_credits_posted_check CHECK ((credits_posted >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_debits_pending_check CHECK ((debits_pending >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_debits_posted_check CHECK ((debits_posted >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
-    CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
-)
-WITH (fillfactor='70');
-
-ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
 
 --
@@ -1126,4 +1288,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201042016'),
     ('20261201042442'),
     ('20261201043713'),
-    ('20261201061500');
+    ('20261201061500'),
+    ('20261201063000');

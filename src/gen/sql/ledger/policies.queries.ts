@@ -34,7 +34,7 @@ export interface IUpsertSpendPolicyQuery {
   result: IUpsertSpendPolicyResult;
 }
 
-const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"spendWindow":true,"spendLimit":true,"alertRatioBp":true,"approvalThreshold":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":129,"b":138}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":141,"b":151}]},{"name":"spendWindow","required":true,"transform":{"type":"scalar"},"locs":[{"a":154,"b":166}]},{"name":"spendLimit","required":true,"transform":{"type":"scalar"},"locs":[{"a":169,"b":180}]},{"name":"alertRatioBp","required":true,"transform":{"type":"scalar"},"locs":[{"a":183,"b":196}]},{"name":"approvalThreshold","required":false,"transform":{"type":"scalar"},"locs":[{"a":199,"b":216}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":564,"b":579},{"a":632,"b":647}]}],"statement":"INSERT INTO ledger_spend_policies (tenant_id, account_id, spend_window, spend_limit, alert_ratio_bp, approval_threshold)\nVALUES (:tenantId!, :accountId!, :spendWindow!, :spendLimit!, :alertRatioBp!, :approvalThreshold)\nON CONFLICT (tenant_id, account_id) DO UPDATE SET\n  spend_window       = excluded.spend_window,\n  spend_limit        = excluded.spend_limit,\n  alert_ratio_bp     = excluded.alert_ratio_bp,\n  approval_threshold = excluded.approval_threshold,\n  version            = ledger_spend_policies.version + 1,\n  update_time        = chimera.now_ms()\nWHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion\nRETURNING *                                                                                                                                                                                     "};
+const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"spendWindow":true,"spendLimit":true,"alertRatioBp":true,"approvalThreshold":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":129,"b":138}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":141,"b":151}]},{"name":"spendWindow","required":true,"transform":{"type":"scalar"},"locs":[{"a":154,"b":166}]},{"name":"spendLimit","required":true,"transform":{"type":"scalar"},"locs":[{"a":169,"b":180}]},{"name":"alertRatioBp","required":true,"transform":{"type":"scalar"},"locs":[{"a":183,"b":196}]},{"name":"approvalThreshold","required":false,"transform":{"type":"scalar"},"locs":[{"a":199,"b":216}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":564,"b":579},{"a":632,"b":647}]}],"statement":"INSERT INTO ledger_spend_policies (tenant_id, account_id, spend_window, spend_limit, alert_ratio_bp, approval_threshold)\nVALUES (:tenantId!, :accountId!, :spendWindow!, :spendLimit!, :alertRatioBp!, :approvalThreshold)\nON CONFLICT (tenant_id, account_id) DO UPDATE SET\n  spend_window       = excluded.spend_window,\n  spend_limit        = excluded.spend_limit,\n  alert_ratio_bp     = excluded.alert_ratio_bp,\n  approval_threshold = excluded.approval_threshold,\n  version            = ledger_spend_policies.version + 1,\n  update_time        = chimera.now_ms()\nWHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion\nRETURNING *                                                                                                                                                                                                                                                                          "};
 
 /**
  * Query generated from SQL:
@@ -49,7 +49,7 @@ const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":tr
  *   version            = ledger_spend_policies.version + 1,
  *   update_time        = chimera.now_ms()
  * WHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion
- * RETURNING *                                                                                                                                                                                     
+ * RETURNING *                                                                                                                                                                                                                                                                          
  * ```
  */
 export const upsertSpendPolicy = new PreparedQuery<IUpsertSpendPolicyParams,IUpsertSpendPolicyResult>(upsertSpendPolicyIR);
@@ -80,29 +80,15 @@ export interface IGetSpendStateQuery {
   result: IGetSpendStateResult;
 }
 
-const getSpendStateIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":785,"b":794},{"a":941,"b":950},{"a":1085,"b":1094}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":822,"b":833},{"a":1155,"b":1166}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":967,"b":978}]}],"statement":"SELECT p.account_id AS \"account_id!\", p.spend_window AS \"spend_window!\", p.spend_limit AS \"spend_limit!\",\n       p.alert_ratio_bp AS \"alert_ratio_bp!\", p.approval_threshold,\n       ws.window_start AS \"window_start!\",\n       coalesce(w.debited, 0) AS \"debited!\",\n       (a.id IS NOT NULL) AS \"alerted!\"\nFROM ledger_spend_policies p\nCROSS JOIN LATERAL (\n  SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS window_start\n) ws\nLEFT JOIN ledger_spend_windows w\n  ON w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.window_start\nLEFT JOIN ledger_budget_alerts a\n  ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.window_start\nWHERE p.tenant_id = :tenantId!\n  AND (p.account_id = ANY(:accountIds!::uuid[])\n       OR p.account_id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))\n       OR p.account_id IN (SELECT r.debit_account_id FROM ledger_pending r WHERE r.tenant_id = :tenantId!\n                             AND r.credit_account_id = ANY(:accountIds!::uuid[]) AND r.expire_time <= now()))"};
+const getSpendStateIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":281,"b":290}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":293,"b":304}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":315,"b":326}]}],"statement":"SELECT account_id AS \"account_id!\", spend_window AS \"spend_window!\", spend_limit AS \"spend_limit!\",\n       alert_ratio_bp AS \"alert_ratio_bp!\", approval_threshold, window_start AS \"window_start!\",\n       debited AS \"debited!\", alerted AS \"alerted!\"\nFROM chimera.ledger_spend_state(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT p.account_id AS "account_id!", p.spend_window AS "spend_window!", p.spend_limit AS "spend_limit!",
- *        p.alert_ratio_bp AS "alert_ratio_bp!", p.approval_threshold,
- *        ws.window_start AS "window_start!",
- *        coalesce(w.debited, 0) AS "debited!",
- *        (a.id IS NOT NULL) AS "alerted!"
- * FROM ledger_spend_policies p
- * CROSS JOIN LATERAL (
- *   SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS window_start
- * ) ws
- * LEFT JOIN ledger_spend_windows w
- *   ON w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.window_start
- * LEFT JOIN ledger_budget_alerts a
- *   ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.window_start
- * WHERE p.tenant_id = :tenantId!
- *   AND (p.account_id = ANY(:accountIds!::uuid[])
- *        OR p.account_id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[]))
- *        OR p.account_id IN (SELECT r.debit_account_id FROM ledger_pending r WHERE r.tenant_id = :tenantId!
- *                              AND r.credit_account_id = ANY(:accountIds!::uuid[]) AND r.expire_time <= now()))
+ * SELECT account_id AS "account_id!", spend_window AS "spend_window!", spend_limit AS "spend_limit!",
+ *        alert_ratio_bp AS "alert_ratio_bp!", approval_threshold, window_start AS "window_start!",
+ *        debited AS "debited!", alerted AS "alerted!"
+ * FROM chimera.ledger_spend_state(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])
  * ```
  */
 export const getSpendState = new PreparedQuery<IGetSpendStateParams,IGetSpendStateResult>(getSpendStateIR);

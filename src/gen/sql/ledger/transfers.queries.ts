@@ -23,9 +23,7 @@ export interface ILockAccountsParams {
 /** 'LockAccounts' return type */
 export interface ILockAccountsResult {
   asset: string;
-  asset_scale: number;
   closed: boolean;
-  create_time: Date;
   credits_must_not_exceed_debits: boolean;
   credits_pending: string;
   credits_posted: string;
@@ -33,13 +31,7 @@ export interface ILockAccountsResult {
   debits_pending: string;
   debits_posted: string;
   id: string;
-  metadata: Json;
-  owner_id: string;
-  owner_type: string;
-  tenant_id: string;
   version: string;
-  wallet_address: string;
-  wallet_network: string;
 }
 
 /** 'LockAccounts' query type */
@@ -48,28 +40,17 @@ export interface ILockAccountsQuery {
   result: ILockAccountsResult;
 }
 
-const lockAccountsIR: any = {"usedParamSet":{"accountIds":true,"tenantId":true,"pendingIds":true},"params":[{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":33,"b":44},{"a":348,"b":359},{"a":518,"b":529}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":179,"b":188},{"a":308,"b":317},{"a":477,"b":486},{"a":623,"b":632}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":205,"b":216}]}],"statement":"WITH wanted AS (\n  SELECT unnest(:accountIds!::uuid[]) AS id\n  UNION\n  SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t\n  WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[])\n  UNION\n  SELECT p.credit_account_id FROM ledger_pending p\n  WHERE p.tenant_id = :tenantId! AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()\n  UNION\n  SELECT p.debit_account_id FROM ledger_pending p\n  WHERE p.tenant_id = :tenantId! AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()\n)\nSELECT a.*\nFROM ledger_accounts a\nWHERE a.tenant_id = :tenantId! AND a.id IN (SELECT id FROM wanted)\nORDER BY a.id\nFOR UPDATE OF a                                                                                                                                                                                                                                                              "};
+const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":430,"b":439}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":442,"b":453}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":464,"b":475}]}],"statement":"SELECT id AS \"id!\", asset AS \"asset!\",\n       debits_must_not_exceed_credits AS \"debits_must_not_exceed_credits!\",\n       credits_must_not_exceed_debits AS \"credits_must_not_exceed_debits!\", closed AS \"closed!\",\n       debits_pending AS \"debits_pending!\", debits_posted AS \"debits_posted!\",\n       credits_pending AS \"credits_pending!\", credits_posted AS \"credits_posted!\", version AS \"version!\"\nFROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                                    "};
 
 /**
  * Query generated from SQL:
  * ```
- * WITH wanted AS (
- *   SELECT unnest(:accountIds!::uuid[]) AS id
- *   UNION
- *   SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
- *   WHERE t.tenant_id = :tenantId! AND t.id = ANY(:pendingIds!::uuid[])
- *   UNION
- *   SELECT p.credit_account_id FROM ledger_pending p
- *   WHERE p.tenant_id = :tenantId! AND p.debit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
- *   UNION
- *   SELECT p.debit_account_id FROM ledger_pending p
- *   WHERE p.tenant_id = :tenantId! AND p.credit_account_id = ANY(:accountIds!::uuid[]) AND p.expire_time <= now()
- * )
- * SELECT a.*
- * FROM ledger_accounts a
- * WHERE a.tenant_id = :tenantId! AND a.id IN (SELECT id FROM wanted)
- * ORDER BY a.id
- * FOR UPDATE OF a                                                                                                                                                                                                                                                              
+ * SELECT id AS "id!", asset AS "asset!",
+ *        debits_must_not_exceed_credits AS "debits_must_not_exceed_credits!",
+ *        credits_must_not_exceed_debits AS "credits_must_not_exceed_debits!", closed AS "closed!",
+ *        debits_pending AS "debits_pending!", debits_posted AS "debits_posted!",
+ *        credits_pending AS "credits_pending!", credits_posted AS "credits_posted!", version AS "version!"
+ * FROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                                    
  * ```
  */
 export const lockAccounts = new PreparedQuery<ILockAccountsParams,ILockAccountsResult>(lockAccountsIR);
@@ -97,18 +78,14 @@ export interface IGetExpiredReservationsQuery {
   result: IGetExpiredReservationsResult;
 }
 
-const getExpiredReservationsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":232,"b":241}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":302,"b":313},{"a":353,"b":364}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":405,"b":416}]}],"statement":"SELECT p.transfer_id AS \"transfer_id!\", p.debit_account_id AS \"debit_account_id!\",\n       p.credit_account_id AS \"credit_account_id!\", p.amount AS \"amount!\", p.create_time AS \"create_time!\"\nFROM ledger_pending p\nWHERE p.tenant_id = :tenantId! AND p.expire_time <= now()\n  AND (p.debit_account_id = ANY(:accountIds!::uuid[]) OR p.credit_account_id = ANY(:accountIds!::uuid[])\n       OR p.transfer_id = ANY(:pendingIds!::uuid[]))\nORDER BY p.transfer_id"};
+const getExpiredReservationsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":221,"b":230}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":244}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":255,"b":266}]}],"statement":"SELECT transfer_id AS \"transfer_id!\", debit_account_id AS \"debit_account_id!\",\n       credit_account_id AS \"credit_account_id!\", amount AS \"amount!\", create_time AS \"create_time!\"\nFROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])"};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT p.transfer_id AS "transfer_id!", p.debit_account_id AS "debit_account_id!",
- *        p.credit_account_id AS "credit_account_id!", p.amount AS "amount!", p.create_time AS "create_time!"
- * FROM ledger_pending p
- * WHERE p.tenant_id = :tenantId! AND p.expire_time <= now()
- *   AND (p.debit_account_id = ANY(:accountIds!::uuid[]) OR p.credit_account_id = ANY(:accountIds!::uuid[])
- *        OR p.transfer_id = ANY(:pendingIds!::uuid[]))
- * ORDER BY p.transfer_id
+ * SELECT transfer_id AS "transfer_id!", debit_account_id AS "debit_account_id!",
+ *        credit_account_id AS "credit_account_id!", amount AS "amount!", create_time AS "create_time!"
+ * FROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])
  * ```
  */
 export const getExpiredReservations = new PreparedQuery<IGetExpiredReservationsParams,IGetExpiredReservationsResult>(getExpiredReservationsIR);
@@ -257,13 +234,13 @@ export interface IFindExternalRefsQuery {
   result: IFindExternalRefsResult;
 }
 
-const findExternalRefsIR: any = {"usedParamSet":{"tenantId":true,"refs":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":92,"b":101}]},{"name":"refs","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":131}]}],"statement":"SELECT id AS \"id!\", external_ref AS \"external_ref!\" FROM ledger_transfers\nWHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                        "};
+const findExternalRefsIR: any = {"usedParamSet":{"tenantId":true,"refs":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":92,"b":101}]},{"name":"refs","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":131}]}],"statement":"SELECT id AS \"id!\", external_ref AS \"external_ref!\" FROM ledger_transfers\nWHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                                "};
 
 /**
  * Query generated from SQL:
  * ```
  * SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
- * WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                        
+ * WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                                
  * ```
  */
 export const findExternalRefs = new PreparedQuery<IFindExternalRefsParams,IFindExternalRefsResult>(findExternalRefsIR);
@@ -314,13 +291,7 @@ export interface IWriteTransferBatchParams {
 
 /** 'WriteTransferBatch' return type */
 export interface IWriteTransferBatchResult {
-  accounts: string;
-  alerts: string;
-  closed: string;
-  entries: string;
-  opened: string;
   transfers: string;
-  windows: string;
 }
 
 /** 'WriteTransferBatch' query type */
@@ -329,85 +300,23 @@ export interface IWriteTransferBatchQuery {
   result: IWriteTransferBatchResult;
 }
 
-const writeTransferBatchIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tAmounts":true,"tPendingIds":true,"tLinked":true,"tPending":true,"tPostPending":true,"tVoidPending":true,"tTimeouts":true,"tCodes":true,"tExternalRefs":true,"tMetadata":true,"eAccountIds":true,"eVersions":true,"eTransferIds":true,"eDebitsPending":true,"eDebitsPosted":true,"eCreditsPending":true,"eCreditsPosted":true,"bAccountIds":true,"bDebitsPending":true,"bDebitsPosted":true,"bCreditsPending":true,"bCreditsPosted":true,"bVersions":true,"resolvedPendingIds":true,"sAccountIds":true,"sWindowStarts":true,"sDeltas":true,"rAccountIds":true,"rWindowStarts":true,"rAmounts":true,"aAccountIds":true,"aWindowStarts":true,"aSpent":true,"aLimits":true,"aTransferIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":319,"b":328},{"a":1509,"b":1518},{"a":2534,"b":2543},{"a":2711,"b":2720},{"a":2893,"b":2902},{"a":3080,"b":3089},{"a":3812,"b":3821},{"a":4036,"b":4045}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":708,"b":713}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":724,"b":734}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":745,"b":756}]},{"name":"tAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":767,"b":776}]},{"name":"tPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":790,"b":802}]},{"name":"tLinked","required":true,"transform":{"type":"scalar"},"locs":[{"a":827,"b":835}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":849,"b":858}]},{"name":"tPostPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":872,"b":885}]},{"name":"tVoidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":899,"b":912}]},{"name":"tTimeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":940,"b":950}]},{"name":"tCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":964,"b":971}]},{"name":"tExternalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":985,"b":999}]},{"name":"tMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":1010,"b":1020}]},{"name":"eAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1681,"b":1693}]},{"name":"eVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":1704,"b":1714}]},{"name":"eTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":1727,"b":1740}]},{"name":"eDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":1751,"b":1766}]},{"name":"eDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":1794,"b":1808}]},{"name":"eCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":1822,"b":1838}]},{"name":"eCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":1852,"b":1867}]},{"name":"bAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":2247,"b":2259}]},{"name":"bDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":2270,"b":2285}]},{"name":"bDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":2299,"b":2313}]},{"name":"bCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":2341,"b":2357}]},{"name":"bCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":2371,"b":2386}]},{"name":"bVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":2400,"b":2410}]},{"name":"resolvedPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":2926,"b":2945}]},{"name":"sAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":3144,"b":3156}]},{"name":"sWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":3167,"b":3181}]},{"name":"sDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":3199,"b":3207}]},{"name":"rAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":3673,"b":3685}]},{"name":"rWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":3696,"b":3710}]},{"name":"rAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":3728,"b":3737}]},{"name":"aAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":4130,"b":4142}]},{"name":"aWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":4153,"b":4167}]},{"name":"aSpent","required":true,"transform":{"type":"scalar"},"locs":[{"a":4185,"b":4192}]},{"name":"aLimits","required":true,"transform":{"type":"scalar"},"locs":[{"a":4206,"b":4214}]},{"name":"aTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":4228,"b":4241}]}],"statement":"WITH new_transfers AS (\n  INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,\n                                linked, pending, post_pending, void_pending, timeout_seconds, expire_time,\n                                code, external_ref, metadata, create_time)\n  SELECT :tenantId!, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,\n         t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,\n         CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,\n         t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()\n  FROM unnest(:tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[], :tPendingIds!::uuid[],\n              :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[], :tVoidPending!::boolean[],\n              :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[], :tMetadata!::text[])\n       AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,\n            void_pending, timeout_seconds, code, external_ref, metadata)\n  RETURNING id, pending, debit_account_id, credit_account_id, amount, expire_time\n),\nnew_entries AS (\n  INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,\n                              debits_pending, debits_posted, credits_pending, credits_posted, create_time)\n  SELECT :tenantId!, e.account_id, e.account_version, e.transfer_id,\n         e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()\n  FROM unnest(:eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[], :eDebitsPending!::numeric[],\n              :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[], :eCreditsPosted!::numeric[])\n       AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)\n  RETURNING 1\n),\nnew_balances AS (\n  UPDATE ledger_accounts a\n  SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,\n      credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version\n  FROM unnest(:bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],\n              :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[])\n       AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)\n  WHERE a.tenant_id = :tenantId! AND a.id = b.id\n  RETURNING 1\n),\nopened AS (\n  INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)\n  SELECT :tenantId!, id, debit_account_id, credit_account_id, amount, expire_time FROM new_transfers WHERE pending\n  RETURNING 1\n),\nclosed AS (\n  DELETE FROM ledger_pending WHERE tenant_id = :tenantId! AND transfer_id = ANY(:resolvedPendingIds!::uuid[])\n  RETURNING 1\n),\nspent AS (\n  INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)\n  SELECT :tenantId!, s.account_id, s.window_start, s.delta\n  FROM unnest(:sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[]) AS s(account_id, window_start, delta)\n  ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited\n  RETURNING 1\n),\n-- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened\n-- before its account had a policy was never counted, so a window never goes below zero.\nreleased AS (\n  UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)\n  FROM unnest(:rAccountIds!::uuid[], :rWindowStarts!::timestamptz[], :rAmounts!::numeric[]) AS r(account_id, window_start, amount)\n  WHERE w.tenant_id = :tenantId! AND w.account_id = r.account_id AND w.window_start = r.window_start\n  RETURNING 1\n),\nalerted AS (\n  INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)\n  SELECT :tenantId!, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id\n  FROM unnest(:aAccountIds!::uuid[], :aWindowStarts!::timestamptz[], :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[])\n       AS a(account_id, window_start, spent, spend_limit, transfer_id)\n  ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING\n  RETURNING 1\n)\nSELECT (SELECT count(*) FROM new_transfers) AS \"transfers!\",\n       (SELECT count(*) FROM new_entries) AS \"entries!\",\n       (SELECT count(*) FROM new_balances) AS \"accounts!\",\n       (SELECT count(*) FROM opened) AS \"opened!\",\n       (SELECT count(*) FROM closed) AS \"closed!\",\n       (SELECT count(*) FROM spent) + (SELECT count(*) FROM released) AS \"windows!\",\n       (SELECT count(*) FROM alerted) AS \"alerts!\""};
+const writeTransferBatchIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tAmounts":true,"tPendingIds":true,"tLinked":true,"tPending":true,"tPostPending":true,"tVoidPending":true,"tTimeouts":true,"tCodes":true,"tExternalRefs":true,"tMetadata":true,"eAccountIds":true,"eVersions":true,"eTransferIds":true,"eDebitsPending":true,"eDebitsPosted":true,"eCreditsPending":true,"eCreditsPosted":true,"bAccountIds":true,"bDebitsPending":true,"bDebitsPosted":true,"bCreditsPending":true,"bCreditsPosted":true,"bVersions":true,"resolvedPendingIds":true,"sAccountIds":true,"sWindowStarts":true,"sDeltas":true,"rAccountIds":true,"rWindowStarts":true,"rAmounts":true,"aAccountIds":true,"aWindowStarts":true,"aSpent":true,"aLimits":true,"aTransferIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":37,"b":46}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":54}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":65,"b":75}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":97}]},{"name":"tAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":108,"b":117}]},{"name":"tPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":133,"b":145}]},{"name":"tLinked","required":true,"transform":{"type":"scalar"},"locs":[{"a":156,"b":164}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":178,"b":187}]},{"name":"tPostPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":201,"b":214}]},{"name":"tVoidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":230,"b":243}]},{"name":"tTimeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":257,"b":267}]},{"name":"tCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":281,"b":288}]},{"name":"tExternalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":302,"b":316}]},{"name":"tMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":329,"b":339}]},{"name":"eAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":350,"b":362}]},{"name":"eVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":373,"b":383}]},{"name":"eTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":396,"b":409}]},{"name":"eDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":422,"b":437}]},{"name":"eDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":451,"b":465}]},{"name":"eCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":479,"b":495}]},{"name":"eCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":511,"b":526}]},{"name":"bAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":540,"b":552}]},{"name":"bDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":563,"b":578}]},{"name":"bDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":592,"b":606}]},{"name":"bCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":622,"b":638}]},{"name":"bCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":652,"b":667}]},{"name":"bVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":681,"b":691}]},{"name":"resolvedPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":704,"b":723}]},{"name":"sAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":736,"b":748}]},{"name":"sWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":759,"b":773}]},{"name":"sDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":791,"b":799}]},{"name":"rAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":813,"b":825}]},{"name":"rWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":838,"b":852}]},{"name":"rAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":870,"b":879}]},{"name":"aAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":893,"b":905}]},{"name":"aWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":916,"b":930}]},{"name":"aSpent","required":true,"transform":{"type":"scalar"},"locs":[{"a":950,"b":957}]},{"name":"aLimits","required":true,"transform":{"type":"scalar"},"locs":[{"a":971,"b":979}]},{"name":"aTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":993,"b":1006}]}],"statement":"SELECT chimera.ledger_write_batch(\n  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],\n  :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],\n  :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],\n  :tMetadata!::text[], :eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[],\n  :eDebitsPending!::numeric[], :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[],\n  :eCreditsPosted!::numeric[], :bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],\n  :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[], :resolvedPendingIds!::uuid[],\n  :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],\n  :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],\n  :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[]\n) AS \"transfers!\""};
 
 /**
  * Query generated from SQL:
  * ```
- * WITH new_transfers AS (
- *   INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
- *                                 linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
- *                                 code, external_ref, metadata, create_time)
- *   SELECT :tenantId!, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,
- *          t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,
- *          CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,
- *          t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()
- *   FROM unnest(:tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[], :tPendingIds!::uuid[],
- *               :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[], :tVoidPending!::boolean[],
- *               :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[], :tMetadata!::text[])
- *        AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,
- *             void_pending, timeout_seconds, code, external_ref, metadata)
- *   RETURNING id, pending, debit_account_id, credit_account_id, amount, expire_time
- * ),
- * new_entries AS (
- *   INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
- *                               debits_pending, debits_posted, credits_pending, credits_posted, create_time)
- *   SELECT :tenantId!, e.account_id, e.account_version, e.transfer_id,
- *          e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()
- *   FROM unnest(:eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[], :eDebitsPending!::numeric[],
- *               :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[], :eCreditsPosted!::numeric[])
- *        AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
- *   RETURNING 1
- * ),
- * new_balances AS (
- *   UPDATE ledger_accounts a
- *   SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,
- *       credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version
- *   FROM unnest(:bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],
- *               :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[])
- *        AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)
- *   WHERE a.tenant_id = :tenantId! AND a.id = b.id
- *   RETURNING 1
- * ),
- * opened AS (
- *   INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
- *   SELECT :tenantId!, id, debit_account_id, credit_account_id, amount, expire_time FROM new_transfers WHERE pending
- *   RETURNING 1
- * ),
- * closed AS (
- *   DELETE FROM ledger_pending WHERE tenant_id = :tenantId! AND transfer_id = ANY(:resolvedPendingIds!::uuid[])
- *   RETURNING 1
- * ),
- * spent AS (
- *   INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)
- *   SELECT :tenantId!, s.account_id, s.window_start, s.delta
- *   FROM unnest(:sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[]) AS s(account_id, window_start, delta)
- *   ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited
- *   RETURNING 1
- * ),
- * -- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened
- * -- before its account had a policy was never counted, so a window never goes below zero.
- * released AS (
- *   UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)
- *   FROM unnest(:rAccountIds!::uuid[], :rWindowStarts!::timestamptz[], :rAmounts!::numeric[]) AS r(account_id, window_start, amount)
- *   WHERE w.tenant_id = :tenantId! AND w.account_id = r.account_id AND w.window_start = r.window_start
- *   RETURNING 1
- * ),
- * alerted AS (
- *   INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)
- *   SELECT :tenantId!, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id
- *   FROM unnest(:aAccountIds!::uuid[], :aWindowStarts!::timestamptz[], :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[])
- *        AS a(account_id, window_start, spent, spend_limit, transfer_id)
- *   ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING
- *   RETURNING 1
- * )
- * SELECT (SELECT count(*) FROM new_transfers) AS "transfers!",
- *        (SELECT count(*) FROM new_entries) AS "entries!",
- *        (SELECT count(*) FROM new_balances) AS "accounts!",
- *        (SELECT count(*) FROM opened) AS "opened!",
- *        (SELECT count(*) FROM closed) AS "closed!",
- *        (SELECT count(*) FROM spent) + (SELECT count(*) FROM released) AS "windows!",
- *        (SELECT count(*) FROM alerted) AS "alerts!"
+ * SELECT chimera.ledger_write_batch(
+ *   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],
+ *   :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],
+ *   :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],
+ *   :tMetadata!::text[], :eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[],
+ *   :eDebitsPending!::numeric[], :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[],
+ *   :eCreditsPosted!::numeric[], :bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],
+ *   :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[], :resolvedPendingIds!::uuid[],
+ *   :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],
+ *   :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],
+ *   :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[]
+ * ) AS "transfers!"
  * ```
  */
 export const writeTransferBatch = new PreparedQuery<IWriteTransferBatchParams,IWriteTransferBatchResult>(writeTransferBatchIR);
