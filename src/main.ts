@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
     ledgerSweepIntervalMs: config.ledgerSweepIntervalMs,
+    grpcFastPath: config.grpcFastPath,
   });
 
   let stopping = false;
