@@ -8,7 +8,8 @@
 -- (ARCHITECTURE.md). The functions run as the caller (SECURITY INVOKER), under its RLS policies.
 -- Their plans are forced generic: left to choose, PostgreSQL keeps building custom plans for
 -- array parameters, which is the planning this migration exists to avoid. Every statement here
--- is an index lookup by (tenant_id, id) or (tenant_id, account) whatever the values are.
+-- is written so that its generic plan is an index lookup by (tenant_id, id) or (tenant_id,
+-- account) whatever the values are; scripts/ledger-plans.ts prints them.
 
 -- Locks every account a batch touches, in one statement and in id order (so concurrent batches
 -- cannot deadlock): the batch's accounts, the accounts of the pending transfers it posts or voids,
@@ -18,23 +19,28 @@ CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uui
   LANGUAGE plpgsql
   SET plan_cache_mode = force_generic_plan
   AS $$
+DECLARE
+  wanted uuid[];
 BEGIN
-  RETURN QUERY
-  WITH wanted AS (
+  -- The ids first, then one lookup by primary key: as one query, the generic plan joins against
+  -- all of the tenant's accounts.
+  SELECT array_agg(DISTINCT w.id) INTO wanted
+  FROM (
     SELECT unnest(p_account_ids) AS id
-    UNION
+    UNION ALL
     SELECT unnest(ARRAY[t.debit_account_id, t.credit_account_id]) FROM ledger_transfers t
     WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids)
-    UNION
+    UNION ALL
     SELECT p.credit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.debit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
-    UNION
+    UNION ALL
     SELECT p.debit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
-  )
+  ) w;
+  RETURN QUERY
   SELECT a.*
   FROM ledger_accounts a
-  WHERE a.tenant_id = p_tenant_id AND a.id IN (SELECT w.id FROM wanted w)
+  WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
   ORDER BY a.id
   FOR UPDATE OF a;
 END
@@ -67,23 +73,32 @@ CREATE FUNCTION chimera.ledger_spend_state(p_tenant_id uuid, p_account_ids uuid[
   LANGUAGE plpgsql
   SET plan_cache_mode = force_generic_plan
   AS $$
+DECLARE
+  debited_accounts uuid[];
 BEGIN
+  -- The accounts a batch may debit: its own, those of the pending transfers it resolves, and the
+  -- debit side of expired reservations crediting its accounts (voided first). Ids first, then
+  -- lookups by key, so that the generic plan never scans a tenant's policies or windows.
+  SELECT array_agg(DISTINCT d.id) INTO debited_accounts
+  FROM (
+    SELECT unnest(p_account_ids) AS id
+    UNION ALL
+    SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids)
+    UNION ALL
+    SELECT r.debit_account_id FROM ledger_pending r
+    WHERE r.tenant_id = p_tenant_id AND r.credit_account_id = ANY(p_account_ids) AND r.expire_time <= now()
+  ) d;
   RETURN QUERY
-  SELECT p.account_id, p.spend_window, p.spend_limit, p.alert_ratio_bp, p.approval_threshold,
-         ws.start, coalesce(w.debited, 0::numeric), (a.id IS NOT NULL)
+  SELECT p.account_id, p.spend_window, p.spend_limit, p.alert_ratio_bp, p.approval_threshold, ws.start,
+         coalesce((SELECT w.debited FROM ledger_spend_windows w
+                   WHERE w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.start), 0::numeric),
+         EXISTS (SELECT 1 FROM ledger_budget_alerts a
+                 WHERE a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.start)
   FROM ledger_spend_policies p
   CROSS JOIN LATERAL (
     SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
   ) ws
-  LEFT JOIN ledger_spend_windows w
-    ON w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.start
-  LEFT JOIN ledger_budget_alerts a
-    ON a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.start
-  WHERE p.tenant_id = p_tenant_id
-    AND (p.account_id = ANY(p_account_ids)
-         OR p.account_id IN (SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids))
-         OR p.account_id IN (SELECT r.debit_account_id FROM ledger_pending r WHERE r.tenant_id = p_tenant_id
-                               AND r.credit_account_id = ANY(p_account_ids) AND r.expire_time <= now()));
+  WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(debited_accounts);
 END
 $$;
 

@@ -1,0 +1,33 @@
+// Prints the plans PostgreSQL actually runs for CreateTransfers' statements, including those inside
+// the ledger's PL/pgSQL functions and triggers (auto_explain, nested statements, with timings), for
+// one 16-transfer batch of a tenant with 3,000 accounts. Use it after changing a ledger function:
+// every plan should be an index lookup whose cost does not grow with the tenant's size.
+//   DATABASE_URL=postgres://... npx tsx scripts/ledger-plans.ts
+// (auto_explain is loaded per session: the URL's user must be allowed to LOAD it, as postgres is.)
+import { randomUUID } from 'node:crypto';
+import { create } from '@bufbuild/protobuf';
+import { TransferSchema, OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { createPool } from '../src/db/pool.js';
+import { Database } from '../src/db/tx.js';
+import { silentLogger } from '../src/lib/log.js';
+import { createAccounts } from '../src/services/ledger/create-accounts.js';
+import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
+const pool = createPool(process.env.DATABASE_URL!, 1, silentLogger);
+const db = new Database(pool);
+const tenantId = randomUUID();
+await pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `plans-${tenantId.slice(0, 8)}`]);
+const scope = { tenantId, actor: 'x', requestId: 'x', timeoutMs: 60_000 };
+const ids = Array.from({ length: 3000 }, () => randomUUID());
+await db.tenantTx(scope, (c) => createAccounts(c, tenantId, ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'b' } }) as unknown as Account)));
+const client = await pool.connect();
+await client.query("LOAD 'auto_explain'");
+await client.query("SET auto_explain.log_min_duration=0; SET auto_explain.log_nested_statements=on; SET auto_explain.log_analyze=on; SET client_min_messages=log");
+let log = '';
+client.on('notice', (n) => { log += n.message + '\n'; });
+client.release();
+const batch = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => create(TransferSchema, { id: randomUUID(), debitAccountId: ids[i * 2], creditAccountId: ids[i * 2 + 1], amount: '5', ...extra }));
+for (let i = 0; i < 3; i++) await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(16)]));
+log = '';
+await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(16)]));
+console.log(log);
+await pool.end();
