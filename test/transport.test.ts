@@ -3,7 +3,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { Code, ConnectError, createClient, type CallOptions } from '@connectrpc/connect';
 import type pg from 'pg';
-import { createGrpcWebTransport } from '@connectrpc/connect-node';
+import * as http2 from 'node:http2';
+import { compressionGzip, createGrpcTransport, createGrpcWebTransport } from '@connectrpc/connect-node';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { expect } from 'chai';
 import {
@@ -197,11 +198,52 @@ describe('binary gRPC: the lean unary path answers exactly as connect-node does'
     expect([testEnv().server.grpcFastPathCalls() - before[0], connectOnly.grpcFastPathCalls() - before[1]]).to.deep.equal([9, 0]);
   });
 
-  it('leaves Connect, gRPC-Web and streaming calls to connect-node', async () => {
+  /** One raw gRPC call over node:http2 with the given extra headers; what the server answered. */
+  async function rawCall(baseUrl: string, extra: Record<string, string>) {
+    const session = http2.connect(baseUrl);
+    try {
+      return await new Promise<Record<string, unknown>>((resolve, reject) => {
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': '/grpc.health.v1.Health/Check',
+          'content-type': 'application/grpc',
+          te: 'trailers',
+          ...extra,
+        });
+        let headers: http2.IncomingHttpHeaders = {};
+        stream.on('response', (h) => (headers = h));
+        stream.on('trailers', (trailers) => resolve({ status: headers[':status'], 'grpc-status': trailers['grpc-status'] ?? headers['grpc-status'], 'grpc-message': trailers['grpc-message'] ?? headers['grpc-message'] }));
+        stream.on('data', () => {});
+        stream.on('error', reject);
+        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+      });
+    } finally {
+      session.close();
+    }
+  }
+
+  it('protocol errors (a malformed grpc-timeout) are answered alike', async () => {
+    const lean = await rawCall(testEnv().baseUrl, { 'grpc-timeout': 'soon' });
+    const reference = await rawCall(`http://127.0.0.1:${connectOnly.port}`, { 'grpc-timeout': 'soon' });
+    expect(lean).to.deep.equal(reference);
+    expect(lean['grpc-status']).to.equal(String(Code.InvalidArgument));
+    expect(await rawCall(testEnv().baseUrl, { 'grpc-timeout': '5S' })).to.deep.equal({ status: 200, 'grpc-status': '0', 'grpc-message': undefined });
+  });
+
+  it('leaves Connect, gRPC-Web, compressed and streaming calls to connect-node', async () => {
     const t = await newTenant();
     const before = testEnv().server.grpcFastPathCalls();
     await t.client(AgentService, 'connect-http2-binary').listAgents({});
     await t.client(AgentService, 'connect-http1-json').listAgents({});
+    const gzipped = createClient(
+      AgentService,
+      createGrpcTransport({
+        baseUrl: testEnv().baseUrl,
+        sendCompression: compressionGzip,
+        interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${t.apiKey}`), next(req))],
+      }),
+    );
+    expect((await gzipped.listAgents({})).agents).to.deep.equal([]);
     expect(testEnv().server.grpcFastPathCalls()).to.equal(before);
     await t.client(AgentService, 'grpc').listAgents({});
     expect(testEnv().server.grpcFastPathCalls()).to.equal(before + 1);
