@@ -1,8 +1,8 @@
 // Prints the plans PostgreSQL actually runs for CreateTransfers' statements, including those inside
 // the ledger's PL/pgSQL functions and triggers (auto_explain, nested statements, with timings), for
-// one 16-transfer batch of a tenant with 3,000 accounts. Use it after changing a ledger function:
+// one batch (16 transfers, or the size given) of a tenant with 3,000 accounts. Use it after changing a ledger function:
 // every plan should be an index lookup whose cost does not grow with the tenant's size.
-//   DATABASE_URL=postgres://... npx tsx scripts/ledger-plans.ts
+//   DATABASE_URL=postgres://... npx tsx scripts/ledger-plans.ts [batch size]
 // (auto_explain is loaded per session: the URL's user must be allowed to LOAD it, as postgres is.)
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
@@ -25,9 +25,11 @@ await client.query("SET auto_explain.log_min_duration=0; SET auto_explain.log_ne
 let log = '';
 client.on('notice', (n) => { log += n.message + '\n'; });
 client.release();
-const batch = (n: number, extra = {}) => Array.from({ length: n }, (_, i) => create(TransferSchema, { id: randomUUID(), debitAccountId: ids[i * 2], creditAccountId: ids[i * 2 + 1], amount: '5', ...extra }));
-for (let i = 0; i < 3; i++) await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(16)]));
+const size = Number(process.argv[2] ?? 16);
+const batch = (n: number) =>
+  Array.from({ length: n }, (_, i) => create(TransferSchema, { id: randomUUID(), debitAccountId: ids[(i * 2) % 3000], creditAccountId: ids[(i * 2 + 1) % 3000], amount: '5' }));
+for (let i = 0; i < 3; i++) await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(size)]));
 log = '';
-await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(16)]));
+await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [batch(size)]));
 console.log(log);
 await pool.end();
