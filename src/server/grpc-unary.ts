@@ -88,7 +88,9 @@ export class GrpcUnaryPath {
     const encoding = req.headers['grpc-encoding'];
     if (encoding !== undefined && encoding !== 'identity') return false;
     this.served++;
-    void this.serve(route, req, res);
+    // serve() answers every failure of the call itself; what is left is a stream that broke while
+    // being answered, and the only thing to do with it is to let it go.
+    this.serve(route, req, res).catch(() => res.stream.destroy());
     return true;
   }
 
