@@ -6,10 +6,7 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { AgentService } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from '../src/gen/proto/grpc/health/v1/health_pb.js';
-import { createPool } from '../src/db/pool.js';
-import { silentLogger } from '../src/lib/log.js';
-import { startServer } from '../src/server/server.js';
-import { ADMIN_TOKEN, connectClient, testEnv } from './support/environment.js';
+import { connectClient, startExtraServer, testEnv } from './support/environment.js';
 import { expectError, newTenant } from './support/fixtures.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -57,16 +54,7 @@ describe('@concurrent: deadlines and graceful shutdown', function () {
   });
 
   it('shutdown reports NOT_SERVING, lets an in-flight call finish, then refuses new connections', async () => {
-    const pool = createPool(testEnv().databaseUrl, 4, silentLogger);
-    const server = await startServer({
-      pool,
-      log: silentLogger,
-      port: 0,
-      host: '127.0.0.1',
-      adminToken: ADMIN_TOKEN,
-      defaultTimeoutMs: 30_000,
-      authCacheTtlMs: 1_000,
-    });
+    const { server, pool } = await startExtraServer();
     const t = await newTenant();
     const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, t.apiKey);
     const { agent } = await agents.createAgent({ agent: { handle: 'inflight' } });

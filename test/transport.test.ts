@@ -17,10 +17,8 @@ import {
 import { BadRequestSchema } from '../src/gen/proto/google/rpc/error_details_pb.js';
 import { StatusSchema } from '../src/gen/proto/google/rpc/status_pb.js';
 import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
-import { createPool } from '../src/db/pool.js';
-import { silentLogger } from '../src/lib/log.js';
-import { startServer, type RunningServer } from '../src/server/server.js';
-import { ADMIN_TOKEN, AUTH_CACHE_TTL_MS, connectClient, testEnv } from './support/environment.js';
+import type { RunningServer } from '../src/server/server.js';
+import { ADMIN_TOKEN, connectClient, startExtraServer, testEnv } from './support/environment.js';
 import { embedding, expectError, newTenant, violatedFields } from './support/fixtures.js';
 
 function grpcJsUnary<I, O>(address: string, path: string, token: string, encode: () => Uint8Array, decode: (b: Buffer) => O): Promise<O> {
@@ -133,17 +131,7 @@ describe('binary gRPC: the lean unary path answers exactly as connect-node does'
   let pool: pg.Pool;
 
   before(async () => {
-    pool = createPool(testEnv().databaseUrl, 2, silentLogger);
-    connectOnly = await startServer({
-      pool,
-      log: silentLogger,
-      port: 0,
-      host: '127.0.0.1',
-      adminToken: ADMIN_TOKEN,
-      defaultTimeoutMs: 30_000,
-      authCacheTtlMs: AUTH_CACHE_TTL_MS,
-      grpcFastPath: false,
-    });
+    ({ server: connectOnly, pool } = await startExtraServer({ grpcFastPath: false }));
   });
   after(async () => {
     await connectOnly.shutdown(1_000);

@@ -7,7 +7,7 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embed
 import { applyMigrations } from '../../src/db/migrate.js';
 import { createPool } from '../../src/db/pool.js';
 import { silentLogger, createLogger } from '../../src/lib/log.js';
-import { startServer, type RunningServer } from '../../src/server/server.js';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
 import { TenantService } from '../../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -66,6 +66,23 @@ export async function startTestEnvironment(): Promise<void> {
     baseUrl,
     admin: connectClient(TenantService, baseUrl, ADMIN_TOKEN),
   };
+}
+
+/** A second server on the same database (its own small pool), for tests that stop it or start it
+ *  with other options. `pool` is the server's: end it after shutting the server down. */
+export async function startExtraServer(options: Partial<ServerOptions> = {}): Promise<{ server: RunningServer; pool: pg.Pool }> {
+  const pool = createPool(testEnv().databaseUrl, 2, silentLogger);
+  const server = await startServer({
+    pool,
+    log: silentLogger,
+    port: 0,
+    host: '127.0.0.1',
+    adminToken: ADMIN_TOKEN,
+    defaultTimeoutMs: 30_000,
+    authCacheTtlMs: AUTH_CACHE_TTL_MS,
+    ...options,
+  });
+  return { server, pool };
 }
 
 export async function stopTestEnvironment(): Promise<void> {
