@@ -193,74 +193,19 @@ $$;
 
 
 --
--- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT date_trunc('milliseconds', now()) $$;
-
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
-
---
--- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.ledger_accounts (
-    tenant_id uuid NOT NULL,
-    id uuid NOT NULL,
-    asset text NOT NULL,
-    asset_scale smallint NOT NULL,
-    owner_type text NOT NULL,
-    owner_id text DEFAULT ''::text NOT NULL,
-    debits_must_not_exceed_credits boolean DEFAULT false NOT NULL,
-    credits_must_not_exceed_debits boolean DEFAULT false NOT NULL,
-    closed boolean DEFAULT false NOT NULL,
-    debits_pending numeric(38,0) DEFAULT 0 NOT NULL,
-    debits_posted numeric(38,0) DEFAULT 0 NOT NULL,
-    credits_pending numeric(38,0) DEFAULT 0 NOT NULL,
-    credits_posted numeric(38,0) DEFAULT 0 NOT NULL,
-    version bigint DEFAULT 0 NOT NULL,
-    wallet_network text DEFAULT ''::text NOT NULL,
-    wallet_address text DEFAULT ''::text NOT NULL,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
-    CONSTRAINT ledger_accounts_asset_check CHECK ((asset ~ '^[A-Z0-9]{1,16}$'::text)),
-    CONSTRAINT ledger_accounts_asset_scale_check CHECK (((asset_scale >= 0) AND (asset_scale <= 38))),
-    CONSTRAINT ledger_accounts_check CHECK ((NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))),
-    CONSTRAINT ledger_accounts_check1 CHECK (((NOT debits_must_not_exceed_credits) OR ((debits_pending + debits_posted) <= credits_posted))),
-    CONSTRAINT ledger_accounts_check2 CHECK (((NOT credits_must_not_exceed_debits) OR ((credits_pending + credits_posted) <= debits_posted))),
-    CONSTRAINT ledger_accounts_check3 CHECK (((owner_type = 'TENANT_TREASURY'::text) = (owner_id = ''::text))),
-    CONSTRAINT ledger_accounts_check4 CHECK (((owner_type <> ALL (ARRAY['AGENT'::text, 'CAMPAIGN'::text])) OR (owner_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
-    CONSTRAINT ledger_accounts_credits_pending_check CHECK ((credits_pending >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_credits_posted_check CHECK ((credits_posted >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_debits_pending_check CHECK ((debits_pending >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_debits_posted_check CHECK ((debits_posted >= (0)::numeric)),
-    CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
-    CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
-)
-WITH (fillfactor='70');
-
-ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
-
-
---
 -- Name: ledger_lock_accounts(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS SETOF public.ledger_accounts
+CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(id uuid, asset text, debits_must_not_exceed_credits boolean, credits_must_not_exceed_debits boolean, closed boolean, debits_pending numeric, debits_posted numeric, credits_pending numeric, credits_posted numeric, version bigint, spend_window text, spend_limit numeric, alert_ratio_bp integer, approval_threshold numeric, window_start timestamp with time zone, window_debited numeric, window_alerted boolean)
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
+#variable_conflict use_column
 DECLARE
   wanted uuid[];
 BEGIN
-  -- The ids first, then one lookup by primary key: as one query, the generic plan joins against
-  -- all of the tenant's accounts.
+  -- The ids first, then lookups by key: as one query, the generic plan joins against all of the
+  -- tenant's accounts.
   SELECT array_agg(DISTINCT w.id) INTO wanted
   FROM (
     SELECT unnest(p_account_ids) AS id
@@ -275,49 +220,26 @@ BEGIN
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
   RETURN QUERY
-  SELECT a.*
+  SELECT a.id, a.asset, a.debits_must_not_exceed_credits, a.credits_must_not_exceed_debits, a.closed,
+         a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version,
+         s.spend_window, s.spend_limit, s.alert_ratio_bp, s.approval_threshold, ws.start,
+         coalesce((SELECT w.debited FROM ledger_spend_windows w
+                   WHERE w.tenant_id = s.tenant_id AND w.account_id = s.account_id AND w.window_start = ws.start), 0::numeric),
+         -- A scalar subquery, not EXISTS: the planner may turn EXISTS into a hash of all the
+         -- tenant's alerts.
+         coalesce((SELECT true FROM ledger_budget_alerts b
+                   WHERE b.tenant_id = s.tenant_id AND b.account_id = s.account_id AND b.window_start = ws.start), false)
   FROM ledger_accounts a
+  -- LIMIT 1 keeps this a lookup per account (a join would scan all of the tenant's policies).
+  LEFT JOIN LATERAL (
+    SELECT * FROM ledger_spend_policies p WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id LIMIT 1
+  ) s ON true
+  LEFT JOIN LATERAL (
+    SELECT date_trunc(CASE s.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
+  ) ws ON s.account_id IS NOT NULL
   WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
   ORDER BY a.id
   FOR UPDATE OF a;
-END
-$$;
-
-
---
--- Name: ledger_spend_state(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.ledger_spend_state(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(account_id uuid, spend_window text, spend_limit numeric, alert_ratio_bp integer, approval_threshold numeric, window_start timestamp with time zone, debited numeric, alerted boolean)
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    AS $$
-DECLARE
-  debited_accounts uuid[];
-BEGIN
-  -- The accounts a batch may debit: its own, those of the pending transfers it resolves, and the
-  -- debit side of expired reservations crediting its accounts (voided first). Ids first, then
-  -- lookups by key, so that the generic plan never scans a tenant's policies or windows.
-  SELECT array_agg(DISTINCT d.id) INTO debited_accounts
-  FROM (
-    SELECT unnest(p_account_ids) AS id
-    UNION ALL
-    SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids)
-    UNION ALL
-    SELECT r.debit_account_id FROM ledger_pending r
-    WHERE r.tenant_id = p_tenant_id AND r.credit_account_id = ANY(p_account_ids) AND r.expire_time <= now()
-  ) d;
-  RETURN QUERY
-  SELECT p.account_id, p.spend_window, p.spend_limit, p.alert_ratio_bp, p.approval_threshold, ws.start,
-         coalesce((SELECT w.debited FROM ledger_spend_windows w
-                   WHERE w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.start), 0::numeric),
-         EXISTS (SELECT 1 FROM ledger_budget_alerts a
-                 WHERE a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.start)
-  FROM ledger_spend_policies p
-  CROSS JOIN LATERAL (
-    SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
-  ) ws
-  WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(debited_accounts);
 END
 $$;
 
@@ -405,6 +327,15 @@ $$;
 
 
 --
+-- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
+
+--
 -- Name: protect_tenant_table(regclass); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -432,6 +363,10 @@ BEGIN
 END
 $$;
 
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
 
 --
 -- Name: agents; Type: TABLE; Schema: public; Owner: -
@@ -519,6 +454,49 @@ ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MAXVALUE
     CACHE 1
 );
+
+
+--
+-- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_accounts (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    asset text NOT NULL,
+    asset_scale smallint NOT NULL,
+    owner_type text NOT NULL,
+    owner_id text DEFAULT ''::text NOT NULL,
+    debits_must_not_exceed_credits boolean DEFAULT false NOT NULL,
+    credits_must_not_exceed_debits boolean DEFAULT false NOT NULL,
+    closed boolean DEFAULT false NOT NULL,
+    debits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    debits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_pending numeric(38,0) DEFAULT 0 NOT NULL,
+    credits_posted numeric(38,0) DEFAULT 0 NOT NULL,
+    version bigint DEFAULT 0 NOT NULL,
+    wallet_network text DEFAULT ''::text NOT NULL,
+    wallet_address text DEFAULT ''::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_accounts_asset_check CHECK ((asset ~ '^[A-Z0-9]{1,16}$'::text)),
+    CONSTRAINT ledger_accounts_asset_scale_check CHECK (((asset_scale >= 0) AND (asset_scale <= 38))),
+    CONSTRAINT ledger_accounts_check CHECK ((NOT (debits_must_not_exceed_credits AND credits_must_not_exceed_debits))),
+    CONSTRAINT ledger_accounts_check1 CHECK (((NOT debits_must_not_exceed_credits) OR ((debits_pending + debits_posted) <= credits_posted))),
+    CONSTRAINT ledger_accounts_check2 CHECK (((NOT credits_must_not_exceed_debits) OR ((credits_pending + credits_posted) <= debits_posted))),
+    CONSTRAINT ledger_accounts_check3 CHECK (((owner_type = 'TENANT_TREASURY'::text) = (owner_id = ''::text))),
+    CONSTRAINT ledger_accounts_check4 CHECK (((owner_type <> ALL (ARRAY['AGENT'::text, 'CAMPAIGN'::text])) OR (owner_id ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'::text))),
+    CONSTRAINT ledger_accounts_credits_pending_check CHECK ((credits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_credits_posted_check CHECK ((credits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_pending_check CHECK ((debits_pending >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_debits_posted_check CHECK ((debits_posted >= (0)::numeric)),
+    CONSTRAINT ledger_accounts_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_accounts_owner_id_check CHECK ((length(owner_id) <= 200)),
+    CONSTRAINT ledger_accounts_owner_type_check CHECK ((owner_type = ANY (ARRAY['AGENT'::text, 'CAMPAIGN'::text, 'TENANT_TREASURY'::text, 'EXTERNAL'::text])))
+)
+WITH (fillfactor='70');
+
+ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
 
 --

@@ -14,16 +14,24 @@
 -- Locks every account a batch touches, in one statement and in id order (so concurrent batches
 -- cannot deadlock): the batch's accounts, the accounts of the pending transfers it posts or voids,
 -- and the counterparts of expired reservations on those accounts (which the batch voids first).
+-- Returns each with its balances and, when it has a spend policy, the policy with the current UTC
+-- window (day, or ISO week from Monday), what was debited in it so far and whether its alert was
+-- raised. Every account a batch may debit is among the locked ones.
 CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[])
-  RETURNS SETOF ledger_accounts
+  RETURNS TABLE (id uuid, asset text, debits_must_not_exceed_credits boolean, credits_must_not_exceed_debits boolean,
+                 closed boolean, debits_pending numeric, debits_posted numeric, credits_pending numeric,
+                 credits_posted numeric, version bigint, spend_window text, spend_limit numeric,
+                 alert_ratio_bp integer, approval_threshold numeric, window_start timestamptz,
+                 window_debited numeric, window_alerted boolean)
   LANGUAGE plpgsql
   SET plan_cache_mode = force_generic_plan
   AS $$
+#variable_conflict use_column
 DECLARE
   wanted uuid[];
 BEGIN
-  -- The ids first, then one lookup by primary key: as one query, the generic plan joins against
-  -- all of the tenant's accounts.
+  -- The ids first, then lookups by key: as one query, the generic plan joins against all of the
+  -- tenant's accounts.
   SELECT array_agg(DISTINCT w.id) INTO wanted
   FROM (
     SELECT unnest(p_account_ids) AS id
@@ -38,8 +46,23 @@ BEGIN
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
   RETURN QUERY
-  SELECT a.*
+  SELECT a.id, a.asset, a.debits_must_not_exceed_credits, a.credits_must_not_exceed_debits, a.closed,
+         a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version,
+         s.spend_window, s.spend_limit, s.alert_ratio_bp, s.approval_threshold, ws.start,
+         coalesce((SELECT w.debited FROM ledger_spend_windows w
+                   WHERE w.tenant_id = s.tenant_id AND w.account_id = s.account_id AND w.window_start = ws.start), 0::numeric),
+         -- A scalar subquery, not EXISTS: the planner may turn EXISTS into a hash of all the
+         -- tenant's alerts.
+         coalesce((SELECT true FROM ledger_budget_alerts b
+                   WHERE b.tenant_id = s.tenant_id AND b.account_id = s.account_id AND b.window_start = ws.start), false)
   FROM ledger_accounts a
+  -- LIMIT 1 keeps this a lookup per account (a join would scan all of the tenant's policies).
+  LEFT JOIN LATERAL (
+    SELECT * FROM ledger_spend_policies p WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id LIMIT 1
+  ) s ON true
+  LEFT JOIN LATERAL (
+    SELECT date_trunc(CASE s.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
+  ) ws ON s.account_id IS NOT NULL
   WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
   ORDER BY a.id
   FOR UPDATE OF a;
@@ -65,42 +88,6 @@ BEGIN
 END
 $$;
 
--- The spend policies of a batch's accounts with the current UTC window of each (day, or ISO week
--- from Monday), what was debited in it so far and whether its alert was raised.
-CREATE FUNCTION chimera.ledger_spend_state(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[])
-  RETURNS TABLE (account_id uuid, spend_window text, spend_limit numeric, alert_ratio_bp integer,
-                 approval_threshold numeric, window_start timestamptz, debited numeric, alerted boolean)
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
-  AS $$
-DECLARE
-  debited_accounts uuid[];
-BEGIN
-  -- The accounts a batch may debit: its own, those of the pending transfers it resolves, and the
-  -- debit side of expired reservations crediting its accounts (voided first). Ids first, then
-  -- lookups by key, so that the generic plan never scans a tenant's policies or windows.
-  SELECT array_agg(DISTINCT d.id) INTO debited_accounts
-  FROM (
-    SELECT unnest(p_account_ids) AS id
-    UNION ALL
-    SELECT t.debit_account_id FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = ANY(p_pending_ids)
-    UNION ALL
-    SELECT r.debit_account_id FROM ledger_pending r
-    WHERE r.tenant_id = p_tenant_id AND r.credit_account_id = ANY(p_account_ids) AND r.expire_time <= now()
-  ) d;
-  RETURN QUERY
-  SELECT p.account_id, p.spend_window, p.spend_limit, p.alert_ratio_bp, p.approval_threshold, ws.start,
-         coalesce((SELECT w.debited FROM ledger_spend_windows w
-                   WHERE w.tenant_id = p.tenant_id AND w.account_id = p.account_id AND w.window_start = ws.start), 0::numeric),
-         EXISTS (SELECT 1 FROM ledger_budget_alerts a
-                 WHERE a.tenant_id = p.tenant_id AND a.account_id = p.account_id AND a.window_start = ws.start)
-  FROM ledger_spend_policies p
-  CROSS JOIN LATERAL (
-    SELECT date_trunc(CASE p.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
-  ) ws
-  WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(debited_accounts);
-END
-$$;
 
 -- Writes a whole batch's outcome in one call: transfers, entries, new balances, the opening and
 -- closing of reservations, spend windows and budget alerts. Returns the number of transfers.
@@ -220,11 +207,10 @@ BEGIN
   RETURN written;
 END
 $$;
-GRANT EXECUTE ON FUNCTION chimera.ledger_lock_accounts, chimera.ledger_expired_reservations, chimera.ledger_spend_state,
-  chimera.ledger_write_batch TO chimera_app;
+GRANT EXECUTE ON FUNCTION chimera.ledger_lock_accounts, chimera.ledger_expired_reservations, chimera.ledger_write_batch
+  TO chimera_app;
 
 -- migrate:down
 DROP FUNCTION chimera.ledger_write_batch;
-DROP FUNCTION chimera.ledger_spend_state;
 DROP FUNCTION chimera.ledger_expired_reservations;
 DROP FUNCTION chimera.ledger_lock_accounts;

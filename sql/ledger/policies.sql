@@ -12,15 +12,6 @@ ON CONFLICT (tenant_id, account_id) DO UPDATE SET
 WHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion
 RETURNING *;
 
-/* The policies of a batch's accounts with their current UTC window (day, or ISO week from
-   Monday), what was debited in it so far and whether its alert was raised:
-   chimera.ledger_spend_state (migration 20261201063000, a function so that its plan is cached). */
-/* @name getSpendState */
-SELECT account_id AS "account_id!", spend_window AS "spend_window!", spend_limit AS "spend_limit!",
-       alert_ratio_bp AS "alert_ratio_bp!", approval_threshold, window_start AS "window_start!",
-       debited AS "debited!", alerted AS "alerted!"
-FROM chimera.ledger_spend_state(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[]);
-
 /* @name listBudgetAlerts */
 SELECT * FROM ledger_budget_alerts
 WHERE tenant_id = :tenantId!

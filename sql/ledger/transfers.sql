@@ -1,7 +1,8 @@
 /* Time inside the ledger is the transaction's start time, now(): every check and every timestamp
    of one batch agree, whichever server instance runs it. */
 
-/* Locks every account a batch touches, in id order: chimera.ledger_lock_accounts. Like the other
+/* Locks every account a batch touches, in id order, and reads each one's balances and spend
+   policy with the state of its current window: chimera.ledger_lock_accounts. Like the other
    statements of CreateTransfers' hot path, the statement lives in a function (migration
    20261201063000) so that its plan is cached per connection. */
 /* @name lockAccounts */
@@ -9,7 +10,9 @@ SELECT id AS "id!", asset AS "asset!",
        debits_must_not_exceed_credits AS "debits_must_not_exceed_credits!",
        credits_must_not_exceed_debits AS "credits_must_not_exceed_debits!", closed AS "closed!",
        debits_pending AS "debits_pending!", debits_posted AS "debits_posted!",
-       credits_pending AS "credits_pending!", credits_posted AS "credits_posted!", version AS "version!"
+       credits_pending AS "credits_pending!", credits_posted AS "credits_posted!", version AS "version!",
+       spend_window, spend_limit, alert_ratio_bp, approval_threshold, window_start,
+       window_debited AS "window_debited!", window_alerted AS "window_alerted!"
 FROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[]);
 
 /* Expired reservations on the batch's accounts (or that the batch resolves), read after the lock

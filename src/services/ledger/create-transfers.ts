@@ -1,17 +1,17 @@
 // CreateTransfers: TigerBeetle's state machine over PostgreSQL. One transaction per request:
 //   1. static checks per transfer (no I/O);
-//   2. one pipelined round trip: lock every touched account in id order, read the expired
-//      reservations on them, the transfers whose ids are replayed, the pending transfers being
-//      posted or voided, the external refs in use;
+//   2. one pipelined round trip: lock every touched account in id order (with its spend policy
+//      and window), read the expired reservations on them, the transfers whose ids are replayed,
+//      the pending transfers being posted or voided, the external refs in use;
 //   3. void the expired reservations, then apply the batch in order against the locked balances,
 //      in memory, with exact BigInt arithmetic; a failure inside a linked chain rolls it back;
-//   4. one statement writes transfers, entries, balances and reservations.
+//   4. one call (chimera.ledger_write_batch) writes transfers, entries, balances, reservations,
+//      spend windows and alerts, sent together with COMMIT.
 // Balances are exact integers in minor units; nothing here is ever a float.
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { getSpendState, type IGetSpendStateResult } from '../../gen/sql/ledger/policies.queries.js';
 import {
   findExternalRefs,
   getExpiredReservations,
@@ -224,19 +224,21 @@ interface BudgetAlert {
   transferId: string;
 }
 
-function spendFromRow(row: IGetSpendStateResult): SpendState {
+/** The spend state lockAccounts read with an account, if the account has a policy. */
+function spendFromRow(row: ILockAccountsResult): SpendState | undefined {
+  if (row.spend_window === null || row.spend_limit === null || row.alert_ratio_bp === null || row.window_start === null) return undefined;
   return {
     window: row.spend_window === 'WEEKLY' ? 'WEEKLY' : 'DAILY',
     limit: BigInt(row.spend_limit),
     alertRatioBp: BigInt(row.alert_ratio_bp),
     approvalThreshold: row.approval_threshold === null ? null : BigInt(row.approval_threshold),
     windowStart: row.window_start,
-    debited: BigInt(row.debited),
-    alerted: row.alerted,
+    debited: BigInt(row.window_debited),
+    alerted: row.window_alerted,
   };
 }
 
-/** The UTC day, or the ISO week (from Monday), containing `t`: as getSpendState computes it. */
+/** The UTC day, or the ISO week (from Monday), containing `t`: as ledger_lock_accounts computes it. */
 export function windowStartOf(window: 'DAILY' | 'WEEKLY', t: Date): Date {
   const day = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()));
   if (window === 'WEEKLY') day.setUTCDate(day.getUTCDate() - ((day.getUTCDay() + 6) % 7));
@@ -523,21 +525,24 @@ export async function createTransferGroups(
   const looked = await client.pipeline([
     await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
     await statementOf(transactionTime, undefined),
-    await statementOf(getSpendState, { tenantId, accountIds, pendingIds }),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: lookUpReplays ? uuids(candidates.map((c) => c.id)) : [] }),
     ...(pendingIds.length > 0 ? [await statementOf(getPendingTransfers, { tenantId, ids: pendingIds })] : []),
     ...(refs.length > 0 ? [await statementOf(findExternalRefs, { tenantId, refs })] : []),
   ]);
-  const [lockedRows, timeRows, spendRows, expiredRows, existingRows] = looked;
-  const optional = looked.slice(5);
+  const [lockedRows, timeRows, expiredRows, existingRows] = looked;
+  const optional = looked.slice(4);
+  const locked = lockedRows as unknown as ILockAccountsResult[];
   const pendingRows = pendingIds.length > 0 ? optional.shift()! : [];
   const refRows = refs.length > 0 ? optional.shift()! : [];
   const state = new BatchState(
-    new Map((lockedRows as unknown as ILockAccountsResult[]).map((r) => [r.id, accountFromRow(r)])),
+    new Map(locked.map((r) => [r.id, accountFromRow(r)])),
     new Map((pendingRows as unknown as IGetPendingTransfersResult[]).map((r) => [r.id, pendingFromRow(r)])),
     new Map((refRows as Array<{ id: string; external_ref: string }>).map((r) => [r.external_ref, r.id])),
-    new Map((spendRows as unknown as IGetSpendStateResult[]).map((r) => [r.account_id, spendFromRow(r)])),
+    new Map(locked.flatMap((r) => {
+      const spend = spendFromRow(r);
+      return spend ? [[r.id, spend] as const] : [];
+    })),
     (timeRows[0] as { now: Date }).now,
   );
   const existing = new Map((existingRows as unknown as IGetTransfersByIdsResult[]).map((r) => [r.id, storedFromRow(r)]));

@@ -3,8 +3,6 @@ import { PreparedQuery } from '@pgtyped/runtime';
 
 export type DateOrString = Date | string;
 
-export type stringArray = (string)[];
-
 /** 'UpsertSpendPolicy' parameters type */
 export interface IUpsertSpendPolicyParams {
   accountId: string;
@@ -34,7 +32,7 @@ export interface IUpsertSpendPolicyQuery {
   result: IUpsertSpendPolicyResult;
 }
 
-const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"spendWindow":true,"spendLimit":true,"alertRatioBp":true,"approvalThreshold":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":129,"b":138}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":141,"b":151}]},{"name":"spendWindow","required":true,"transform":{"type":"scalar"},"locs":[{"a":154,"b":166}]},{"name":"spendLimit","required":true,"transform":{"type":"scalar"},"locs":[{"a":169,"b":180}]},{"name":"alertRatioBp","required":true,"transform":{"type":"scalar"},"locs":[{"a":183,"b":196}]},{"name":"approvalThreshold","required":false,"transform":{"type":"scalar"},"locs":[{"a":199,"b":216}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":564,"b":579},{"a":632,"b":647}]}],"statement":"INSERT INTO ledger_spend_policies (tenant_id, account_id, spend_window, spend_limit, alert_ratio_bp, approval_threshold)\nVALUES (:tenantId!, :accountId!, :spendWindow!, :spendLimit!, :alertRatioBp!, :approvalThreshold)\nON CONFLICT (tenant_id, account_id) DO UPDATE SET\n  spend_window       = excluded.spend_window,\n  spend_limit        = excluded.spend_limit,\n  alert_ratio_bp     = excluded.alert_ratio_bp,\n  approval_threshold = excluded.approval_threshold,\n  version            = ledger_spend_policies.version + 1,\n  update_time        = chimera.now_ms()\nWHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion\nRETURNING *                                                                                                                                                                                                                                                                          "};
+const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"spendWindow":true,"spendLimit":true,"alertRatioBp":true,"approvalThreshold":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":129,"b":138}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":141,"b":151}]},{"name":"spendWindow","required":true,"transform":{"type":"scalar"},"locs":[{"a":154,"b":166}]},{"name":"spendLimit","required":true,"transform":{"type":"scalar"},"locs":[{"a":169,"b":180}]},{"name":"alertRatioBp","required":true,"transform":{"type":"scalar"},"locs":[{"a":183,"b":196}]},{"name":"approvalThreshold","required":false,"transform":{"type":"scalar"},"locs":[{"a":199,"b":216}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":564,"b":579},{"a":632,"b":647}]}],"statement":"INSERT INTO ledger_spend_policies (tenant_id, account_id, spend_window, spend_limit, alert_ratio_bp, approval_threshold)\nVALUES (:tenantId!, :accountId!, :spendWindow!, :spendLimit!, :alertRatioBp!, :approvalThreshold)\nON CONFLICT (tenant_id, account_id) DO UPDATE SET\n  spend_window       = excluded.spend_window,\n  spend_limit        = excluded.spend_limit,\n  alert_ratio_bp     = excluded.alert_ratio_bp,\n  approval_threshold = excluded.approval_threshold,\n  version            = ledger_spend_policies.version + 1,\n  update_time        = chimera.now_ms()\nWHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion\nRETURNING *"};
 
 /**
  * Query generated from SQL:
@@ -49,49 +47,10 @@ const upsertSpendPolicyIR: any = {"usedParamSet":{"tenantId":true,"accountId":tr
  *   version            = ledger_spend_policies.version + 1,
  *   update_time        = chimera.now_ms()
  * WHERE :expectedVersion::bigint IS NULL OR ledger_spend_policies.version = :expectedVersion
- * RETURNING *                                                                                                                                                                                                                                                                          
+ * RETURNING *
  * ```
  */
 export const upsertSpendPolicy = new PreparedQuery<IUpsertSpendPolicyParams,IUpsertSpendPolicyResult>(upsertSpendPolicyIR);
-
-
-/** 'GetSpendState' parameters type */
-export interface IGetSpendStateParams {
-  accountIds: stringArray;
-  pendingIds: stringArray;
-  tenantId: string;
-}
-
-/** 'GetSpendState' return type */
-export interface IGetSpendStateResult {
-  account_id: string;
-  alert_ratio_bp: number;
-  alerted: boolean;
-  approval_threshold: string | null;
-  debited: string;
-  spend_limit: string;
-  spend_window: string;
-  window_start: Date;
-}
-
-/** 'GetSpendState' query type */
-export interface IGetSpendStateQuery {
-  params: IGetSpendStateParams;
-  result: IGetSpendStateResult;
-}
-
-const getSpendStateIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":281,"b":290}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":293,"b":304}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":315,"b":326}]}],"statement":"SELECT account_id AS \"account_id!\", spend_window AS \"spend_window!\", spend_limit AS \"spend_limit!\",\n       alert_ratio_bp AS \"alert_ratio_bp!\", approval_threshold, window_start AS \"window_start!\",\n       debited AS \"debited!\", alerted AS \"alerted!\"\nFROM chimera.ledger_spend_state(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])"};
-
-/**
- * Query generated from SQL:
- * ```
- * SELECT account_id AS "account_id!", spend_window AS "spend_window!", spend_limit AS "spend_limit!",
- *        alert_ratio_bp AS "alert_ratio_bp!", approval_threshold, window_start AS "window_start!",
- *        debited AS "debited!", alerted AS "alerted!"
- * FROM chimera.ledger_spend_state(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])
- * ```
- */
-export const getSpendState = new PreparedQuery<IGetSpendStateParams,IGetSpendStateResult>(getSpendStateIR);
 
 
 /** 'ListBudgetAlerts' parameters type */

@@ -22,6 +22,8 @@ export interface ILockAccountsParams {
 
 /** 'LockAccounts' return type */
 export interface ILockAccountsResult {
+  alert_ratio_bp: number | null;
+  approval_threshold: string | null;
   asset: string;
   closed: boolean;
   credits_must_not_exceed_debits: boolean;
@@ -31,7 +33,12 @@ export interface ILockAccountsResult {
   debits_pending: string;
   debits_posted: string;
   id: string;
+  spend_limit: string | null;
+  spend_window: string | null;
   version: string;
+  window_alerted: boolean;
+  window_debited: string;
+  window_start: Date | null;
 }
 
 /** 'LockAccounts' query type */
@@ -40,7 +47,7 @@ export interface ILockAccountsQuery {
   result: ILockAccountsResult;
 }
 
-const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":430,"b":439}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":442,"b":453}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":464,"b":475}]}],"statement":"SELECT id AS \"id!\", asset AS \"asset!\",\n       debits_must_not_exceed_credits AS \"debits_must_not_exceed_credits!\",\n       credits_must_not_exceed_debits AS \"credits_must_not_exceed_debits!\", closed AS \"closed!\",\n       debits_pending AS \"debits_pending!\", debits_posted AS \"debits_posted!\",\n       credits_pending AS \"credits_pending!\", credits_posted AS \"credits_posted!\", version AS \"version!\"\nFROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                                    "};
+const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":595,"b":604}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":607,"b":618}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":629,"b":640}]}],"statement":"SELECT id AS \"id!\", asset AS \"asset!\",\n       debits_must_not_exceed_credits AS \"debits_must_not_exceed_credits!\",\n       credits_must_not_exceed_debits AS \"credits_must_not_exceed_debits!\", closed AS \"closed!\",\n       debits_pending AS \"debits_pending!\", debits_posted AS \"debits_posted!\",\n       credits_pending AS \"credits_pending!\", credits_posted AS \"credits_posted!\", version AS \"version!\",\n       spend_window, spend_limit, alert_ratio_bp, approval_threshold, window_start,\n       window_debited AS \"window_debited!\", window_alerted AS \"window_alerted!\"\nFROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                                    "};
 
 /**
  * Query generated from SQL:
@@ -49,7 +56,9 @@ const lockAccountsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"
  *        debits_must_not_exceed_credits AS "debits_must_not_exceed_credits!",
  *        credits_must_not_exceed_debits AS "credits_must_not_exceed_debits!", closed AS "closed!",
  *        debits_pending AS "debits_pending!", debits_posted AS "debits_posted!",
- *        credits_pending AS "credits_pending!", credits_posted AS "credits_posted!", version AS "version!"
+ *        credits_pending AS "credits_pending!", credits_posted AS "credits_posted!", version AS "version!",
+ *        spend_window, spend_limit, alert_ratio_bp, approval_threshold, window_start,
+ *        window_debited AS "window_debited!", window_alerted AS "window_alerted!"
  * FROM chimera.ledger_lock_accounts(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                                    
  * ```
  */
