@@ -8,18 +8,13 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { AgentService, GetAgentRequestSchema } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
 import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { getAgent } from '../src/gen/sql/agents/agents.queries.js';
-import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { Database } from '../src/db/tx.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { closedLoop, grpcLoad, printResult } from './harness.js';
+import { benchDatabaseUrl, closedLoop, grpcLoad, printResult } from './harness.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
-  process.exit(2);
-}
+const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);
 /** BENCH_PHASES=rpc runs only the gRPC phase (for profiling the server). */
 const phases = new Set((process.env.BENCH_PHASES ?? 'baseline,tx,read,rpc').split(','));
@@ -29,7 +24,6 @@ const AGENTS = 1_000;
 const POOL_MAX = 20;
 const ADMIN = 'bench-admin-token-0123456789';
 
-await applyMigrations(url, () => {});
 const serverPool = createPool(url, POOL_MAX, silentLogger);
 const server = await startServer({ pool: serverPool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000 });
 const transport = (token: string) =>

@@ -1,4 +1,26 @@
-// Shared by the benchmarks: a closed-loop load generator with latency percentiles.
+// Shared by the benchmarks: their own database, a closed-loop load generator with latency
+// percentiles.
+import pg from 'pg';
+import { applyMigrations } from '../src/db/migrate.js';
+
+/** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created on first use and
+ *  migrated, so that benchmark data never lands in the database the tests use. */
+export async function benchDatabaseUrl(): Promise<string> {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
+    process.exit(2);
+  }
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'chimera_bench'");
+  if (!rowCount) await admin.query('CREATE DATABASE chimera_bench');
+  await admin.end();
+  const bench = new URL(url);
+  bench.pathname = '/chimera_bench';
+  await applyMigrations(bench.toString(), () => {});
+  return bench.toString();
+}
 
 export interface RunResult {
   label: string;

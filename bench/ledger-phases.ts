@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { applyMigrations } from '../src/db/migrate.js';
+import { benchDatabaseUrl } from './harness.js';
 import { createPool } from '../src/db/pool.js';
 import { Database, type TxClient } from '../src/db/tx.js';
 import { runPipelined, type Statement } from '../src/db/pipeline.js';
@@ -14,13 +14,11 @@ import { createAccounts } from '../src/services/ledger/create-accounts.js';
 import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) throw new Error('set DATABASE_URL');
+const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
 const size = Number(process.argv[3] ?? 1000);
 const explain = process.env.EXPLAIN === '1';
 
-await applyMigrations(url, () => {});
 const pool = createPool(url, 4, silentLogger);
 const db = new Database(pool);
 const tenantId = randomUUID();

@@ -13,17 +13,12 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import pg from 'pg';
 import { CreateTransfersRequestSchema, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
-import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { grpcLoad, printResult, type RunResult } from './harness.js';
+import { benchDatabaseUrl, grpcLoad, printResult, type RunResult } from './harness.js';
 
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
-  process.exit(2);
-}
+const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);
 const CLIENTS = 32;
 const ADMIN = 'bench-admin-token-0123456789';
@@ -52,7 +47,6 @@ const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
 // The service, in this process.
-await applyMigrations(url, () => {});
 const pool = createPool(url, 20, silentLogger);
 const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000 });
 const transport = (token: string) =>

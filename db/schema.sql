@@ -245,15 +245,16 @@ $$;
 
 
 --
--- Name: ledger_write_batch(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], uuid[], numeric[], numeric[], numeric[], numeric[], uuid[], numeric[], numeric[], numeric[], numeric[], bigint[], uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: ledger_write_batch(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], numeric[], numeric[], numeric, uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.ledger_write_batch(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_amounts numeric[], p_t_pending_ids uuid[], p_t_linked boolean[], p_t_pending boolean[], p_t_post_pending boolean[], p_t_void_pending boolean[], p_t_timeouts integer[], p_t_codes integer[], p_t_external_refs text[], p_t_metadata text[], p_e_account_ids uuid[], p_e_versions bigint[], p_e_transfer_ids uuid[], p_e_debits_pending numeric[], p_e_debits_posted numeric[], p_e_credits_pending numeric[], p_e_credits_posted numeric[], p_b_account_ids uuid[], p_b_debits_pending numeric[], p_b_debits_posted numeric[], p_b_credits_pending numeric[], p_b_credits_posted numeric[], p_b_versions bigint[], p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
+CREATE FUNCTION chimera.ledger_write_batch(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_amounts numeric[], p_t_pending_ids uuid[], p_t_linked boolean[], p_t_pending boolean[], p_t_post_pending boolean[], p_t_void_pending boolean[], p_t_timeouts integer[], p_t_codes integer[], p_t_external_refs text[], p_t_metadata text[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
   written bigint;
+  checksum numeric;
 BEGIN
   INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
                                 linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
@@ -269,21 +270,53 @@ BEGIN
             void_pending, timeout_seconds, code, external_ref, metadata);
   GET DIAGNOSTICS written = ROW_COUNT;
 
-  INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
-                              debits_pending, debits_posted, credits_pending, credits_posted, create_time)
-  SELECT p_tenant_id, e.account_id, e.account_version, e.transfer_id,
-         e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted, chimera.now_ms()
-  FROM unnest(p_e_account_ids, p_e_versions, p_e_transfer_ids, p_e_debits_pending,
-              p_e_debits_posted, p_e_credits_pending, p_e_credits_posted)
-       AS e(account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted);
-
-  UPDATE ledger_accounts a
-  SET debits_pending = b.debits_pending, debits_posted = b.debits_posted,
-      credits_pending = b.credits_pending, credits_posted = b.credits_posted, version = b.version
-  FROM unnest(p_b_account_ids, p_b_debits_pending, p_b_debits_posted,
-              p_b_credits_pending, p_b_credits_posted, p_b_versions)
-       AS b(id, debits_pending, debits_posted, credits_pending, credits_posted, version)
-  WHERE a.tenant_id = p_tenant_id AND a.id = b.id;
+  -- Entries and new balances, computed here from each transfer's movement: what it adds to (or,
+  -- negative, takes from) the pending balances and what it adds to the posted ones, the same on the
+  -- debit side (debits_*) and the credit side (credits_*). Running sums per account, in batch
+  -- order, from the balances locked at the start of the transaction.
+  WITH sides AS (
+    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
+           0::numeric AS cp, 0::numeric AS cpo
+    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+    UNION ALL
+    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
+    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+  ),
+  postings AS MATERIALIZED (
+    SELECT s.account_id, s.transfer_id, s.seq,
+           a.version + row_number() OVER w AS account_version,
+           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
+           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
+           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
+           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
+    FROM sides s
+    JOIN ledger_accounts a ON a.tenant_id = p_tenant_id AND a.id = s.account_id
+    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
+  ),
+  new_entries AS (
+    INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
+                                debits_pending, debits_posted, credits_pending, credits_posted, create_time)
+    SELECT p_tenant_id, p.account_id, p.account_version, p.transfer_id,
+           p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
+    FROM postings p
+  ),
+  updated AS (
+    UPDATE ledger_accounts a
+    SET debits_pending = l.debits_pending, debits_posted = l.debits_posted,
+        credits_pending = l.credits_pending, credits_posted = l.credits_posted, version = l.account_version
+    FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
+    WHERE a.tenant_id = p_tenant_id AND a.id = l.account_id
+    RETURNING a.debits_pending + a.debits_posted + a.credits_pending + a.credits_posted + a.version AS sum
+  )
+  SELECT sum(u.sum) INTO checksum FROM updated u;
+  -- The caller computed the same balances to decide every result; both must agree, or nothing is
+  -- written (the transaction is aborted before its COMMIT).
+  IF checksum IS DISTINCT FROM p_expected_checksum THEN
+    RAISE EXCEPTION 'ledger_write_batch: balances % here, % expected by the caller', checksum, p_expected_checksum
+      USING ERRCODE = 'internal_error';
+  END IF;
 
   -- The rest is skipped when there is nothing to do (the common case for plain transfers).
   IF true = ANY(p_t_pending) THEN

@@ -3,16 +3,18 @@
 // one batch (16 transfers, or the size given) of a tenant with 3,000 accounts. Use it after changing a ledger function:
 // every plan should be an index lookup whose cost does not grow with the tenant's size.
 //   DATABASE_URL=postgres://... npx tsx scripts/ledger-plans.ts [batch size]
-// (auto_explain is loaded per session: the URL's user must be allowed to LOAD it, as postgres is.)
+// It works in the benchmarks' database (chimera_bench, see bench/harness.ts). auto_explain is loaded per
+// session: the URL's user must be allowed to LOAD it, as postgres is.
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema, OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { benchDatabaseUrl } from '../bench/harness.js';
 import { createPool } from '../src/db/pool.js';
 import { Database } from '../src/db/tx.js';
 import { silentLogger } from '../src/lib/log.js';
 import { createAccounts } from '../src/services/ledger/create-accounts.js';
 import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
-const pool = createPool(process.env.DATABASE_URL!, 1, silentLogger);
+const pool = createPool(await benchDatabaseUrl(), 1, silentLogger);
 const db = new Database(pool);
 const tenantId = randomUUID();
 await pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `plans-${tenantId.slice(0, 8)}`]);

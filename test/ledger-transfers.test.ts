@@ -13,6 +13,7 @@ import {
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database } from '../src/db/tx.js';
 import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
+import { writeTransferBatch } from '../src/gen/sql/ledger/transfers.queries.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
@@ -476,6 +477,38 @@ describe('LedgerService transfers', () => {
       }
       expect(code, statement).to.equal('42501');
     }
+  });
+
+  it('the write refuses balances that disagree with the state machine: nothing is written', async () => {
+    await send(move(treasury, wallet, '100'));
+    const before = await balances(wallet);
+    const args = (expectedChecksum: string) => ({
+      tenantId: t.tenant.id,
+      tIds: [randomUUID()], tDebitIds: [treasury], tCreditIds: [wallet], tAmounts: ['5'], tPendingIds: [null as unknown as string],
+      tLinked: [false], tPending: [false], tPostPending: [false], tVoidPending: [false], tTimeouts: [0], tCodes: [0],
+      tExternalRefs: [null as unknown as string], tMetadata: ['{}'], tPendingDeltas: ['0'], tPostedDeltas: ['5'], expectedChecksum,
+      resolvedPendingIds: [], sAccountIds: [], sWindowStarts: [], sDeltas: [], rAccountIds: [], rWindowStarts: [], rAmounts: [],
+      aAccountIds: [], aWindowStarts: [], aSpent: [], aLimits: [], aTransferIds: [],
+    });
+    // After the call: treasury debits_posted 105 at version 2, wallet credits_posted 105 at version 2.
+    const right = String(105 + 2 + 105 + 2);
+    const client = await testEnv().pool.connect();
+    try {
+      for (const [checksum, expected] of [[String(Number(right) + 1), 'XX000'], [right, undefined]] as const) {
+        await client.query('BEGIN');
+        let code: string | undefined;
+        try {
+          await writeTransferBatch.run(args(checksum), client);
+        } catch (err) {
+          code = (err as { code?: string }).code;
+        }
+        await client.query('ROLLBACK');
+        expect(code, `checksum ${checksum}`).to.equal(expected);
+      }
+    } finally {
+      client.release();
+    }
+    expect(await balances(wallet)).to.deep.equal(before);
   });
 
   it('the database refuses history that names a missing account, transfer or pending transfer, and accounts cannot be deleted', async () => {

@@ -47,18 +47,17 @@ WHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[]);
 SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
 WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[]);
 
-/* Writes a whole batch's outcome in one statement: transfers, entries, new balances, and the
-   opening and closing of reservations, spend windows and alerts. The statement itself is
+/* Writes a whole batch's outcome in one call: transfers, their entries and the new balances
+   (computed in SQL from each transfer's movement), the opening and closing of reservations, spend
+   windows and alerts. The statement itself is
    chimera.ledger_write_batch (migration 20261201063000), so that its plan is cached. */
 /* @name writeTransferBatch */
 SELECT chimera.ledger_write_batch(
   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],
   :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],
   :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],
-  :tMetadata!::text[], :eAccountIds!::uuid[], :eVersions!::bigint[], :eTransferIds!::uuid[],
-  :eDebitsPending!::numeric[], :eDebitsPosted!::numeric[], :eCreditsPending!::numeric[],
-  :eCreditsPosted!::numeric[], :bAccountIds!::uuid[], :bDebitsPending!::numeric[], :bDebitsPosted!::numeric[],
-  :bCreditsPending!::numeric[], :bCreditsPosted!::numeric[], :bVersions!::bigint[], :resolvedPendingIds!::uuid[],
+  :tMetadata!::text[], :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,
+  :resolvedPendingIds!::uuid[],
   :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],
   :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],
   :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[]

@@ -78,14 +78,13 @@ interface AccountState {
   version: bigint;
 }
 
-interface Entry {
-  accountId: string;
-  version: bigint;
-  transferId: string;
-  debitsPending: bigint;
-  debitsPosted: bigint;
-  creditsPending: bigint;
-  creditsPosted: bigint;
+/** A transfer as applied: what it adds to (or, negative, takes from) the pending balances and
+ *  what it adds to the posted ones, the same on its debit side and on its credit side. The write
+ *  derives the entries and new balances from these, in batch order. */
+interface Posting {
+  transfer: StoredTransfer;
+  pendingDelta: bigint;
+  postedDelta: bigint;
 }
 
 function staticCheck(t: Transfer): R | Candidate {
@@ -251,7 +250,8 @@ class BatchState {
   readonly created = new Map<string, StoredTransfer>();
   readonly pendings: Map<string, PendingState>;
   readonly refsInUse: Map<string, string>;
-  readonly entries: Entry[] = [];
+  /** In the order applied: the order of the entries and of each account's versions. */
+  readonly postings: Posting[] = [];
   readonly resolvedPendingIds: string[] = [];
   readonly windowChanges = new Map<string, WindowChange>();
   readonly alerts: BudgetAlert[] = [];
@@ -304,7 +304,7 @@ class BatchState {
     const created = new Map(this.created);
     const pendings = new Map([...this.pendings].map(([k, v]) => [k, { ...v }]));
     const refs = new Map(this.refsInUse);
-    const entries = this.entries.length;
+    const postings = this.postings.length;
     const resolved = this.resolvedPendingIds.length;
     const policies = new Map([...this.policies].map(([k, v]) => [k, { ...v }]));
     const windowChanges = new Map(this.windowChanges);
@@ -323,7 +323,7 @@ class BatchState {
       pendings.forEach((v, k) => this.pendings.set(k, v));
       this.refsInUse.clear();
       refs.forEach((v, k) => this.refsInUse.set(k, v));
-      this.entries.length = entries;
+      this.postings.length = postings;
       this.resolvedPendingIds.length = resolved;
     };
   }
@@ -408,7 +408,8 @@ function apply(t: Candidate, s: BatchState, existing: Map<string, StoredTransfer
   return R.OK;
 }
 
-/** Records a transfer's effect: new balances and versions, one entry per account. */
+/** Records a transfer's effect: new balances and versions; the write turns it into one entry per
+ *  account. */
 function post(
   s: BatchState,
   transfer: StoredTransfer,
@@ -416,23 +417,18 @@ function post(
   credit: AccountState,
   after: { debitsPending: bigint; debitsPosted: bigint; creditsPending: bigint; creditsPosted: bigint },
 ): void {
+  const pendingDelta = after.debitsPending - debit.debitsPending;
+  const postedDelta = after.debitsPosted - debit.debitsPosted;
+  if (after.creditsPending - credit.creditsPending !== pendingDelta || after.creditsPosted - credit.creditsPosted !== postedDelta) {
+    throw new Error(`transfer ${transfer.id} would move its two sides differently`);
+  }
   debit.debitsPending = after.debitsPending;
   debit.debitsPosted = after.debitsPosted;
   debit.version += 1n;
   credit.creditsPending = after.creditsPending;
   credit.creditsPosted = after.creditsPosted;
   credit.version += 1n;
-  for (const account of [debit, credit]) {
-    s.entries.push({
-      accountId: account.id,
-      version: account.version,
-      transferId: transfer.id,
-      debitsPending: account.debitsPending,
-      debitsPosted: account.debitsPosted,
-      creditsPending: account.creditsPending,
-      creditsPosted: account.creditsPosted,
-    });
-  }
+  s.postings.push({ transfer, pendingDelta, postedDelta });
   s.created.set(transfer.id, transfer);
 }
 
@@ -588,10 +584,21 @@ function isLinked(c: R | Candidate): boolean {
   return typeof c !== 'number' && c.linked;
 }
 
+/** What chimera.ledger_write_batch must arrive at on its own: the sum of every changed account's
+ *  four balances and version. */
+function balanceChecksum(s: BatchState): bigint {
+  const changed = new Set(s.postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]));
+  let sum = 0n;
+  for (const id of changed) {
+    const a = s.accounts.get(id)!;
+    sum += a.debitsPending + a.debitsPosted + a.creditsPending + a.creditsPosted + a.version;
+  }
+  return sum;
+}
+
 async function write(client: TxClient, tenantId: string, s: BatchState): Promise<void> {
-  const transfers = [...s.created.values()];
-  if (transfers.length === 0) return;
-  const changed = [...new Map(s.entries.map((e) => [e.accountId, s.accounts.get(e.accountId)!])).values()];
+  if (s.postings.length === 0) return;
+  const transfers = s.postings.map((p) => p.transfer);
   const windows = [...s.windowChanges.values()];
   const spent = windows.filter((w) => w.delta > 0n);
   const released = windows.filter((w) => w.delta < 0n);
@@ -611,19 +618,9 @@ async function write(client: TxClient, tenantId: string, s: BatchState): Promise
       tCodes: transfers.map((t) => t.code),
       tExternalRefs: transfers.map((t) => t.externalRef || null) as string[],
       tMetadata: transfers.map((t) => JSON.stringify(t.metadata)),
-      eAccountIds: s.entries.map((e) => e.accountId),
-      eVersions: s.entries.map((e) => e.version.toString()),
-      eTransferIds: s.entries.map((e) => e.transferId),
-      eDebitsPending: s.entries.map((e) => e.debitsPending.toString()),
-      eDebitsPosted: s.entries.map((e) => e.debitsPosted.toString()),
-      eCreditsPending: s.entries.map((e) => e.creditsPending.toString()),
-      eCreditsPosted: s.entries.map((e) => e.creditsPosted.toString()),
-      bAccountIds: changed.map((a) => a.id),
-      bDebitsPending: changed.map((a) => a.debitsPending.toString()),
-      bDebitsPosted: changed.map((a) => a.debitsPosted.toString()),
-      bCreditsPending: changed.map((a) => a.creditsPending.toString()),
-      bCreditsPosted: changed.map((a) => a.creditsPosted.toString()),
-      bVersions: changed.map((a) => a.version.toString()),
+      tPendingDeltas: s.postings.map((p) => p.pendingDelta.toString()),
+      tPostedDeltas: s.postings.map((p) => p.postedDelta.toString()),
+      expectedChecksum: balanceChecksum(s).toString(),
       resolvedPendingIds: s.resolvedPendingIds,
       sAccountIds: spent.map((w) => w.accountId),
       sWindowStarts: spent.map((w) => w.windowStart),
