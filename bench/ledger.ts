@@ -24,9 +24,10 @@ const CLIENTS = 32;
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
-/** LEDGER_BENCH=single or =batch runs only (b) or only the 1,000-transfer batches, for profiling. */
+/** LEDGER_BENCH=single, =batch or =batch100 runs only (b), or only the 1,000- or 100-transfer
+ *  batches, for profiling. */
 const only = process.env.LEDGER_BENCH;
-const onlySingle = only === 'single' || only === 'batch';
+const onlySingle = only === 'single' || only === 'batch' || only === 'batch100';
 
 // (a) pgbench simple-update, in its own database on the same server.
 const admin = new pg.Client({ connectionString: url });
@@ -108,8 +109,8 @@ const thousand = await accounts(1_000);
 const hot = await accounts(10);
 await run('warm-up', thousand, 1, CLIENTS, 2);
 
-if (only === 'batch') {
-  printResult((await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2)).result);
+if (only === 'batch' || only === 'batch100') {
+  printResult((only === 'batch' ? await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2) : await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4)).result);
   await server.shutdown(2_000);
   await pool.end();
   process.exit(0);
