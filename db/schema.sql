@@ -219,6 +219,10 @@ BEGIN
     SELECT p.debit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
+  PERFORM 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted) ORDER BY a.id FOR UPDATE;
+  -- Read only once every lock is held, in a statement of its own and so with a fresh snapshot: a
+  -- statement that waited for a lock sees the locked rows' new versions but every other table
+  -- (spend windows, alerts) as it was when the statement began.
   RETURN QUERY
   SELECT a.id, a.asset, a.debits_must_not_exceed_credits, a.credits_must_not_exceed_debits, a.closed,
          a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version,
@@ -238,8 +242,7 @@ BEGIN
     SELECT date_trunc(CASE s.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
   ) ws ON s.account_id IS NOT NULL
   WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
-  ORDER BY a.id
-  FOR UPDATE OF a;
+  ORDER BY a.id;
 END
 $$;
 
@@ -308,9 +311,15 @@ BEGIN
         credits_pending = l.credits_pending, credits_posted = l.credits_posted, version = l.account_version
     FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
     WHERE a.tenant_id = p_tenant_id AND a.id = l.account_id
-    RETURNING a.debits_pending + a.debits_posted + a.credits_pending + a.credits_posted + a.version AS sum
+    RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
   )
-  SELECT sum(u.sum) INTO checksum FROM updated u;
+  -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
+  -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
+  -- account changes it. create-transfers.ts (balanceChecksum) computes the same.
+  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
+                       + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
+  INTO checksum
+  FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
   -- The caller computed the same balances to decide every result; both must agree, or nothing is
   -- written (the transaction is aborted before its COMMIT).
   IF checksum IS DISTINCT FROM p_expected_checksum THEN

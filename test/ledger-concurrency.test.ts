@@ -3,7 +3,7 @@
 // embedded PGlite, with the reason printed).
 import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { CreateTransferResult as R, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { CreateTransferResult as R, LedgerService, OwnerType, SpendWindow } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { connectClient, testEnv } from './support/environment.js';
 import { newTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
@@ -66,6 +66,37 @@ describe('@concurrent: ledger under contention', function () {
       [t.tenant.id],
     );
     expect(totals[0]).to.deep.equal({ debits: expectedMoved.toString(), credits: expectedMoved.toString(), versions: 2 * TRANSFERS });
+    await assertLedgerInvariants(t.tenant.id);
+  });
+
+  it('two calls racing for the last of a budget: one passes, one is BUDGET_EXCEEDED, whichever waited', async () => {
+    const t = await newTenant({ scopes: ['ledger:write', 'ledger:read'] });
+    const { secret } = await testEnv().admin.createApiKey({ tenantId: t.tenant.id, scopes: ['ledger:write'] });
+    // Two keys: two lanes, so the calls run in two transactions rather than one group.
+    const [first, second] = [t.client(LedgerService), connectClient(LedgerService, testEnv().baseUrl, secret)];
+    const [budget, vendor] = [randomUUID(), randomUUID()];
+    await first.createAccounts({
+      accounts: [budget, vendor].map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'race' } })),
+    });
+    await first.setSpendPolicy({ policy: { accountId: budget, window: SpendWindow.DAILY, limit: '100' } });
+    const spend = (client: typeof first, amount: string) =>
+      client.createTransfers({ transfers: [{ id: randomUUID(), debitAccountId: budget, creditAccountId: vendor, amount }] }).then((r) => r.results[0].result);
+    expect(await spend(first, '90')).to.equal(R.OK);
+
+    // Hold the account so that both calls start, read and wait; then let them through.
+    const holder = await testEnv().pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, budget]);
+      const racing = [spend(first, '10'), spend(second, '10')];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await holder.query('ROLLBACK');
+      expect((await Promise.all(racing)).sort()).to.deep.equal([R.OK, R.BUDGET_EXCEEDED].sort());
+    } finally {
+      holder.release();
+    }
+    const { rows } = await testEnv().pool.query('SELECT debited::text FROM ledger_spend_windows WHERE tenant_id = $1 AND account_id = $2', [t.tenant.id, budget]);
+    expect(rows).to.deep.equal([{ debited: '100' }]);
     await assertLedgerInvariants(t.tenant.id);
   });
 });

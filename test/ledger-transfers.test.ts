@@ -188,6 +188,17 @@ describe('LedgerService transfers', () => {
     expect(results.filter((r) => r === R.OK)).to.have.length(REPLAY_LOOKUP_BELOW);
     expect([results[100], results[results.length - 1]]).to.deep.equal([R.EXISTS, R.EXISTS_WITH_DIFFERENT_AMOUNT]);
     expect((await balances(other)).creditsPosted).to.equal(String(7 + 8 + REPLAY_LOOKUP_BELOW));
+    // A replay that would fail if judged as new (its pending transfer is already posted by it; the
+    // wallet no longer holds what it spent) is still EXISTS, and the batch around it applies.
+    const reserve = { id: randomUUID(), ...move(treasury, wallet, '50', { flags: { pending: true } }) };
+    const settle = { id: randomUUID(), pendingId: reserve.id, flags: { postPending: true } };
+    const spendAll = { id: randomUUID(), ...move(wallet, other, '50') };
+    expect(await send(reserve, settle, spendAll)).to.deep.equal([R.OK, R.OK, R.OK]);
+    const more = Array.from({ length: REPLAY_LOOKUP_BELOW }, () => move(treasury, other, '1'));
+    const again = await send(settle, ...more, spendAll);
+    expect([again[0], again[again.length - 1]]).to.deep.equal([R.EXISTS, R.EXISTS]);
+    expect(again.slice(1, -1).every((r) => r === R.OK)).to.equal(true);
+    expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '50', creditsPending: '0', creditsPosted: '50' });
     // And with no replayed id, every transfer of the batch applies.
     expect(await send(...fresh.slice(0, REPLAY_LOOKUP_BELOW).map((f) => ({ ...f })))).to.deep.equal(new Array(REPLAY_LOOKUP_BELOW).fill(R.OK));
   });
@@ -490,11 +501,16 @@ describe('LedgerService transfers', () => {
       resolvedPendingIds: [], sAccountIds: [], sWindowStarts: [], sDeltas: [], rAccountIds: [], rWindowStarts: [], rAmounts: [],
       aAccountIds: [], aWindowStarts: [], aSpent: [], aLimits: [], aTransferIds: [],
     });
-    // After the call: treasury debits_posted 105 at version 2, wallet credits_posted 105 at version 2.
-    const right = String(105 + 2 + 105 + 2);
+    // After the call: treasury debits_posted 105 at version 2, wallet credits_posted 105 at version 2,
+    // each packed as balanceChecksum does and weighted by its rank in id order.
+    const packed = { [treasury]: (105n << 128n) + (2n << 512n), [wallet]: (105n << 384n) + (2n << 512n) };
+    const [low, high] = [treasury, wallet].sort();
+    const right = (packed[low] + 2n * packed[high]).toString();
     const client = await testEnv().pool.connect();
     try {
-      for (const [checksum, expected] of [[String(Number(right) + 1), 'XX000'], [right, undefined]] as const) {
+      // Wrong: the same figures with the two accounts' ranks swapped (a plain sum would not notice).
+      const wrong = (2n * packed[low] + packed[high]).toString();
+      for (const [checksum, expected] of [[wrong, 'XX000'], [right, undefined]] as const) {
         await client.query('BEGIN');
         let code: string | undefined;
         try {

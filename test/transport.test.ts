@@ -187,7 +187,7 @@ describe('binary gRPC: the lean unary path answers exactly as connect-node does'
   });
 
   /** One raw gRPC call over node:http2 with the given extra headers; what the server answered. */
-  async function rawCall(baseUrl: string, extra: Record<string, string>) {
+  async function rawCall(baseUrl: string, extra: Record<string, string>, body: Uint8Array = Buffer.from([0, 0, 0, 0, 0])) {
     const session = http2.connect(baseUrl);
     try {
       return await new Promise<Record<string, unknown>>((resolve, reject) => {
@@ -203,18 +203,30 @@ describe('binary gRPC: the lean unary path answers exactly as connect-node does'
         stream.on('trailers', (trailers) => resolve({ status: headers[':status'], 'grpc-status': trailers['grpc-status'] ?? headers['grpc-status'], 'grpc-message': trailers['grpc-message'] ?? headers['grpc-message'] }));
         stream.on('data', () => {});
         stream.on('error', reject);
-        stream.end(Buffer.from([0, 0, 0, 0, 0]));
+        stream.end(body);
       });
     } finally {
       session.close();
     }
   }
 
-  it('protocol errors (a malformed grpc-timeout) are answered alike', async () => {
-    const lean = await rawCall(testEnv().baseUrl, { 'grpc-timeout': 'soon' });
-    const reference = await rawCall(`http://127.0.0.1:${connectOnly.port}`, { 'grpc-timeout': 'soon' });
-    expect(lean).to.deep.equal(reference);
-    expect(lean['grpc-status']).to.equal(String(Code.InvalidArgument));
+  it('protocol errors (a malformed grpc-timeout or envelope) are answered alike', async () => {
+    const empty = Buffer.from([0, 0, 0, 0, 0]);
+    const cases: Array<[Record<string, string>, Buffer]> = [
+      [{ 'grpc-timeout': 'soon' }, empty],
+      [{}, Buffer.alloc(0)],
+      [{}, Buffer.from([0, 0, 0])],
+      [{}, Buffer.from([0, 0, 0, 0, 9, 1])],
+      [{}, Buffer.concat([empty, Buffer.from([0, 0])])],
+      [{}, Buffer.concat([empty, empty])],
+    ];
+    const lean = [];
+    for (const [headers, body] of cases) {
+      const answer = await rawCall(testEnv().baseUrl, headers, body);
+      expect(answer, JSON.stringify([headers, [...body]])).to.deep.equal(await rawCall(`http://127.0.0.1:${connectOnly.port}`, headers, body));
+      lean.push(answer['grpc-status']);
+    }
+    expect(lean).to.deep.equal(['InvalidArgument', 'Unimplemented', 'InvalidArgument', 'InvalidArgument', 'InvalidArgument', 'Unimplemented'].map((c) => String(Code[c as keyof typeof Code])));
     expect(await rawCall(testEnv().baseUrl, { 'grpc-timeout': '5S' })).to.deep.equal({ status: 200, 'grpc-status': '0', 'grpc-message': undefined });
   });
 

@@ -12,7 +12,7 @@
 // invokeUnaryImplementation is exported by @connectrpc/connect/protocol but documented as internal;
 // the version is pinned in package.json, and test/transport.test.ts runs every protocol against
 // both paths.
-import type * as http2 from 'node:http2';
+import * as http2 from 'node:http2';
 import type { DescMethodUnary, DescService } from '@bufbuild/protobuf';
 import {
   Code,
@@ -39,6 +39,7 @@ interface Route {
 /** The content types of binary gRPC; anything else (JSON, gRPC-Web, Connect) goes to connect-node. */
 const GRPC_PROTO = /^application\/grpc(?:\+proto)?$/;
 const RESPONSE_CONTENT_TYPE = 'application/grpc+proto';
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const CLIENT_GONE = new ConnectError('the client went away', Code.Canceled);
 const CALL_DONE = new ConnectError('the call is complete', Code.Canceled);
 
@@ -90,12 +91,14 @@ export class GrpcUnaryPath {
     this.served++;
     // serve() answers every failure of the call itself; what is left is a stream that broke while
     // being answered, and the only thing to do with it is to let it go.
-    this.serve(route, req, res).catch(() => res.stream.destroy());
+    this.serve(route, req, res).catch(() => res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
     return true;
   }
 
   private async serve(route: Route, req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
+    // Deadlines beyond setTimeout's range (about 24.8 days) would fire at once; such a call has none.
     const timeout = parseTimeout(headerValue(req.headers['grpc-timeout']), Number.MAX_SAFE_INTEGER);
+    if (timeout.timeoutMs !== undefined && timeout.timeoutMs > MAX_TIMER_MS) timeout.timeoutMs = undefined;
     const context = createHandlerContext({
       service: route.spec.method.parent,
       method: route.spec.method,
@@ -125,7 +128,7 @@ export class GrpcUnaryPath {
       // builds a DOMException with a stack trace, a measurable cost on every call.
       context.abort(CALL_DONE);
     }
-    if (res.destroyed || res.headersSent) return;
+    if (res.stream.destroyed || res.stream.closed || res.headersSent) return;
     res.writeHead(200, nodeHeaders(context.responseHeader));
     res.addTrailers(nodeHeaders(context.responseTrailer));
     if (body) res.end(body);
@@ -155,13 +158,17 @@ function tooLarge(size: number, maxBytes: number): never {
   throw new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
 }
 
-/** The one length-prefixed message of a unary request. */
+/** The one length-prefixed message of a unary request; errors as connect's envelope splitting and
+ *  ensureSingle would report them. */
 function unwrapEnvelope(bytes: Buffer): Uint8Array {
-  if (bytes.length < 5) throw new ConnectError('protocol error: missing input message for unary method', Code.Unimplemented);
-  if ((bytes[0] & 0x01) !== 0) throw new ConnectError('protocol error: received compressed message without grpc-encoding', Code.Internal);
+  if (bytes.length === 0) throw new ConnectError('protocol error: missing input message for unary method', Code.Unimplemented);
+  const incomplete = () => new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
+  if (bytes.length < 5) throw incomplete();
   const length = bytes.readUInt32BE(1);
-  if (bytes.length < 5 + length) throw new ConnectError('protocol error: incomplete envelope', Code.InvalidArgument);
-  if (bytes.length > 5 + length) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
+  const rest = bytes.length - 5 - length;
+  if (rest < 0 || (rest > 0 && rest < 5)) throw incomplete();
+  if (rest > 0) throw new ConnectError('protocol error: received extra input message for unary method', Code.Unimplemented);
+  if ((bytes[0] & 0x01) !== 0) throw new ConnectError('protocol error: received compressed message without grpc-encoding', Code.Internal);
   return bytes.subarray(5);
 }
 

@@ -483,18 +483,28 @@ export async function createTransfers(client: TxClient, tenantId: string, transf
  *  costs about 3 ms per 1,000 while the accounts are locked, so it is skipped (see below). */
 export const REPLAY_LOOKUP_BELOW = 256;
 
-/** The write of an optimistic batch failed because one of its ids already exists: a replay. */
+/** An optimistic batch met an id that already exists. */
+export class ReplayFound extends Error {
+  constructor() {
+    super('a transfer id of the batch already exists; run it again with the replay lookup');
+  }
+}
+
+/** An optimistic batch met a replay: either one of its failures has an existing id (found before
+ *  the write), or the write itself hit the primary key. Nothing was applied either way. */
 export function isReplayedTransferId(err: unknown): boolean {
-  return err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'ledger_transfers_pkey';
+  return err instanceof ReplayFound || (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'ledger_transfers_pkey');
 }
 
 /**
  * Several independent requests' transfers in one transaction: one lock statement and one write
  * for all of them. A linked chain never crosses from one group into the next.
  *
- * With `lookUpReplays: false` the ids are assumed new. If one is not, the write fails on the
- * primary key (isReplayedTransferId) and nothing is applied: the caller runs the batch again with
- * the lookup, which then answers EXISTS or EXISTS_WITH_DIFFERENT_* as usual.
+ * With `lookUpReplays: false` the ids are assumed new. A replay would then be judged as a new
+ * transfer: if it passes, the write fails on the primary key; if it fails (say, a post of a
+ * pending transfer it posted itself), the ids of the failed transfers are looked up before
+ * anything is written. Either way isReplayedTransferId(err) holds, nothing is applied, and the
+ * caller runs the batch again with the lookup, which then answers EXISTS or EXISTS_WITH_DIFFERENT_*.
  */
 export async function createTransferGroups(
   client: TxClient,
@@ -545,6 +555,12 @@ export async function createTransferGroups(
 
   voidExpired(state, expiredRows as unknown as IGetExpiredReservationsResult[]);
   const results = applyInOrder(judged, state, existing, groupEnds);
+  if (!lookUpReplays) {
+    const failed = uuids(judged.flatMap((c, i) => (typeof c !== 'number' && results[i] !== R.OK ? [c.id] : [])));
+    if (failed.length > 0 && (await client.pipeline([await statementOf(getTransfersByIds, { tenantId, ids: failed })]))[0].length > 0) {
+      throw new ReplayFound();
+    }
+  }
   await write(client, tenantId, state);
   let start = 0;
   return groups.map((g) => results.slice(start, (start += g.length)));
@@ -584,15 +600,17 @@ function isLinked(c: R | Candidate): boolean {
   return typeof c !== 'number' && c.linked;
 }
 
-/** What chimera.ledger_write_batch must arrive at on its own: the sum of every changed account's
- *  four balances and version. */
+/** What chimera.ledger_write_batch must arrive at on its own: each changed account's balances and
+ *  version packed into one number (every balance is below 2^128), weighted by the account's rank
+ *  in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
 function balanceChecksum(s: BatchState): bigint {
-  const changed = new Set(s.postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]));
+  const changed = [...new Set(s.postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
   let sum = 0n;
-  for (const id of changed) {
+  changed.forEach((id, i) => {
     const a = s.accounts.get(id)!;
-    sum += a.debitsPending + a.debitsPosted + a.creditsPending + a.creditsPosted + a.version;
-  }
+    const packed = a.debitsPending + (a.debitsPosted << 128n) + (a.creditsPending << 256n) + (a.creditsPosted << 384n) + (a.version << 512n);
+    sum += BigInt(i + 1) * packed;
+  });
   return sum;
 }
 

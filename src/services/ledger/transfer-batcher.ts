@@ -68,8 +68,12 @@ export class TransferBatcher {
     // The group runs under its first call's identity and the tightest deadline among them.
     const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
     const groups = group.map((w) => w.transfers);
+    const deadline = Date.now() + scope.timeoutMs;
+    // A second attempt gets what is left of the calls' deadline, not a fresh one.
     const attempt = (lookUpReplays: boolean) =>
-      this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, groups, [], lookUpReplays));
+      this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, (client) =>
+        createTransferGroups(client, scope.tenantId, groups, [], lookUpReplays),
+      );
     try {
       // Large batches assume their ids are new, and look them up only if one turns out not to be.
       const large = groups.reduce((n, g) => n + g.length, 0) >= REPLAY_LOOKUP_BELOW;
