@@ -69,18 +69,22 @@ $$;
 
 CREATE FUNCTION chimera.check_entry_references() RETURNS trigger
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
   missing text;
 BEGIN
   SELECT format('one of the accounts %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -97,13 +101,16 @@ $$;
 
 CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
   missing text;
 BEGIN
   SELECT format('one of the transfers %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
@@ -119,6 +126,8 @@ $$;
 
 CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
     LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
   missing text;
@@ -127,14 +136,16 @@ BEGIN
   FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
         FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
         GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the pending transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
           FROM inserted n WHERE n.pending_id IS NOT NULL
           GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -179,6 +190,7 @@ CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
 CREATE FUNCTION chimera.ledger_expired_reservations(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(transfer_id uuid, debit_account_id uuid, credit_account_id uuid, amount numeric, create_time timestamp with time zone)
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 BEGIN
   RETURN QUERY
@@ -199,6 +211,7 @@ $$;
 CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) RETURNS TABLE(id uuid, asset text, debits_must_not_exceed_credits boolean, credits_must_not_exceed_debits boolean, closed boolean, debits_pending numeric, debits_posted numeric, credits_pending numeric, credits_posted numeric, version bigint, spend_window text, spend_limit numeric, alert_ratio_bp integer, approval_threshold numeric, window_start timestamp with time zone, window_debited numeric, window_alerted boolean)
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 #variable_conflict use_column
 DECLARE
@@ -254,6 +267,7 @@ $$;
 CREATE FUNCTION chimera.ledger_write_batch(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_amounts numeric[], p_t_pending_ids uuid[], p_t_linked boolean[], p_t_pending boolean[], p_t_post_pending boolean[], p_t_void_pending boolean[], p_t_timeouts integer[], p_t_codes integer[], p_t_external_refs text[], p_t_metadata text[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
     AS $$
 DECLARE
   written bigint;
@@ -295,7 +309,9 @@ BEGIN
            a.credits_pending + sum(s.cp) OVER w AS credits_pending,
            a.credits_posted + sum(s.cpo) OVER w AS credits_posted
     FROM sides s
-    JOIN ledger_accounts a ON a.tenant_id = p_tenant_id AND a.id = s.account_id
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = s.account_id LIMIT 1
+    ) a
     WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
   ),
   new_entries AS (
@@ -332,7 +348,9 @@ BEGIN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
     SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
     FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    JOIN ledger_transfers t ON t.tenant_id = p_tenant_id AND t.id = n.id
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
+    ) t
     WHERE n.pending;
   END IF;
 

@@ -14,14 +14,17 @@ ALTER TABLE ledger_transfers
 ALTER TABLE ledger_entries DROP CONSTRAINT ledger_entries_tenant_id_fkey;
 ALTER TABLE ledger_pending DROP CONSTRAINT ledger_pending_tenant_id_fkey;
 
--- Each check gathers the referenced ids per tenant into an array and counts how many exist with
--- one index scan (the planner knows nothing of a transition table's size, and would otherwise
--- hash whole tables). In practice a statement writes one tenant's rows.
+-- Each check gathers the referenced ids per tenant into an array and counts how many exist, one
+-- primary-key lookup per id. In practice a statement writes one tenant's rows. The plans are cached per
+-- session and may be made while the tables are empty, so they are forced to be generic index
+-- lookups with sequential scans turned off, whatever the statistics say (a plan that scans
+-- ledger_transfers on every insert would grow with the ledger).
 
 -- A transfer's accounts exist (and therefore its tenant does), and so does the pending transfer
 -- it resolves.
 CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
   LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
   missing text;
@@ -30,14 +33,16 @@ BEGIN
   FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
         FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
         GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the pending transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
           FROM inserted n WHERE n.pending_id IS NOT NULL
           GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -50,18 +55,21 @@ $$;
 -- An entry's account exists, and so does its transfer.
 CREATE FUNCTION chimera.check_entry_references() RETURNS trigger
   LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
   missing text;
 BEGIN
   SELECT format('one of the accounts %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -74,13 +82,15 @@ $$;
 -- A reservation's transfer exists.
 CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
   LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
   missing text;
 BEGIN
   SELECT format('one of the transfers %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = ANY(r.ids))
+  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
+                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
   LIMIT 1;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';

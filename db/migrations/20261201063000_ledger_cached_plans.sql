@@ -7,9 +7,12 @@
 -- a pooler has to know about, so it stays safe behind PgBouncer in transaction mode
 -- (ARCHITECTURE.md). The functions run as the caller (SECURITY INVOKER), under its RLS policies.
 -- Their plans are forced generic: left to choose, PostgreSQL keeps building custom plans for
--- array parameters, which is the planning this migration exists to avoid. Every statement here
--- is written so that its generic plan is an index lookup by (tenant_id, id) or (tenant_id,
--- account) whatever the values are; scripts/ledger-plans.ts prints them.
+-- array parameters, which is the planning this migration exists to avoid. A generic plan is made
+-- once per session, possibly while the tables are still empty, and kept until the next ANALYZE:
+-- so every statement here is written as index lookups by (tenant_id, id) or (tenant_id, account),
+-- joins as per-row lookups (LATERAL ... LIMIT 1), and sequential scans are turned off inside the
+-- functions, so that no statistics, however stale, can choose a plan that reads a whole table or a
+-- whole tenant. scripts/ledger-plans.ts prints the plans.
 
 -- Locks every account a batch touches, in one statement and in id order (so concurrent batches
 -- cannot deadlock): the batch's accounts, the accounts of the pending transfers it posts or voids,
@@ -24,7 +27,7 @@ CREATE FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uui
                  alert_ratio_bp integer, approval_threshold numeric, window_start timestamptz,
                  window_debited numeric, window_alerted boolean)
   LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 #variable_conflict use_column
 DECLARE
@@ -78,7 +81,7 @@ $$;
 CREATE FUNCTION chimera.ledger_expired_reservations(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[])
   RETURNS TABLE (transfer_id uuid, debit_account_id uuid, credit_account_id uuid, amount numeric, create_time timestamptz)
   LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 BEGIN
   RETURN QUERY
@@ -126,7 +129,7 @@ CREATE FUNCTION chimera.ledger_write_batch(
   p_a_transfer_ids uuid[]
 ) RETURNS bigint
   LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
   written bigint;
@@ -168,7 +171,9 @@ BEGIN
            a.credits_pending + sum(s.cp) OVER w AS credits_pending,
            a.credits_posted + sum(s.cpo) OVER w AS credits_posted
     FROM sides s
-    JOIN ledger_accounts a ON a.tenant_id = p_tenant_id AND a.id = s.account_id
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = s.account_id LIMIT 1
+    ) a
     WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
   ),
   new_entries AS (
@@ -205,7 +210,9 @@ BEGIN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
     SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
     FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    JOIN ledger_transfers t ON t.tenant_id = p_tenant_id AND t.id = n.id
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
+    ) t
     WHERE n.pending;
   END IF;
 
