@@ -77,14 +77,12 @@ DECLARE
 BEGIN
   SELECT format('one of the accounts %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -109,8 +107,7 @@ DECLARE
 BEGIN
   SELECT format('one of the transfers %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
@@ -136,16 +133,14 @@ BEGIN
   FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
         FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
         GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the pending transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
           FROM inserted n WHERE n.pending_id IS NOT NULL
           GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -181,6 +176,38 @@ CREATE FUNCTION chimera.current_request_id() RETURNS text
 CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
+
+
+--
+-- Name: existing_accounts(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.existing_accounts(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
+          CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS found);
+END
+$$;
+
+
+--
+-- Name: existing_transfers(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
+          CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
+END
+$$;
 
 
 --
@@ -232,7 +259,9 @@ BEGIN
     SELECT p.debit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
-  PERFORM 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted) ORDER BY a.id FOR UPDATE;
+  -- One primary-key lookup per id, in id order (array_agg(DISTINCT) sorts), locking as it goes.
+  PERFORM 1 FROM unnest(wanted) AS w(id)
+  CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
   -- Read only once every lock is held, in a statement of its own and so with a fresh snapshot: a
   -- statement that waited for a lock sees the locked rows' new versions but every other table
   -- (spend windows, alerts) as it was when the statement began.
@@ -246,7 +275,8 @@ BEGIN
          -- tenant's alerts.
          coalesce((SELECT true FROM ledger_budget_alerts b
                    WHERE b.tenant_id = s.tenant_id AND b.account_id = s.account_id AND b.window_start = ws.start), false)
-  FROM ledger_accounts a
+  FROM unnest(wanted) AS w(id)
+  CROSS JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = w.id LIMIT 1) AS a
   -- LIMIT 1 keeps this a lookup per account (a join would scan all of the tenant's policies).
   LEFT JOIN LATERAL (
     SELECT * FROM ledger_spend_policies p WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id LIMIT 1
@@ -254,7 +284,6 @@ BEGIN
   LEFT JOIN LATERAL (
     SELECT date_trunc(CASE s.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
   ) ws ON s.account_id IS NOT NULL
-  WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
   ORDER BY a.id;
 END
 $$;

@@ -20,6 +20,28 @@ ALTER TABLE ledger_pending DROP CONSTRAINT ledger_pending_tenant_id_fkey;
 -- lookups with sequential scans turned off, whatever the statistics say (a plan that scans
 -- ledger_transfers on every insert would grow with the ledger).
 
+-- How many of `ids` exist in the tenant: one primary-key lookup per id.
+CREATE FUNCTION chimera.existing_accounts(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
+          CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS found);
+END
+$$;
+
+CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+BEGIN
+  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
+          CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
+END
+$$;
+GRANT EXECUTE ON FUNCTION chimera.existing_accounts(uuid, uuid[]), chimera.existing_transfers(uuid, uuid[]) TO chimera_app;
+
 -- A transfer's accounts exist (and therefore its tenant does), and so does the pending transfer
 -- it resolves.
 CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
@@ -33,16 +55,14 @@ BEGIN
   FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
         FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
         GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the pending transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
           FROM inserted n WHERE n.pending_id IS NOT NULL
           GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -62,14 +82,12 @@ DECLARE
 BEGIN
   SELECT format('one of the accounts %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = r.tenant_id AND a.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NULL THEN
     SELECT format('one of the transfers %s', r.ids) INTO missing
     FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
     LIMIT 1;
   END IF;
   IF missing IS NOT NULL THEN
@@ -89,8 +107,7 @@ DECLARE
 BEGIN
   SELECT format('one of the transfers %s', r.ids) INTO missing
   FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> (SELECT count(*) FROM unnest(r.ids) AS i(id) CROSS JOIN LATERAL
-                                 (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = r.tenant_id AND t.id = i.id LIMIT 1) AS found)
+  WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
   LIMIT 1;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
@@ -125,6 +142,8 @@ DROP TRIGGER ledger_transfers_references ON ledger_transfers;
 DROP FUNCTION chimera.check_pending_references();
 DROP FUNCTION chimera.check_entry_references();
 DROP FUNCTION chimera.check_transfer_references();
+DROP FUNCTION chimera.existing_transfers(uuid, uuid[]);
+DROP FUNCTION chimera.existing_accounts(uuid, uuid[]);
 ALTER TABLE ledger_pending ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id);
 ALTER TABLE ledger_entries ADD FOREIGN KEY (tenant_id) REFERENCES tenants (id);
 ALTER TABLE ledger_transfers

@@ -48,7 +48,9 @@ BEGIN
     SELECT p.debit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
-  PERFORM 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted) ORDER BY a.id FOR UPDATE;
+  -- One primary-key lookup per id, in id order (array_agg(DISTINCT) sorts), locking as it goes.
+  PERFORM 1 FROM unnest(wanted) AS w(id)
+  CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
   -- Read only once every lock is held, in a statement of its own and so with a fresh snapshot: a
   -- statement that waited for a lock sees the locked rows' new versions but every other table
   -- (spend windows, alerts) as it was when the statement began.
@@ -62,7 +64,8 @@ BEGIN
          -- tenant's alerts.
          coalesce((SELECT true FROM ledger_budget_alerts b
                    WHERE b.tenant_id = s.tenant_id AND b.account_id = s.account_id AND b.window_start = ws.start), false)
-  FROM ledger_accounts a
+  FROM unnest(wanted) AS w(id)
+  CROSS JOIN LATERAL (SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = w.id LIMIT 1) AS a
   -- LIMIT 1 keeps this a lookup per account (a join would scan all of the tenant's policies).
   LEFT JOIN LATERAL (
     SELECT * FROM ledger_spend_policies p WHERE p.tenant_id = a.tenant_id AND p.account_id = a.id LIMIT 1
@@ -70,7 +73,6 @@ BEGIN
   LEFT JOIN LATERAL (
     SELECT date_trunc(CASE s.spend_window WHEN 'DAILY' THEN 'day' ELSE 'week' END, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS start
   ) ws ON s.account_id IS NOT NULL
-  WHERE a.tenant_id = p_tenant_id AND a.id = ANY(wanted)
   ORDER BY a.id;
 END
 $$;
