@@ -35,7 +35,7 @@ DECLARE
 BEGIN
   -- The ids first, then lookups by key: as one query, the generic plan joins against all of the
   -- tenant's accounts.
-  SELECT array_agg(DISTINCT w.id) INTO wanted
+  SELECT array_agg(DISTINCT w.id ORDER BY w.id) INTO wanted
   FROM (
     SELECT unnest(p_account_ids) AS id
     UNION ALL
@@ -48,7 +48,7 @@ BEGIN
     SELECT p.debit_account_id FROM ledger_pending p
     WHERE p.tenant_id = p_tenant_id AND p.credit_account_id = ANY(p_account_ids) AND p.expire_time <= now()
   ) w;
-  -- One primary-key lookup per id, in id order (array_agg(DISTINCT) sorts), locking as it goes.
+  -- One primary-key lookup per id, in id order (the order of `wanted`), locking as it goes.
   PERFORM 1 FROM unnest(wanted) AS w(id)
   CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
   -- Read only once every lock is held, in a statement of its own and so with a fresh snapshot: a
