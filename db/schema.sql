@@ -355,7 +355,12 @@ BEGIN
     SET debits_pending = l.debits_pending, debits_posted = l.debits_posted,
         credits_pending = l.credits_pending, credits_posted = l.credits_posted, version = l.account_version
     FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
-    WHERE a.tenant_id = p_tenant_id AND a.id = l.account_id
+    -- Each row found by primary key, then updated by its physical address: a plain join on id
+    -- may be planned, on an unanalysed table, as a hash of all the tenant's accounts.
+    CROSS JOIN LATERAL (
+      SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = l.account_id LIMIT 1
+    ) r
+    WHERE a.ctid = r.row_id
     RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
   )
   -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
