@@ -1,7 +1,11 @@
 // Shared by the benchmarks: their own database, a closed-loop load generator with latency
 // percentiles.
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { applyMigrations } from '../src/db/migrate.js';
+import type { Database, TenantScope } from '../src/db/tx.js';
+import { createAccounts } from '../src/services/ledger/create-accounts.js';
 
 /** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created on first use and
  *  migrated, so that benchmark data never lands in the database the tests use. */
@@ -20,6 +24,18 @@ export async function benchDatabaseUrl(): Promise<string> {
   bench.pathname = '/chimera_bench';
   await applyMigrations(bench.toString(), () => {});
   return bench.toString();
+}
+
+/** A new tenant with `count` USDC accounts, made directly through the service layer (no gRPC),
+ *  for the scripts that time or explain CreateTransfers' database work. */
+export async function ledgerTenant(db: Database, count: number): Promise<{ tenantId: string; scope: TenantScope; ids: string[] }> {
+  const tenantId = randomUUID();
+  await db.pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);
+  const scope = { tenantId, actor: 'bench', requestId: 'bench', timeoutMs: 60_000 };
+  const ids = Array.from({ length: count }, () => randomUUID());
+  const accounts = ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'bench' } }) as unknown as Account);
+  await db.tenantTx(scope, (c) => createAccounts(c, tenantId, accounts));
+  return { tenantId, scope, ids };
 }
 
 export interface RunResult {

@@ -5,14 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { benchDatabaseUrl } from './harness.js';
+import { benchDatabaseUrl, ledgerTenant } from './harness.js';
 import { createPool } from '../src/db/pool.js';
 import { Database, type TxClient } from '../src/db/tx.js';
-import { runPipelined, type Statement } from '../src/db/pipeline.js';
+import type { Statement } from '../src/db/pipeline.js';
 import { silentLogger } from '../src/lib/log.js';
-import { createAccounts } from '../src/services/ledger/create-accounts.js';
 import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
-import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 
 const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
@@ -21,13 +19,7 @@ const explain = process.env.EXPLAIN === '1';
 
 const pool = createPool(url, 4, silentLogger);
 const db = new Database(pool);
-const tenantId = randomUUID();
-await pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `phases-${tenantId.slice(0, 8)}`]);
-const scope = { tenantId, actor: 'bench', requestId: 'bench', timeoutMs: 60_000 };
-const ids = Array.from({ length: 1000 }, () => randomUUID());
-await db.tenantTx(scope, (c) =>
-  createAccounts(c, tenantId, ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'bench' } }) as unknown as Account)),
-);
+const { tenantId, scope, ids } = await ledgerTenant(db, 1000);
 
 function batch() {
   return Array.from({ length: size }, () => {
@@ -93,5 +85,4 @@ const trips = [...totals.entries()].filter(([k]) => k !== 'total').reduce((a, [,
 console.log(`${'JavaScript and pool (the rest)'.padEnd(40)} ${((totals.get('total')! - trips) / batches).toFixed(2).padStart(8)} ms per batch`);
 console.log(`=> ${((size * batches * 1000) / totals.get('total')!).toFixed(0)} transfers/s sequentially`);
 if (explain) await db.tenantTx(scope, (c) => createTransferGroups(timed(c, true), tenantId, [batch()], [], size < REPLAY_LOOKUP_BELOW)).catch(() => {});
-void runPipelined;
 await pool.end();

@@ -7,25 +7,20 @@
 // session: the URL's user must be allowed to LOAD it, as postgres is.
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
-import { TransferSchema, OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { benchDatabaseUrl } from '../bench/harness.js';
+import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { benchDatabaseUrl, ledgerTenant } from '../bench/harness.js';
 import { createPool } from '../src/db/pool.js';
 import { Database } from '../src/db/tx.js';
 import { silentLogger } from '../src/lib/log.js';
-import { createAccounts } from '../src/services/ledger/create-accounts.js';
 import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
 const pool = createPool(await benchDatabaseUrl(), 1, silentLogger);
 const db = new Database(pool);
-const tenantId = randomUUID();
-await pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `plans-${tenantId.slice(0, 8)}`]);
-const scope = { tenantId, actor: 'x', requestId: 'x', timeoutMs: 60_000 };
-const ids = Array.from({ length: 3000 }, () => randomUUID());
-await db.tenantTx(scope, (c) => createAccounts(c, tenantId, ids.map((id) => ({ id, asset: 'USDC', assetScale: 6, owner: { type: OwnerType.EXTERNAL, id: 'b' } }) as unknown as Account)));
+const { tenantId, scope, ids } = await ledgerTenant(db, 3000);
 const client = await pool.connect();
 await client.query("LOAD 'auto_explain'");
 await client.query("SET auto_explain.log_min_duration=0; SET auto_explain.log_nested_statements=on; SET auto_explain.log_analyze=on; SET client_min_messages=log");
 let log = '';
-client.on('notice', (n) => { log += n.message + '\n'; });
+client.on('notice', (n) => (log += n.message + '\n'));
 client.release();
 const size = Number(process.argv[2] ?? 16);
 const batch = (n: number) =>
