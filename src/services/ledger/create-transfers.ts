@@ -247,11 +247,11 @@ export function windowStartOf(window: 'DAILY' | 'WEEKLY', t: Date): Date {
 /** Everything a batch may change, so a failed linked chain can be rolled back. */
 class BatchState {
   readonly accounts: Map<string, AccountState>;
-  readonly created = new Map<string, StoredTransfer>();
+  /** The transfers applied, by id, in the order applied: the order of the entries and of each
+   *  account's versions. */
+  readonly created = new Map<string, Posting>();
   readonly pendings: Map<string, PendingState>;
   readonly refsInUse: Map<string, string>;
-  /** In the order applied: the order of the entries and of each account's versions. */
-  readonly postings: Posting[] = [];
   readonly resolvedPendingIds: string[] = [];
   readonly windowChanges = new Map<string, WindowChange>();
   readonly alerts: BudgetAlert[] = [];
@@ -304,7 +304,6 @@ class BatchState {
     const created = new Map(this.created);
     const pendings = new Map([...this.pendings].map(([k, v]) => [k, { ...v }]));
     const refs = new Map(this.refsInUse);
-    const postings = this.postings.length;
     const resolved = this.resolvedPendingIds.length;
     const policies = new Map([...this.policies].map(([k, v]) => [k, { ...v }]));
     const windowChanges = new Map(this.windowChanges);
@@ -323,7 +322,6 @@ class BatchState {
       pendings.forEach((v, k) => this.pendings.set(k, v));
       this.refsInUse.clear();
       refs.forEach((v, k) => this.refsInUse.set(k, v));
-      this.postings.length = postings;
       this.resolvedPendingIds.length = resolved;
     };
   }
@@ -354,7 +352,7 @@ function apply(t: Candidate, s: BatchState, existing: Map<string, StoredTransfer
     if (debit.asset !== credit.asset) return R.ACCOUNTS_MUST_HAVE_THE_SAME_ASSET;
   }
 
-  const replayed = s.created.get(t.id) ?? existing.get(t.id);
+  const replayed = s.created.get(t.id)?.transfer ?? existing.get(t.id);
   if (replayed) return compareWithExisting(t, replayed, p?.transfer.amount);
 
   if (p) {
@@ -428,8 +426,7 @@ function post(
   credit.creditsPending = after.creditsPending;
   credit.creditsPosted = after.creditsPosted;
   credit.version += 1n;
-  s.postings.push({ transfer, pendingDelta, postedDelta });
-  s.created.set(transfer.id, transfer);
+  s.created.set(transfer.id, { transfer, pendingDelta, postedDelta });
 }
 
 /** Voids reservations whose time ran out, as the sweeper would, so they neither block spending
@@ -603,11 +600,11 @@ function isLinked(c: R | Candidate): boolean {
 /** What chimera.ledger_write_batch must arrive at on its own: each changed account's balances and
  *  version packed into one number (every balance is below 2^128), weighted by the account's rank
  *  in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
-function balanceChecksum(s: BatchState): bigint {
-  const changed = [...new Set(s.postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
+function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState>): bigint {
+  const changed = [...new Set(postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
   let sum = 0n;
   changed.forEach((id, i) => {
-    const a = s.accounts.get(id)!;
+    const a = accounts.get(id)!;
     const packed = a.debitsPending + (a.debitsPosted << 128n) + (a.creditsPending << 256n) + (a.creditsPosted << 384n) + (a.version << 512n);
     sum += BigInt(i + 1) * packed;
   });
@@ -615,8 +612,9 @@ function balanceChecksum(s: BatchState): bigint {
 }
 
 async function write(client: TxClient, tenantId: string, s: BatchState): Promise<void> {
-  if (s.postings.length === 0) return;
-  const transfers = s.postings.map((p) => p.transfer);
+  if (s.created.size === 0) return;
+  const postings = [...s.created.values()];
+  const transfers = postings.map((p) => p.transfer);
   const windows = [...s.windowChanges.values()];
   const spent = windows.filter((w) => w.delta > 0n);
   const released = windows.filter((w) => w.delta < 0n);
@@ -636,9 +634,9 @@ async function write(client: TxClient, tenantId: string, s: BatchState): Promise
       tCodes: transfers.map((t) => t.code),
       tExternalRefs: transfers.map((t) => t.externalRef || null) as string[],
       tMetadata: transfers.map((t) => JSON.stringify(t.metadata)),
-      tPendingDeltas: s.postings.map((p) => p.pendingDelta.toString()),
-      tPostedDeltas: s.postings.map((p) => p.postedDelta.toString()),
-      expectedChecksum: balanceChecksum(s).toString(),
+      tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
+      tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
+      expectedChecksum: balanceChecksum(postings, s.accounts).toString(),
       resolvedPendingIds: s.resolvedPendingIds,
       sAccountIds: spent.map((w) => w.accountId),
       sWindowStarts: spent.map((w) => w.windowStart),
