@@ -10,7 +10,7 @@ import { createPool } from '../src/db/pool.js';
 import { Database, type TxClient } from '../src/db/tx.js';
 import type { Statement } from '../src/db/pipeline.js';
 import { silentLogger } from '../src/lib/log.js';
-import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
+import { createTransferGroups, INSERT_FIRST_FROM } from '../src/services/ledger/create-transfers.js';
 
 const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
@@ -76,7 +76,7 @@ async function explainEach(client: TxClient, statements: Statement[]): Promise<v
 for (let i = 0; i < batches; i++) {
   const transfers = batch();
   const t0 = performance.now();
-  await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size < REPLAY_LOOKUP_BELOW));
+  await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size >= INSERT_FIRST_FROM));
   add('total', performance.now() - t0);
 }
 const perBatch = (k: string) => (totals.get(k)! / batches).toFixed(2);
@@ -84,5 +84,5 @@ for (const k of totals.keys()) console.log(`${k.padEnd(40)} ${perBatch(k).padSta
 const trips = [...totals.entries()].filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
 console.log(`${'JavaScript and pool (the rest)'.padEnd(40)} ${((totals.get('total')! - trips) / batches).toFixed(2).padStart(8)} ms per batch`);
 console.log(`=> ${((size * batches * 1000) / totals.get('total')!).toFixed(0)} transfers/s sequentially`);
-if (explain) await db.tenantTx(scope, (c) => createTransferGroups(timed(c, true), tenantId, [batch()], [], size < REPLAY_LOOKUP_BELOW)).catch(() => {});
+if (explain) await db.tenantTx(scope, (c) => createTransferGroups(timed(c, true), tenantId, [batch()], [], size >= INSERT_FIRST_FROM)).catch(() => {});
 await pool.end();

@@ -11,9 +11,9 @@ import {
   PendingState,
   TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { Database } from '../src/db/tx.js';
-import { createTransferGroups, REPLAY_LOOKUP_BELOW } from '../src/services/ledger/create-transfers.js';
-import { writeTransferBatch } from '../src/gen/sql/ledger/transfers.queries.js';
+import { Database, type TxClient } from '../src/db/tx.js';
+import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from '../src/services/ledger/create-transfers.js';
+import { insertTransfers, writePostings } from '../src/gen/sql/ledger/transfers.queries.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
@@ -179,28 +179,96 @@ describe('LedgerService transfers', () => {
     expect((await balances(wallet)).creditsPosted).to.equal('5');
   });
 
-  it(`a batch of ${REPLAY_LOOKUP_BELOW}+ assumes new ids; a replayed one in it still answers EXISTS and applies nothing twice`, async () => {
+  it(`a batch of ${INSERT_FIRST_FROM}+ assumes new ids; a replayed one in it still answers EXISTS and applies nothing twice`, async () => {
     const earlier = { id: randomUUID(), ...move(treasury, other, '7') };
     const changed = { id: randomUUID(), ...move(treasury, other, '8') };
     expect(await send(earlier, changed)).to.deep.equal([R.OK, R.OK]);
-    const fresh = Array.from({ length: REPLAY_LOOKUP_BELOW }, () => move(treasury, other, '1'));
+    const fresh = Array.from({ length: INSERT_FIRST_FROM }, () => move(treasury, other, '1'));
     const results = await send(...fresh.slice(0, 100), earlier, ...fresh.slice(100), { ...changed, amount: '9' });
-    expect(results.filter((r) => r === R.OK)).to.have.length(REPLAY_LOOKUP_BELOW);
+    expect(results.filter((r) => r === R.OK)).to.have.length(INSERT_FIRST_FROM);
     expect([results[100], results[results.length - 1]]).to.deep.equal([R.EXISTS, R.EXISTS_WITH_DIFFERENT_AMOUNT]);
-    expect((await balances(other)).creditsPosted).to.equal(String(7 + 8 + REPLAY_LOOKUP_BELOW));
+    expect((await balances(other)).creditsPosted).to.equal(String(7 + 8 + INSERT_FIRST_FROM));
     // A replay that would fail if judged as new (its pending transfer is already posted by it; the
     // wallet no longer holds what it spent) is still EXISTS, and the batch around it applies.
     const reserve = { id: randomUUID(), ...move(treasury, wallet, '50', { flags: { pending: true } }) };
     const settle = { id: randomUUID(), pendingId: reserve.id, flags: { postPending: true } };
     const spendAll = { id: randomUUID(), ...move(wallet, other, '50') };
     expect(await send(reserve, settle, spendAll)).to.deep.equal([R.OK, R.OK, R.OK]);
-    const more = Array.from({ length: REPLAY_LOOKUP_BELOW }, () => move(treasury, other, '1'));
+    const more = Array.from({ length: INSERT_FIRST_FROM }, () => move(treasury, other, '1'));
     const again = await send(settle, ...more, spendAll);
     expect([again[0], again[again.length - 1]]).to.deep.equal([R.EXISTS, R.EXISTS]);
     expect(again.slice(1, -1).every((r) => r === R.OK)).to.equal(true);
     expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: '50', creditsPending: '0', creditsPosted: '50' });
     // And with no replayed id, every transfer of the batch applies.
-    expect(await send(...fresh.slice(0, REPLAY_LOOKUP_BELOW).map((f) => ({ ...f })))).to.deep.equal(new Array(REPLAY_LOOKUP_BELOW).fill(R.OK));
+    expect(await send(...fresh.slice(0, INSERT_FIRST_FROM).map((f) => ({ ...f })))).to.deep.equal(new Array(INSERT_FIRST_FROM).fill(R.OK));
+  });
+
+  describe(`batches of ${INSERT_FIRST_FROM}+ transfers: insert first`, () => {
+    const many = (debit: string, credit: string, amount = '1', extra: TransferInit = {}) =>
+      Array.from({ length: INSERT_FIRST_FROM }, () => ({ id: randomUUID(), ...move(debit, credit, amount, extra) }));
+    const transferCount = async () =>
+      (await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1', [t.tenant.id])).rows[0].n as number;
+
+    it('write their transfers in the round trip that locks, before the lock; one that does not apply undoes the attempt', async () => {
+      const db = new Database(testEnv().pool);
+      const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
+      const run = async (insertFirst: boolean) => {
+        const trips: string[][] = [];
+        const recorded = (client: TxClient): TxClient => ({
+          query: client.query.bind(client),
+          pipeline: (statements) => (trips.push(statements.map((st) => st.text)), client.pipeline(statements)),
+          commitWith: (statements) => (trips.push(statements.map((st) => st.text)), client.commitWith(statements)),
+        });
+        const batch = many(treasury, wallet).map((x) => create(TransferSchema, x));
+        const [results] = await db.tenantTx(scope, (client) => createTransferGroups(recorded(client), t.tenant.id, [batch], [], insertFirst));
+        expect(results.every((r) => r === R.OK)).to.equal(true);
+        return trips.map((statements) => statements.map((text) => /ledger_(insert_transfers|lock_accounts|write_postings)/.exec(text)?.[1]).filter(Boolean));
+      };
+      // Insert first: the rows go out just before the lock, and the write does not repeat them.
+      expect(await run(true)).to.deep.equal([['insert_transfers', 'lock_accounts'], ['write_postings']]);
+      // Carefully: the rows go out with the rest of the write, after the decisions.
+      expect(await run(false)).to.deep.equal([['lock_accounts'], ['insert_transfers', 'write_postings']]);
+      expect((await balances(wallet)).creditsPosted).to.equal(String(2 * INSERT_FIRST_FROM));
+
+      // The wallet holds 512: one more unit is an overdraft, so the attempt throws and writes nothing.
+      const before = await transferCount();
+      const overdraft = [...many(treasury, other), { id: randomUUID(), ...move(wallet, other, String(2 * INSERT_FIRST_FROM + 1)) }].map((x) => create(TransferSchema, x));
+      const err = await db.tenantTx(scope, (client) => createTransferGroups(client, t.tenant.id, [overdraft], [], true)).catch((e: unknown) => e);
+      expect(mustRunCarefully(err), String(err)).to.equal(true);
+      expect(await transferCount()).to.equal(before);
+    });
+
+    it('a transfer that does not apply, a missing account or an external ref in use gets its own result; the rest applies', async () => {
+      await send(move(treasury, wallet, '10'), move(treasury, other, '1', { externalRef: 'in-use' }));
+      const cases: Array<[TransferInit, R]> = [
+        [move(wallet, other, '11'), R.EXCEEDS_CREDITS],
+        [move(randomUUID(), other, '1'), R.DEBIT_ACCOUNT_NOT_FOUND],
+        [move(treasury, other, '1', { externalRef: 'in-use' }), R.EXTERNAL_REF_ALREADY_USED],
+      ];
+      for (const [odd, expected] of cases) {
+        const batch = many(treasury, other);
+        const results = await send(...batch.slice(0, 10), odd, ...batch.slice(10));
+        expect(results[10], JSON.stringify(odd)).to.equal(expected);
+        expect(results.filter((r) => r === R.OK)).to.have.length(INSERT_FIRST_FROM);
+      }
+      expect((await balances(other)).creditsPosted).to.equal(String(1 + 3 * INSERT_FIRST_FROM));
+      expect((await balances(wallet)).debitsPosted).to.equal('0');
+    });
+
+    it('reservations made insert first hold and expire like any others', async function () {
+      this.timeout(10_000);
+      await send(move(treasury, wallet, String(INSERT_FIRST_FROM)));
+      expect(new Set(await send(...many(wallet, other, '1', { flags: { pending: true }, timeoutSeconds: 1 })))).to.deep.equal(new Set([R.OK]));
+      const open = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_pending WHERE tenant_id = $1 AND expire_time IS NOT NULL', [t.tenant.id]);
+      expect(open.rows[0].n).to.equal(INSERT_FIRST_FROM);
+      expect((await balances(wallet)).debitsPending).to.equal(String(INSERT_FIRST_FROM));
+      await sleep(1_100);
+      // Spending all of it is possible only once every reservation is voided (by this batch or the sweeper).
+      expect(new Set(await send(...many(wallet, other)))).to.deep.equal(new Set([R.OK]));
+      expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: String(INSERT_FIRST_FROM), creditsPending: '0', creditsPosted: String(INSERT_FIRST_FROM) });
+      const left = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_pending WHERE tenant_id = $1', [t.tenant.id]);
+      expect(left.rows[0].n).to.equal(0);
+    });
   });
 
   it('replaying with each field changed returns the matching EXISTS_WITH_DIFFERENT_* code', async () => {
@@ -493,13 +561,15 @@ describe('LedgerService transfers', () => {
   it('the write refuses balances that disagree with the state machine: nothing is written', async () => {
     await send(move(treasury, wallet, '100'));
     const before = await balances(wallet);
+    const id = randomUUID();
+    const row = {
+      tenantId: t.tenant.id, ids: [id], debitIds: [treasury], creditIds: [wallet], amounts: ['5'], pendingIds: [], linked: [],
+      pending: [], postPending: [], voidPending: [], timeouts: [], codes: [], externalRefs: [], metadata: [],
+    };
     const args = (expectedChecksum: string) => ({
-      tenantId: t.tenant.id,
-      tIds: [randomUUID()], tDebitIds: [treasury], tCreditIds: [wallet], tAmounts: ['5'], tPendingIds: [null as unknown as string],
-      tLinked: [false], tPending: [false], tPostPending: [false], tVoidPending: [false], tTimeouts: [0], tCodes: [0],
-      tExternalRefs: [null as unknown as string], tMetadata: ['{}'], tPendingDeltas: ['0'], tPostedDeltas: ['5'], expectedChecksum,
-      resolvedPendingIds: [], sAccountIds: [], sWindowStarts: [], sDeltas: [], rAccountIds: [], rWindowStarts: [], rAmounts: [],
-      aAccountIds: [], aWindowStarts: [], aSpent: [], aLimits: [], aTransferIds: [],
+      tenantId: t.tenant.id, tIds: [id], tDebitIds: [treasury], tCreditIds: [wallet], tPending: [], tPendingDeltas: ['0'], tPostedDeltas: ['5'],
+      expectedChecksum, resolvedPendingIds: [], sAccountIds: [], sWindowStarts: [], sDeltas: [], rAccountIds: [], rWindowStarts: [],
+      rAmounts: [], aAccountIds: [], aWindowStarts: [], aSpent: [], aLimits: [], aTransferIds: [],
     });
     // After the call: treasury debits_posted 105 at version 2, wallet credits_posted 105 at version 2,
     // each packed as balanceChecksum does and weighted by its rank in id order.
@@ -514,7 +584,8 @@ describe('LedgerService transfers', () => {
         await client.query('BEGIN');
         let code: string | undefined;
         try {
-          await writeTransferBatch.run(args(checksum), client);
+          await insertTransfers.run(row, client);
+          await writePostings.run(args(checksum), client);
         } catch (err) {
           code = (err as { code?: string }).code;
         }

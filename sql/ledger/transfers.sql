@@ -47,16 +47,25 @@ WHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[]);
 SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
 WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[]);
 
-/* Writes a whole batch's outcome in one call: transfers, their entries and the new balances
-   (computed in SQL from each transfer's movement), the opening and closing of reservations, spend
-   windows and alerts. The statement itself is
-   chimera.ledger_write_batch (migration 20261201063000), so that its plan is cached. */
-/* @name writeTransferBatch */
-SELECT chimera.ledger_write_batch(
-  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],
-  :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],
-  :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],
-  :tMetadata!::text[], :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,
+/* Writes transfer rows (chimera.ledger_insert_transfers, migration 20261201100000). Arrays whose
+   elements are all the column's default may be empty. A large batch calls it before it locks its
+   accounts, everything else together with the rest of the write. */
+/* @name insertTransfers */
+SELECT chimera.ledger_insert_transfers(
+  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],
+  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],
+  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],
+  :metadata!::text[]
+) AS "transfers!";
+
+/* Writes the rest of a batch's outcome in one call: entries and new balances (computed in SQL from
+   each transfer's movement, checked against the caller's checksum), the opening and closing of
+   reservations, spend windows and alerts: chimera.ledger_write_postings (migration
+   20261201100000), a function so that its plan is cached. */
+/* @name writePostings */
+SELECT chimera.ledger_write_postings(
+  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
+  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,
   :resolvedPendingIds!::uuid[],
   :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],
   :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],

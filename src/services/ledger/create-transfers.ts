@@ -5,8 +5,10 @@
 //      the pending transfers being posted or voided, the external refs in use;
 //   3. void the expired reservations, then apply the batch in order against the locked balances,
 //      in memory, with exact BigInt arithmetic; a failure inside a linked chain rolls it back;
-//   4. one call (chimera.ledger_write_batch) writes transfers, entries, balances, reservations,
-//      spend windows and alerts, sent together with COMMIT.
+//   4. one round trip writes the transfers (chimera.ledger_insert_transfers), then entries,
+//      balances, reservations, spend windows and alerts (chimera.ledger_write_postings), with COMMIT.
+// Large batches may write their transfers first, in step 2, before the lock ("insert first", see
+// createTransferGroups).
 // Balances are exact integers in minor units; nothing here is ever a float.
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
@@ -18,8 +20,9 @@ import {
   transactionTime,
   getPendingTransfers,
   getTransfersByIds,
+  insertTransfers,
   lockAccounts,
-  writeTransferBatch,
+  writePostings,
   type IGetExpiredReservationsResult,
   type IGetPendingTransfersResult,
   type IGetTransfersByIdsResult,
@@ -51,9 +54,11 @@ interface Candidate {
   metadata: JsonObject;
 }
 
+/** A transfer row as written. */
+type TransferRow = Omit<Candidate, 'amount'> & { amount: bigint };
+
 /** What is stored for a transfer, enough to answer replays and resolve pending ones. */
-type StoredTransfer = Omit<Candidate, 'amount'> & {
-  amount: bigint;
+type StoredTransfer = TransferRow & {
   /** Decides the spend window a later release of a reservation belongs to. */
   createTime: Date;
 };
@@ -475,40 +480,47 @@ export async function createTransfers(client: TxClient, tenantId: string, transf
   return results;
 }
 
-/** Below this many transfers a batch always looks its ids up: the lookup rides along in the same
- *  round trip and costs next to nothing. Above it, the lookup of ids that are almost always new
- *  costs about 3 ms per 1,000 while the accounts are locked, so it is skipped (see below). */
-export const REPLAY_LOOKUP_BELOW = 256;
+/** From this many transfers on, a batch is applied "insert first" when it can be (see
+ *  createTransferGroups). Below it, the careful way costs next to nothing. */
+export const INSERT_FIRST_FROM = 256;
 
-/** An optimistic batch met an id that already exists. */
-export class ReplayFound extends Error {
+/** An insert-first batch had a transfer that did not apply: it is rolled back and run carefully. */
+export class NotAllApplied extends Error {
   constructor() {
-    super('a transfer id of the batch already exists; run it again with the replay lookup');
+    super('a transfer of an insert-first batch did not apply; run the batch again carefully');
   }
 }
 
-/** An optimistic batch met a replay: either one of its failures has an existing id (found before
- *  the write), or the write itself hit the primary key. Nothing was applied either way. */
-export function isReplayedTransferId(err: unknown): boolean {
-  return err instanceof ReplayFound || (err instanceof pg.DatabaseError && err.code === '23505' && err.constraint === 'ledger_transfers_pkey');
+/** An insert-first attempt failed in a way the careful way answers with per-transfer results: a
+ *  transfer that did not apply, or a transfer row the database refused (an id or external ref
+ *  already used, an account that does not exist). Nothing was applied. */
+export function mustRunCarefully(err: unknown): boolean {
+  return err instanceof NotAllApplied || (err instanceof pg.DatabaseError && err.code?.startsWith('23') === true);
 }
 
 /**
  * Several independent requests' transfers in one transaction: one lock statement and one write
  * for all of them. A linked chain never crosses from one group into the next.
  *
- * With `lookUpReplays: false` the ids are assumed new. A replay would then be judged as a new
- * transfer: if it passes, the write fails on the primary key; if it fails (say, a post of a
- * pending transfer it posted itself), the ids of the failed transfers are looked up before
- * anything is written. Either way isReplayedTransferId(err) holds, nothing is applied, and the
- * caller runs the batch again with the lookup, which then answers EXISTS or EXISTS_WITH_DIFFERENT_*.
+ * `insertFirst` applies a batch of new plain or pending transfers (nothing posted or voided) on
+ * the assumption that every one of them applies, as they almost always do: their rows are written
+ * in the same round trip as the lock, just before it, so that this work overlaps another batch's
+ * turn with the accounts instead of adding to it, and their ids are not looked up. If one does not
+ * apply (or the database refuses a row: a replayed id, an external ref in use, a missing account),
+ * the call throws before anything commits (mustRunCarefully(err) holds) and the caller runs the
+ * batch again carefully, which gives each transfer its result. A batch that does not qualify is
+ * applied carefully at once.
+ *
+ * A row written before the lock can make a transaction wait for another that writes the same id,
+ * and so, rarely, deadlock with one that holds the accounts: PostgreSQL then aborts one of the two
+ * and it is retried (40P01, see db/tx.ts).
  */
 export async function createTransferGroups(
   client: TxClient,
   tenantId: string,
   groups: Transfer[][],
   alsoTouch: string[] = [],
-  lookUpReplays = true,
+  insertFirst = false,
 ): Promise<R[][]> {
   const transfers = groups.flat();
   const groupEnds = new Set<number>();
@@ -519,20 +531,27 @@ export async function createTransferGroups(
   }
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
+  const first: TransferRow[] | undefined =
+    insertFirst && alsoTouch.length === 0 && candidates.length === judged.length && candidates.every((c) => !c.postPending && !c.voidPending)
+      ? candidates.map((c) => ({ ...c, amount: c.amount! }))
+      : undefined;
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
   const accountIds = uuids([...candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]), ...alsoTouch]);
   const pendingIds = uuids(candidates.map((c) => c.pendingId));
-  const refs = [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
+  // Inserted first, the rows' unique indexes stand for the lookups of ids and external refs.
+  const refs = first ? [] : [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
 
   // Statements with nothing to look up are left out of the round trip.
   const looked = await client.pipeline([
+    ...(first ? [await statementOf(insertTransfers, insertParams(tenantId, first))] : []),
     await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
-    await statementOf(getTransfersByIds, { tenantId, ids: lookUpReplays ? uuids(candidates.map((c) => c.id)) : [] }),
+    await statementOf(getTransfersByIds, { tenantId, ids: first ? [] : uuids(candidates.map((c) => c.id)) }),
     ...(pendingIds.length > 0 ? [await statementOf(getPendingTransfers, { tenantId, ids: pendingIds })] : []),
     ...(refs.length > 0 ? [await statementOf(findExternalRefs, { tenantId, refs })] : []),
   ]);
+  if (first) looked.shift();
   const [lockedRows, timeRows, expiredRows, existingRows] = looked;
   const optional = looked.slice(4);
   const locked = lockedRows as unknown as ILockAccountsResult[];
@@ -552,13 +571,8 @@ export async function createTransferGroups(
 
   voidExpired(state, expiredRows as unknown as IGetExpiredReservationsResult[]);
   const results = applyInOrder(judged, state, existing, groupEnds);
-  if (!lookUpReplays) {
-    const failed = uuids(judged.flatMap((c, i) => (typeof c !== 'number' && results[i] !== R.OK ? [c.id] : [])));
-    if (failed.length > 0 && (await client.pipeline([await statementOf(getTransfersByIds, { tenantId, ids: failed })]))[0].length > 0) {
-      throw new ReplayFound();
-    }
-  }
-  await write(client, tenantId, state);
+  if (first && results.some((r) => r !== R.OK)) throw new NotAllApplied();
+  await write(client, tenantId, state, new Set(first?.map((t) => t.id)));
   let start = 0;
   return groups.map((g) => results.slice(start, (start += g.length)));
 }
@@ -597,9 +611,9 @@ function isLinked(c: R | Candidate): boolean {
   return typeof c !== 'number' && c.linked;
 }
 
-/** What chimera.ledger_write_batch must arrive at on its own: each changed account's balances and
- *  version packed into one number (every balance is below 2^128), weighted by the account's rank
- *  in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
+/** What chimera.ledger_write_postings must arrive at on its own: each changed account's balances
+ *  and version packed into one number (every balance is below 2^128), weighted by the account's
+ *  rank in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
 function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState>): bigint {
   const changed = [...new Set(postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
   let sum = 0n;
@@ -611,29 +625,49 @@ function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState
   return sum;
 }
 
-async function write(client: TxClient, tenantId: string, s: BatchState): Promise<void> {
+/** A column for insertTransfers: empty when every value is the column's default, which the SQL
+ *  reads back as all defaults (most transfers have no flags, code, external ref or metadata). */
+function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
+  const values = rows.map(value);
+  return values.every((v) => v === fallback) ? [] : values;
+}
+
+function insertParams(tenantId: string, rows: TransferRow[]) {
+  return {
+    tenantId,
+    ids: rows.map((t) => t.id),
+    debitIds: rows.map((t) => t.debitAccountId),
+    creditIds: rows.map((t) => t.creditAccountId),
+    amounts: rows.map((t) => t.amount.toString()),
+    pendingIds: column(rows, (t) => t.pendingId || null, null) as string[],
+    linked: column(rows, (t) => t.linked, false),
+    pending: column(rows, (t) => t.pending, false),
+    postPending: column(rows, (t) => t.postPending, false),
+    voidPending: column(rows, (t) => t.voidPending, false),
+    timeouts: column(rows, (t) => t.timeoutSeconds, 0),
+    codes: column(rows, (t) => t.code, 0),
+    externalRefs: column(rows, (t) => t.externalRef || null, null) as string[],
+    metadata: column(rows, (t) => JSON.stringify(t.metadata), '{}'),
+  };
+}
+
+/** Writes the batch's outcome and commits. `written` holds the ids already written (insert first). */
+async function write(client: TxClient, tenantId: string, s: BatchState, written: Set<string>): Promise<void> {
   if (s.created.size === 0) return;
   const postings = [...s.created.values()];
   const transfers = postings.map((p) => p.transfer);
+  const unwritten = transfers.filter((t) => !written.has(t.id));
   const windows = [...s.windowChanges.values()];
   const spent = windows.filter((w) => w.delta > 0n);
   const released = windows.filter((w) => w.delta < 0n);
   await client.commitWith([
-    await statementOf(writeTransferBatch, {
+    ...(unwritten.length > 0 ? [await statementOf(insertTransfers, insertParams(tenantId, unwritten))] : []),
+    await statementOf(writePostings, {
       tenantId,
       tIds: transfers.map((t) => t.id),
       tDebitIds: transfers.map((t) => t.debitAccountId),
       tCreditIds: transfers.map((t) => t.creditAccountId),
-      tAmounts: transfers.map((t) => t.amount.toString()),
-      tPendingIds: transfers.map((t) => t.pendingId || null) as string[],
-      tLinked: transfers.map((t) => t.linked),
-      tPending: transfers.map((t) => t.pending),
-      tPostPending: transfers.map((t) => t.postPending),
-      tVoidPending: transfers.map((t) => t.voidPending),
-      tTimeouts: transfers.map((t) => t.timeoutSeconds),
-      tCodes: transfers.map((t) => t.code),
-      tExternalRefs: transfers.map((t) => t.externalRef || null) as string[],
-      tMetadata: transfers.map((t) => JSON.stringify(t.metadata)),
+      tPending: column(transfers, (t) => t.pending, false),
       tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
       tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
       expectedChecksum: balanceChecksum(postings, s.accounts).toString(),

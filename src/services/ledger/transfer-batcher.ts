@@ -6,7 +6,7 @@
 import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { Database, TenantScope } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
-import { createTransferGroups, isReplayedTransferId, REPLAY_LOOKUP_BELOW } from './create-transfers.js';
+import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from './create-transfers.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -70,14 +70,14 @@ export class TransferBatcher {
     const groups = group.map((w) => w.transfers);
     const deadline = Date.now() + scope.timeoutMs;
     // A second attempt gets what is left of the calls' deadline, not a fresh one.
-    const attempt = (lookUpReplays: boolean) =>
+    const attempt = (insertFirst: boolean) =>
       this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, (client) =>
-        createTransferGroups(client, scope.tenantId, groups, [], lookUpReplays),
+        createTransferGroups(client, scope.tenantId, groups, [], insertFirst),
       );
     try {
-      // Large batches assume their ids are new, and look them up only if one turns out not to be.
-      const large = groups.reduce((n, g) => n + g.length, 0) >= REPLAY_LOOKUP_BELOW;
-      const results = large ? await attempt(false).catch((err: unknown) => (isReplayedTransferId(err) ? attempt(true) : Promise.reject(err))) : await attempt(true);
+      // Large batches assume every transfer applies, and run carefully only if one does not.
+      const large = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM;
+      const results = large ? await attempt(true).catch((err: unknown) => (mustRunCarefully(err) ? attempt(false) : Promise.reject(err))) : await attempt(false);
       group.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {
       group.forEach((w) => w.reject(err));

@@ -243,20 +243,65 @@ export interface IFindExternalRefsQuery {
   result: IFindExternalRefsResult;
 }
 
-const findExternalRefsIR: any = {"usedParamSet":{"tenantId":true,"refs":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":92,"b":101}]},{"name":"refs","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":131}]}],"statement":"SELECT id AS \"id!\", external_ref AS \"external_ref!\" FROM ledger_transfers\nWHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                                                                                       "};
+const findExternalRefsIR: any = {"usedParamSet":{"tenantId":true,"refs":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":92,"b":101}]},{"name":"refs","required":true,"transform":{"type":"scalar"},"locs":[{"a":126,"b":131}]}],"statement":"SELECT id AS \"id!\", external_ref AS \"external_ref!\" FROM ledger_transfers\nWHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                        "};
 
 /**
  * Query generated from SQL:
  * ```
  * SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
- * WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                                                                                       
+ * WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[])                                                                                                                                                                                                                                                                        
  * ```
  */
 export const findExternalRefs = new PreparedQuery<IFindExternalRefsParams,IFindExternalRefsResult>(findExternalRefsIR);
 
 
-/** 'WriteTransferBatch' parameters type */
-export interface IWriteTransferBatchParams {
+/** 'InsertTransfers' parameters type */
+export interface IInsertTransfersParams {
+  amounts: stringArray;
+  codes: numberArray;
+  creditIds: stringArray;
+  debitIds: stringArray;
+  externalRefs: stringArray;
+  ids: stringArray;
+  linked: booleanArray;
+  metadata: stringArray;
+  pending: booleanArray;
+  pendingIds: stringArray;
+  postPending: booleanArray;
+  tenantId: string;
+  timeouts: numberArray;
+  voidPending: booleanArray;
+}
+
+/** 'InsertTransfers' return type */
+export interface IInsertTransfersResult {
+  transfers: string;
+}
+
+/** 'InsertTransfers' query type */
+export interface IInsertTransfersQuery {
+  params: IInsertTransfersParams;
+  result: IInsertTransfersResult;
+}
+
+const insertTransfersIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"debitIds":true,"creditIds":true,"amounts":true,"pendingIds":true,"linked":true,"pending":true,"postPending":true,"voidPending":true,"timeouts":true,"codes":true,"externalRefs":true,"metadata":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":42,"b":51}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":54,"b":58}]},{"name":"debitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":78}]},{"name":"creditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":89,"b":99}]},{"name":"amounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":110,"b":118}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":134,"b":145}]},{"name":"linked","required":true,"transform":{"type":"scalar"},"locs":[{"a":156,"b":163}]},{"name":"pending","required":true,"transform":{"type":"scalar"},"locs":[{"a":177,"b":185}]},{"name":"postPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":199,"b":211}]},{"name":"voidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":227,"b":239}]},{"name":"timeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":253,"b":262}]},{"name":"codes","required":true,"transform":{"type":"scalar"},"locs":[{"a":276,"b":282}]},{"name":"externalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":296,"b":309}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":322,"b":331}]}],"statement":"SELECT chimera.ledger_insert_transfers(\n  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],\n  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],\n  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],\n  :metadata!::text[]\n) AS \"transfers!\"                                                                                                                                                                                                                                                                                                                                                     "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT chimera.ledger_insert_transfers(
+ *   :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],
+ *   :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],
+ *   :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],
+ *   :metadata!::text[]
+ * ) AS "transfers!"                                                                                                                                                                                                                                                                                                                                                     
+ * ```
+ */
+export const insertTransfers = new PreparedQuery<IInsertTransfersParams,IInsertTransfersResult>(insertTransfersIR);
+
+
+/** 'WritePostings' parameters type */
+export interface IWritePostingsParams {
   aAccountIds: stringArray;
   aLimits: stringArray;
   aSpent: stringArray;
@@ -270,45 +315,34 @@ export interface IWriteTransferBatchParams {
   sAccountIds: stringArray;
   sDeltas: stringArray;
   sWindowStarts: DateOrStringArray;
-  tAmounts: stringArray;
-  tCodes: numberArray;
   tCreditIds: stringArray;
   tDebitIds: stringArray;
   tenantId: string;
-  tExternalRefs: stringArray;
   tIds: stringArray;
-  tLinked: booleanArray;
-  tMetadata: stringArray;
   tPending: booleanArray;
   tPendingDeltas: stringArray;
-  tPendingIds: stringArray;
   tPostedDeltas: stringArray;
-  tPostPending: booleanArray;
-  tTimeouts: numberArray;
-  tVoidPending: booleanArray;
 }
 
-/** 'WriteTransferBatch' return type */
-export interface IWriteTransferBatchResult {
+/** 'WritePostings' return type */
+export interface IWritePostingsResult {
   transfers: string;
 }
 
-/** 'WriteTransferBatch' query type */
-export interface IWriteTransferBatchQuery {
-  params: IWriteTransferBatchParams;
-  result: IWriteTransferBatchResult;
+/** 'WritePostings' query type */
+export interface IWritePostingsQuery {
+  params: IWritePostingsParams;
+  result: IWritePostingsResult;
 }
 
-const writeTransferBatchIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tAmounts":true,"tPendingIds":true,"tLinked":true,"tPending":true,"tPostPending":true,"tVoidPending":true,"tTimeouts":true,"tCodes":true,"tExternalRefs":true,"tMetadata":true,"tPendingDeltas":true,"tPostedDeltas":true,"expectedChecksum":true,"resolvedPendingIds":true,"sAccountIds":true,"sWindowStarts":true,"sDeltas":true,"rAccountIds":true,"rWindowStarts":true,"rAmounts":true,"aAccountIds":true,"aWindowStarts":true,"aSpent":true,"aLimits":true,"aTransferIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":37,"b":46}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":54}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":65,"b":75}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":97}]},{"name":"tAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":108,"b":117}]},{"name":"tPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":133,"b":145}]},{"name":"tLinked","required":true,"transform":{"type":"scalar"},"locs":[{"a":156,"b":164}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":178,"b":187}]},{"name":"tPostPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":201,"b":214}]},{"name":"tVoidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":230,"b":243}]},{"name":"tTimeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":257,"b":267}]},{"name":"tCodes","required":true,"transform":{"type":"scalar"},"locs":[{"a":281,"b":288}]},{"name":"tExternalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":302,"b":316}]},{"name":"tMetadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":329,"b":339}]},{"name":"tPendingDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":350,"b":365}]},{"name":"tPostedDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":379,"b":393}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":407,"b":424}]},{"name":"resolvedPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":438,"b":457}]},{"name":"sAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":470,"b":482}]},{"name":"sWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":493,"b":507}]},{"name":"sDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":525,"b":533}]},{"name":"rAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":547,"b":559}]},{"name":"rWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":572,"b":586}]},{"name":"rAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":604,"b":613}]},{"name":"aAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":627,"b":639}]},{"name":"aWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":650,"b":664}]},{"name":"aSpent","required":true,"transform":{"type":"scalar"},"locs":[{"a":684,"b":691}]},{"name":"aLimits","required":true,"transform":{"type":"scalar"},"locs":[{"a":705,"b":713}]},{"name":"aTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":727,"b":740}]}],"statement":"SELECT chimera.ledger_write_batch(\n  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],\n  :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],\n  :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],\n  :tMetadata!::text[], :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,\n  :resolvedPendingIds!::uuid[],\n  :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],\n  :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],\n  :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[]\n) AS \"transfers!\""};
+const writePostingsIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tPending":true,"tPendingDeltas":true,"tPostedDeltas":true,"expectedChecksum":true,"resolvedPendingIds":true,"sAccountIds":true,"sWindowStarts":true,"sDeltas":true,"rAccountIds":true,"rWindowStarts":true,"rAmounts":true,"aAccountIds":true,"aWindowStarts":true,"aSpent":true,"aLimits":true,"aTransferIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":40,"b":49}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":52,"b":57}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":68,"b":78}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":89,"b":100}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":111,"b":120}]},{"name":"tPendingDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":151}]},{"name":"tPostedDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":165,"b":179}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":193,"b":210}]},{"name":"resolvedPendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":224,"b":243}]},{"name":"sAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":256,"b":268}]},{"name":"sWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":279,"b":293}]},{"name":"sDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":311,"b":319}]},{"name":"rAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":333,"b":345}]},{"name":"rWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":358,"b":372}]},{"name":"rAmounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":390,"b":399}]},{"name":"aAccountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":413,"b":425}]},{"name":"aWindowStarts","required":true,"transform":{"type":"scalar"},"locs":[{"a":436,"b":450}]},{"name":"aSpent","required":true,"transform":{"type":"scalar"},"locs":[{"a":470,"b":477}]},{"name":"aLimits","required":true,"transform":{"type":"scalar"},"locs":[{"a":491,"b":499}]},{"name":"aTransferIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":513,"b":526}]}],"statement":"SELECT chimera.ledger_write_postings(\n  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],\n  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,\n  :resolvedPendingIds!::uuid[],\n  :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],\n  :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],\n  :aSpent!::numeric[], :aLimits!::numeric[], :aTransferIds!::uuid[]\n) AS \"transfers!\""};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT chimera.ledger_write_batch(
- *   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tAmounts!::numeric[],
- *   :tPendingIds!::uuid[], :tLinked!::boolean[], :tPending!::boolean[], :tPostPending!::boolean[],
- *   :tVoidPending!::boolean[], :tTimeouts!::integer[], :tCodes!::integer[], :tExternalRefs!::text[],
- *   :tMetadata!::text[], :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,
+ * SELECT chimera.ledger_write_postings(
+ *   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
+ *   :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[], :expectedChecksum!::numeric,
  *   :resolvedPendingIds!::uuid[],
  *   :sAccountIds!::uuid[], :sWindowStarts!::timestamptz[], :sDeltas!::numeric[], :rAccountIds!::uuid[],
  *   :rWindowStarts!::timestamptz[], :rAmounts!::numeric[], :aAccountIds!::uuid[], :aWindowStarts!::timestamptz[],
@@ -316,7 +350,7 @@ const writeTransferBatchIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"
  * ) AS "transfers!"
  * ```
  */
-export const writeTransferBatch = new PreparedQuery<IWriteTransferBatchParams,IWriteTransferBatchResult>(writeTransferBatchIR);
+export const writePostings = new PreparedQuery<IWritePostingsParams,IWritePostingsResult>(writePostingsIR);
 
 
 /** 'ListTransfers' parameters type */
