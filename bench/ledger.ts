@@ -3,7 +3,9 @@
 //   (a) pgbench -N at 32 clients (the baseline: what this server does for a trivial write tx);
 //   (b) single-transfer CreateTransfers over gRPC, 32 concurrent clients, 1,000 accounts;
 //   (c) batches of 100 and of 1,000 transfers;
-//   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice.
+//   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice;
+// and, as the baseline for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
+// clients (bench/sql/handwritten-batch.sql), without and with entries.
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -46,6 +48,17 @@ const pgbenchOut = onlySingle
 const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
 const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
+
+/** Transfers/s of the hand-written SQL batch of 1,000 at 2 clients, as (c) runs ours. */
+function handwrittenBatches(entries: boolean): number {
+  const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
+  execFileSync('psql', [...pgbenchArgs, '-q', '-f', sql('handwritten-batch-schema.sql'), 'chimera_pgbench'], { stdio: 'ignore' });
+  const runSeconds = Math.max(5, Math.round(seconds / 2));
+  const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', `entries=${entries ? 1 : 0}`, '-f', sql('handwritten-batch.sql'), 'chimera_pgbench'], { encoding: 'utf8' });
+  return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
+}
+const handwritten = only === 'single' ? { plain: NaN, entries: NaN } : { plain: handwrittenBatches(false), entries: handwrittenBatches(true) };
+console.log(`hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s`);
 
 // The service, in this process.
 const pool = createPool(url, 20, silentLogger);
@@ -110,7 +123,9 @@ const hot = await accounts(10);
 await run('warm-up', thousand, 1, CLIENTS, 2);
 
 if (only === 'batch' || only === 'batch100') {
-  printResult((only === 'batch' ? await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2) : await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4)).result);
+  const { result, perSecond } = only === 'batch' ? await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2) : await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
+  printResult(result);
+  console.log(`    = ${perSecond.toFixed(0)} transfers/s; ${(perSecond / handwritten.entries).toFixed(2)} of the hand-written batch with entries`);
   await server.shutdown(2_000);
   await pool.end();
   process.exit(0);
@@ -134,6 +149,7 @@ for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {
 
 console.log(`\nCreateTransfers, ${seconds} s per run (hot accounts: 5 s slices); every acknowledged transfer checked as applied`);
 console.log(`(a) pgbench -N baseline                               ${pgbenchTps.toFixed(0).padStart(8)} tx/s   avg ${pgbenchLatency} ms`);
+console.log(`hand-written SQL batches of 1,000, 2 clients           ${handwritten.plain.toFixed(0).padStart(8)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s`);
 for (const [r, perSecond] of [
   [single.result, single.perSecond],
   [batch100.result, batch100.perSecond],
@@ -146,7 +162,12 @@ printResult(hotResult!);
 console.log(`(d) hot accounts, transfers/s per 5 s slice: ${hotSlices.map((x) => x.toFixed(0)).join(', ')}`);
 const ratio = single.perSecond / pgbenchTps;
 console.log(`ratio (b)/(a) = ${ratio.toFixed(2)} (target >= 0.50: ${ratio >= 0.5 ? 'met' : 'NOT met'})`);
-console.log(`batched: ${Math.max(batch100.perSecond, batch1000.perSecond).toFixed(0)} transfers/s (target >= 40,000: ${Math.max(batch100.perSecond, batch1000.perSecond) >= 40_000 ? 'met' : 'NOT met'})`);
+const batched = Math.max(batch100.perSecond, batch1000.perSecond);
+console.log(`batched: ${batched.toFixed(0)} transfers/s (target >= 40,000: ${batched >= 40_000 ? 'met' : 'NOT met'})`);
+console.log(
+  `  against hand-written SQL batches of 1,000 here: ${(batched / handwritten.plain).toFixed(2)} of ${handwritten.plain.toFixed(0)}/s (transfers + balances), ` +
+    `${(batched / handwritten.entries).toFixed(2)} of ${handwritten.entries.toFixed(0)}/s (with entries)`,
+);
 console.log(`hot accounts: min ${Math.min(...hotSlices).toFixed(0)} transfers/s (target >= 1,800: ${Math.min(...hotSlices) >= 1_800 ? 'met' : 'NOT met'})`);
 
 await server.shutdown(2_000);
