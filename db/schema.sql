@@ -75,16 +75,14 @@ CREATE FUNCTION chimera.check_entry_references() RETURNS trigger
 DECLARE
   missing text;
 BEGIN
-  SELECT format('one of the accounts %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(DISTINCT n.account_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
+  SELECT format('the transfer %s of account %s', n.transfer_id, n.account_id) INTO missing
+  FROM inserted n
+  LEFT JOIN LATERAL (
+    SELECT t.debit_account_id, t.credit_account_id FROM ledger_transfers t
+    WHERE t.tenant_id = n.tenant_id AND t.id = n.transfer_id LIMIT 1
+  ) t ON true
+  WHERE t.debit_account_id IS NULL OR n.account_id NOT IN (t.debit_account_id, t.credit_account_id)
   LIMIT 1;
-  IF missing IS NULL THEN
-    SELECT format('one of the transfers %s', r.ids) INTO missing
-    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-    LIMIT 1;
-  END IF;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_entries references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
   END IF;
@@ -586,8 +584,8 @@ CREATE FUNCTION chimera.protect_tenant_table(t regclass) RETURNS void
 BEGIN
   EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', t);
   EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', t);
-  EXECUTE format('CREATE POLICY %I ON %s TO chimera_app USING (tenant_id = chimera.current_tenant_id()) '
-                 'WITH CHECK (tenant_id = chimera.current_tenant_id())', replace(t::text, '.', '_') || '_tenant', t);
+  EXECUTE format('CREATE POLICY %I ON %s TO chimera_app USING (tenant_id = (SELECT chimera.current_tenant_id())) '
+                 'WITH CHECK (tenant_id = (SELECT chimera.current_tenant_id()))', replace(t::text, '.', '_') || '_tenant', t);
 END
 $$;
 
@@ -1345,7 +1343,7 @@ ALTER TABLE public.agents ENABLE ROW LEVEL SECURITY;
 -- Name: agents agents_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY agents_tenant ON public.agents TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY agents_tenant ON public.agents TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1365,7 +1363,7 @@ CREATE POLICY api_keys_admin ON public.api_keys TO chimera_admin USING (true) WI
 -- Name: api_keys api_keys_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY api_keys_tenant ON public.api_keys TO chimera_app USING ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY api_keys_tenant ON public.api_keys TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1385,7 +1383,7 @@ CREATE POLICY audit_events_admin ON public.audit_events TO chimera_admin USING (
 -- Name: audit_events audit_events_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1398,7 +1396,7 @@ ALTER TABLE public.ledger_accounts ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_accounts ledger_accounts_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1411,7 +1409,7 @@ ALTER TABLE public.ledger_budget_alerts ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_budget_alerts ledger_budget_alerts_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_budget_alerts_tenant ON public.ledger_budget_alerts TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_budget_alerts_tenant ON public.ledger_budget_alerts TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1424,7 +1422,7 @@ ALTER TABLE public.ledger_entries ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_entries ledger_entries_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1444,7 +1442,7 @@ CREATE POLICY ledger_pending_sweeper ON public.ledger_pending FOR SELECT TO chim
 -- Name: ledger_pending ledger_pending_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1457,7 +1455,7 @@ ALTER TABLE public.ledger_spend_policies ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_spend_policies ledger_spend_policies_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_spend_policies_tenant ON public.ledger_spend_policies TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_spend_policies_tenant ON public.ledger_spend_policies TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1470,7 +1468,7 @@ ALTER TABLE public.ledger_spend_windows ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_spend_windows ledger_spend_windows_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_spend_windows_tenant ON public.ledger_spend_windows TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_spend_windows_tenant ON public.ledger_spend_windows TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1483,7 +1481,7 @@ ALTER TABLE public.ledger_transfers ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_transfers ledger_transfers_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app USING ((tenant_id = chimera.current_tenant_id())) WITH CHECK ((tenant_id = chimera.current_tenant_id()));
+CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1503,7 +1501,7 @@ CREATE POLICY tenants_admin ON public.tenants TO chimera_admin USING (true) WITH
 -- Name: tenants tenants_own_row; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = chimera.current_tenant_id()));
+CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1523,4 +1521,6 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201043713'),
     ('20261201061500'),
     ('20261201063000'),
-    ('20261201100000');
+    ('20261201100000'),
+    ('20261201103000'),
+    ('20261201110000');
