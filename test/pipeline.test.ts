@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect } from 'chai';
 import utils from 'pg/lib/utils.js';
-import { flatArrayLiteral } from '../src/db/pipeline.js';
+import { flatArrayLiteral, runPipelined } from '../src/db/pipeline.js';
 import { testEnv } from './support/environment.js';
 
 describe('pipelined statements: array parameters', () => {
@@ -31,5 +31,21 @@ describe('pipelined statements: array parameters', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('pipelined statements: results', () => {
+  it("each statement's rows, with pgtyped's nullability hints dropped from the column names and values parsed as pg parses them", async () => {
+    const client = await testEnv().pool.connect();
+    try {
+      const results = await runPipelined(client, [
+        { text: `SELECT 1::int AS "a!", NULL::text AS "b?", 'x' AS c, true AS "why!?"`, values: [] },
+        { text: 'SELECT g AS "n!" FROM generate_series(1, $1::int) g', values: [3] },
+        { text: 'SELECT 1 WHERE false', values: [] },
+      ]);
+      expect(results).to.deep.equal([[{ a: 1, b: null, c: 'x', 'why!': true }], [{ n: 1 }, { n: 2 }, { n: 3 }], []]);
+    } finally {
+      client.release();
+    }
   });
 });

@@ -30,6 +30,10 @@ interface BackendMessage {
   fields: unknown[];
 }
 
+interface FieldDescription {
+  name: string;
+}
+
 /** The subset of pg's Connection a submittable drives. */
 interface Connection {
   stream: { cork?(): void; uncork?(): void };
@@ -72,6 +76,11 @@ class PipelinedStatements {
 
   handleRowDescription(msg: BackendMessage): void {
     this.current = new (Result as unknown as new () => ParsedResult)();
+    // Column aliases with pgtyped's nullability hints ("x!", "x?") are named "x" in the rows, as
+    // pgtyped's own run() does; renamed here, once per result, rather than in every row.
+    for (const field of msg.fields as FieldDescription[]) {
+      if (field.name.endsWith('!') || field.name.endsWith('?')) field.name = field.name.slice(0, -1);
+    }
     this.current.addFields(msg.fields);
   }
 
@@ -135,23 +144,14 @@ export function flatArrayLiteral(values: unknown[]): string | undefined {
   return `{${parts.join(',')}}`;
 }
 
-/** Runs `statements` in one round trip; resolves with each statement's rows. Column aliases with
- *  pgtyped's nullability hints ("x!", "x?") are renamed to "x", as pgtyped's own run() does. */
+/** Runs `statements` in one round trip; resolves with each statement's rows, columns named
+ *  without pgtyped's nullability hints. */
 export function runPipelined(client: pg.ClientBase, statements: Statement[]): Promise<Record<string, unknown>[][]> {
   return new Promise((resolve, reject) => {
     const submittable = new PipelinedStatements(statements, (err, results) =>
-      err ? reject(err) : resolve(results.map((r) => r.rows.map(withoutHints))),
+      err ? reject(err) : resolve(results.map((r) => r.rows)),
     );
     client.query(submittable as unknown as pg.Submittable);
   });
 }
 
-function withoutHints(row: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(row)) {
-    if (key.endsWith('!') || key.endsWith('?')) {
-      row[key.slice(0, -1)] = row[key];
-      delete row[key];
-    }
-  }
-  return row;
-}
