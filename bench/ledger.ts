@@ -26,10 +26,10 @@ const CLIENTS = 32;
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
-/** LEDGER_BENCH=single, =batch or =batch100 runs only (b), or only the 1,000- or 100-transfer
- *  batches, for profiling. */
+/** LEDGER_BENCH=single, batch, batch100 or hot runs only (b), the 1,000- or 100-transfer batches,
+ *  or (d), for profiling. */
 const only = process.env.LEDGER_BENCH;
-const onlySingle = only === 'single' || only === 'batch' || only === 'batch100';
+if (only !== undefined && !['single', 'batch', 'batch100', 'hot'].includes(only)) throw new Error(`LEDGER_BENCH=${only}: expected single, batch, batch100 or hot`);
 
 // (a) pgbench simple-update, in its own database on the same server.
 const admin = new pg.Client({ connectionString: url });
@@ -42,7 +42,7 @@ benchUrl.pathname = '/chimera_pgbench';
 benchUrl.search = '';
 const pgbenchArgs = ['-h', benchUrl.hostname, '-p', benchUrl.port || '5432', '-U', decodeURIComponent(benchUrl.username) || 'postgres'];
 execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
-const pgbenchOut = onlySingle
+const pgbenchOut = only
   ? 'tps = NaN latency average = NaN ms'
   : execFileSync('pgbench', [...pgbenchArgs, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-r', 'chimera_pgbench'], { encoding: 'utf8' });
 const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
@@ -57,12 +57,14 @@ function handwrittenBatches(entries: boolean): number {
   const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', `entries=${entries ? 1 : 0}`, '-f', sql('handwritten-batch.sql'), 'chimera_pgbench'], { encoding: 'utf8' });
   return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
 }
-const handwritten = only === 'single' ? { plain: NaN, entries: NaN } : { plain: handwrittenBatches(false), entries: handwrittenBatches(true) };
+const handwritten = only && !only.startsWith('batch') ? { plain: NaN, entries: NaN } : { plain: handwrittenBatches(false), entries: handwrittenBatches(true) };
 console.log(`hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s`);
 
 // The service, in this process.
 const pool = createPool(url, 20, silentLogger);
-const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000 });
+// LEDGER_TX_PER_KEY sets the CreateTransfers transactions in flight per tenant and key.
+const ledgerTransactionsPerKey = process.env.LEDGER_TX_PER_KEY ? Number(process.env.LEDGER_TX_PER_KEY) : undefined;
+const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, ledgerTransactionsPerKey });
 const transport = (token: string) =>
   createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
 const tenants = createClient(TenantService, transport(ADMIN));
@@ -122,21 +124,21 @@ const thousand = await accounts(1_000);
 const hot = await accounts(10);
 await run('warm-up', thousand, 1, CLIENTS, 2);
 
-if (only === 'batch' || only === 'batch100') {
-  const { result, perSecond } = only === 'batch' ? await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2) : await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
+if (only) {
+  const { result, perSecond } = await {
+    single: () => run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS),
+    batch: () => run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2),
+    batch100: () => run('(c) 100 transfers per call, 4 clients', thousand, 100, 4),
+    hot: () => run('(d) hot: 10 accounts, 32 clients', hot, 1, CLIENTS),
+  }[only as 'single' | 'batch' | 'batch100' | 'hot']();
   printResult(result);
-  console.log(`    = ${perSecond.toFixed(0)} transfers/s; ${(perSecond / handwritten.entries).toFixed(2)} of the hand-written batch with entries`);
+  const ofHandwritten = only.startsWith('batch') ? `; ${(perSecond / handwritten.entries).toFixed(2)} of the hand-written batch with entries` : '';
+  console.log(`    = ${perSecond.toFixed(0)} transfers/s${ofHandwritten}`);
   await server.shutdown(2_000);
   await pool.end();
   process.exit(0);
 }
 const single = await run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS);
-if (onlySingle) {
-  printResult(single.result);
-  await server.shutdown(2_000);
-  await pool.end();
-  process.exit(0);
-}
 const batch100 = await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
 const batch1000 = await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2);
 const hotSlices: number[] = [];

@@ -27,6 +27,8 @@ export interface ServerOptions {
   ledgerSweepIntervalMs?: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
+  /** CreateTransfers transactions in flight per tenant and key; see transfer-batcher.ts. */
+  ledgerTransactionsPerKey?: number;
 }
 
 export interface RunningServer {
@@ -52,7 +54,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
-  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, health);
+  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, ledgerTransactionsPerKey: opts.ledgerTransactionsPerKey }, health);
   const connectHandler = connectNodeAdapter({
     routes: (router) => serviceRoutes(unary.recording(router)),
     interceptors,

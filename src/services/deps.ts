@@ -9,6 +9,8 @@ export interface ServiceDeps {
   log: Logger;
   /** Upper bound on statement_timeout when the client sets no (or a longer) deadline. */
   defaultTimeoutMs: number;
+  /** CreateTransfers transactions in flight per tenant and key (transfer-batcher.ts). */
+  ledgerTransactionsPerKey?: number;
 }
 
 function timeoutMs(ctx: HandlerContext, fallback: number): number {

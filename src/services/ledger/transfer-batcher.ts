@@ -21,12 +21,15 @@ interface Lane {
 }
 
 /** Transactions in flight per tenant and key; more calls wait and join the next group. */
-const MAX_RUNNING = 4;
+export const TRANSACTIONS_PER_KEY = 2;
 
 export class TransferBatcher {
   private readonly lanes = new Map<string, Lane>();
 
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly maxRunning = TRANSACTIONS_PER_KEY,
+  ) {}
 
   submit(scope: TenantScope, transfers: Transfer[]): Promise<CreateTransferResult[]> {
     const key = `${scope.tenantId}|${scope.actor}`;
@@ -41,7 +44,7 @@ export class TransferBatcher {
   private drain(key: string): void {
     const lane = this.lanes.get(key);
     if (!lane) return;
-    while (lane.running < MAX_RUNNING && lane.waiting.length > 0) {
+    while (lane.running < this.maxRunning && lane.waiting.length > 0) {
       const group = this.take(lane);
       lane.running++;
       void this.run(group).finally(() => {
