@@ -238,16 +238,27 @@ describe('LedgerService transfers', () => {
       expect(await transferCount()).to.equal(before);
     });
 
-    it('a transfer that does not apply, a missing account or an external ref in use gets its own result; the rest applies', async () => {
+    it('a transfer that does not apply, a missing account or an external ref in use sends the batch the careful way, where it gets its own result', async () => {
       await send(move(treasury, wallet, '10'), move(treasury, other, '1', { externalRef: 'in-use' }));
-      const cases: Array<[TransferInit, R]> = [
-        [move(wallet, other, '11'), R.EXCEEDS_CREDITS],
-        [move(randomUUID(), other, '1'), R.DEBIT_ACCOUNT_NOT_FOUND],
-        [move(treasury, other, '1', { externalRef: 'in-use' }), R.EXTERNAL_REF_ALREADY_USED],
+      const db = new Database(testEnv().pool);
+      const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
+      const cases: Array<[TransferInit, R, string]> = [
+        [move(wallet, other, '11'), R.EXCEEDS_CREDITS, 'NotAllApplied'],
+        [move(randomUUID(), other, '1'), R.DEBIT_ACCOUNT_NOT_FOUND, '23503'],
+        [move(treasury, other, '1', { externalRef: 'in-use' }), R.EXTERNAL_REF_ALREADY_USED, '23505'],
       ];
-      for (const [odd, expected] of cases) {
-        const batch = many(treasury, other);
-        const results = await send(...batch.slice(0, 10), odd, ...batch.slice(10));
+      for (const [odd, expected, refusal] of cases) {
+        const batch = [...many(treasury, other).slice(0, 10), { id: randomUUID(), ...odd }, ...many(treasury, other).slice(10)];
+        // Insert first, the attempt is refused and writes nothing...
+        const before = await transferCount();
+        const err = await db
+          .tenantTx(scope, (client) => createTransferGroups(client, t.tenant.id, [batch.map((x) => create(TransferSchema, x))], [], true))
+          .catch((e: unknown) => e);
+        expect(mustRunCarefully(err), String(err)).to.equal(true);
+        expect((err as { code?: string }).code ?? (err as Error).constructor.name).to.equal(refusal);
+        expect(await transferCount()).to.equal(before);
+        // ...and through the service the batch applies, with the odd transfer's own result.
+        const results = await send(...batch);
         expect(results[10], JSON.stringify(odd)).to.equal(expected);
         expect(results.filter((r) => r === R.OK)).to.have.length(INSERT_FIRST_FROM);
       }

@@ -23,8 +23,43 @@ interface Lane {
 /** Transactions in flight per tenant and key; more calls wait and join the next group. */
 export const TRANSACTIONS_PER_KEY = 2;
 
+/**
+ * When to try a large batch insert first (createTransferGroups). An attempt that falls back costs
+ * a wasted transaction, so after one a key's next large batch runs carefully at once, after two in
+ * a row the next two, and so on up to 64: a workload whose large batches often hold a transfer
+ * that does not apply pays for a wasted attempt now and then, not on every batch. A success ends
+ * the backoff.
+ */
+export class InsertFirstBackoff {
+  private static readonly MAX_SKIP = 64;
+  private static readonly MAX_KEYS = 10_000;
+  private readonly keys = new Map<string, { fallbacks: number; skip: number }>();
+
+  shouldTry(key: string): boolean {
+    const state = this.keys.get(key);
+    if (!state || state.skip === 0) return true;
+    state.skip--;
+    return false;
+  }
+
+  succeeded(key: string): void {
+    this.keys.delete(key);
+  }
+
+  fellBack(key: string): void {
+    const state = this.keys.get(key) ?? { fallbacks: 0, skip: 0 };
+    state.fallbacks++;
+    state.skip = Math.min(InsertFirstBackoff.MAX_SKIP, 2 ** (state.fallbacks - 1));
+    // Keys that fell back and then went quiet would stay forever; forgetting them costs at most
+    // one wasted attempt each.
+    if (!this.keys.has(key) && this.keys.size >= InsertFirstBackoff.MAX_KEYS) this.keys.clear();
+    this.keys.set(key, state);
+  }
+}
+
 export class TransferBatcher {
   private readonly lanes = new Map<string, Lane>();
+  private readonly backoff = new InsertFirstBackoff();
 
   constructor(
     private readonly db: Database,
@@ -47,7 +82,7 @@ export class TransferBatcher {
     while (lane.running < this.maxRunning && lane.waiting.length > 0) {
       const group = this.take(lane);
       lane.running++;
-      void this.run(group).finally(() => {
+      void this.run(key, group).finally(() => {
         lane.running--;
         if (lane.waiting.length > 0) this.drain(key);
         else if (lane.running === 0) this.lanes.delete(key);
@@ -67,7 +102,7 @@ export class TransferBatcher {
     return group;
   }
 
-  private async run(group: Waiting[]): Promise<void> {
+  private async run(key: string, group: Waiting[]): Promise<void> {
     // The group runs under its first call's identity and the tightest deadline among them.
     const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
     const groups = group.map((w) => w.transfers);
@@ -79,8 +114,13 @@ export class TransferBatcher {
       );
     try {
       // Large batches assume every transfer applies, and run carefully only if one does not.
-      const large = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM;
-      const results = large ? await attempt(true).catch((err: unknown) => (mustRunCarefully(err) ? attempt(false) : Promise.reject(err))) : await attempt(false);
+      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && this.backoff.shouldTry(key);
+      const results = insertFirst
+        ? await attempt(true).then(
+            (r) => (this.backoff.succeeded(key), r),
+            (err: unknown) => (mustRunCarefully(err) ? (this.backoff.fellBack(key), attempt(false)) : Promise.reject(err)),
+          )
+        : await attempt(false);
       group.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {
       group.forEach((w) => w.reject(err));
