@@ -92,6 +92,9 @@ interface Posting {
   postedDelta: bigint;
 }
 
+/** A \u0000 escape in JSON text: the escape's backslash is not itself escaped. */
+const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
+
 function staticCheck(t: Transfer): R | Candidate {
   const id = t.id.toLowerCase();
   if (id === '') return R.ID_MUST_NOT_BE_EMPTY;
@@ -121,9 +124,11 @@ function staticCheck(t: Transfer): R | Candidate {
       amount = null;
     }
   }
-  if (t.externalRef.length > 200) return R.METADATA_INVALID;
+  // PostgreSQL text and jsonb cannot hold U+0000.
+  if (t.externalRef.length > 200 || t.externalRef.includes('\u0000')) return R.METADATA_INVALID;
   const metadata = t.metadata ?? {};
-  if (Buffer.byteLength(JSON.stringify(metadata)) > MAX_METADATA_BYTES) return R.METADATA_INVALID;
+  const json = JSON.stringify(metadata);
+  if (Buffer.byteLength(json) > MAX_METADATA_BYTES || ESCAPED_NUL.test(json)) return R.METADATA_INVALID;
   return {
     id,
     debitAccountId,
@@ -484,6 +489,16 @@ export async function createTransfers(client: TxClient, tenantId: string, transf
  *  createTransferGroups). Below it, the careful way costs next to nothing. */
 export const INSERT_FIRST_FROM = 256;
 
+/** Whether a batch may be applied insert first: new plain or pending transfers between accounts
+ *  named by valid ids (a row the database would refuse as malformed must not be sent before the
+ *  state machine has judged it). Transfers that fail their static checks also send a batch the
+ *  careful way; createTransferGroups checks that itself. */
+export function mayInsertFirst(groups: Transfer[][]): boolean {
+  return groups.every((g) =>
+    g.every((t) => !t.flags?.postPending && !t.flags?.voidPending && UUID.test(t.debitAccountId.toLowerCase()) && UUID.test(t.creditAccountId.toLowerCase())),
+  );
+}
+
 /** An insert-first batch had a transfer that did not apply: it is rolled back and run carefully. */
 export class NotAllApplied extends Error {
   constructor() {
@@ -532,7 +547,7 @@ export async function createTransferGroups(
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
   const first: TransferRow[] | undefined =
-    insertFirst && alsoTouch.length === 0 && candidates.length === judged.length && candidates.every((c) => !c.postPending && !c.voidPending)
+    insertFirst && alsoTouch.length === 0 && candidates.length === judged.length && mayInsertFirst(groups)
       ? candidates.map((c) => ({ ...c, amount: c.amount! }))
       : undefined;
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];

@@ -6,7 +6,7 @@
 import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { Database, TenantScope } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
-import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from './create-transfers.js';
+import { createTransferGroups, INSERT_FIRST_FROM, mayInsertFirst, mustRunCarefully } from './create-transfers.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -114,7 +114,7 @@ export class TransferBatcher {
       );
     try {
       // Large batches assume every transfer applies, and run carefully only if one does not.
-      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && this.backoff.shouldTry(key);
+      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.backoff.shouldTry(key);
       const results = insertFirst
         ? await attempt(true).then(
             (r) => (this.backoff.succeeded(key), r),
