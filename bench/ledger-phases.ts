@@ -1,7 +1,7 @@
 // Where a 1,000-transfer CreateTransfers batch spends its time, phase by phase, on a warm
 // connection with no concurrency: the JavaScript state machine, each round trip, and PostgreSQL's
 // own plan of the write statement (EXPLAIN ANALYZE, rolled back).
-//   DATABASE_URL=postgres://... npx tsx bench/ledger-phases.ts [batches=20] [size=1000]
+//   DATABASE_URL=postgres://... npx tsx bench/ledger-phases.ts [batches=20] [size=1000] [accounts=1000]
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
@@ -15,11 +15,12 @@ import { createTransferGroups, INSERT_FIRST_FROM } from '../src/services/ledger/
 const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
 const size = Number(process.argv[3] ?? 1000);
+const accountCount = Number(process.argv[4] ?? 1000);
 const explain = process.env.EXPLAIN === '1';
 
 const pool = createPool(url, 4, silentLogger);
 const db = new Database(pool);
-const { tenantId, scope, ids } = await ledgerTenant(db, 1000);
+const { tenantId, scope, ids } = await ledgerTenant(db, accountCount);
 
 function batch() {
   return Array.from({ length: size }, () => {
