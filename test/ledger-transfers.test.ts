@@ -12,6 +12,7 @@ import {
   TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database, type TxClient } from '../src/db/tx.js';
+import type { Statement } from '../src/db/pipeline.js';
 import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from '../src/services/ledger/create-transfers.js';
 import { insertTransfers, writePostings } from '../src/gen/sql/ledger/transfers.queries.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
@@ -70,6 +71,10 @@ describe('LedgerService transfers', () => {
     amount,
     ...extra,
   });
+
+  /** Runs `work` in one transaction of the test tenant, as the transfer batcher does. */
+  const inTenantTx = <T>(work: (client: TxClient) => Promise<T>) =>
+    new Database(testEnv().pool).tenantTx({ tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 }, work);
 
   beforeEach(async () => {
     t = await newTenant();
@@ -212,20 +217,32 @@ describe('LedgerService transfers', () => {
     const transferCount = async () =>
       (await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1', [t.tenant.id])).rows[0].n as number;
 
-    it('write their transfers in the round trip that locks, before the lock; one that does not apply undoes the attempt', async () => {
-      const db = new Database(testEnv().pool);
-      const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
-      const run = async (insertFirst: boolean) => {
-        const trips: string[][] = [];
-        const recorded = (client: TxClient): TxClient => ({
+    /** `client`, recording for each round trip which ledger functions it called. */
+    function recording(client: TxClient): { client: TxClient; calls: string[][] } {
+      const calls: string[][] = [];
+      const record = (statements: Statement[]) =>
+        calls.push(statements.map((st) => /ledger_(insert_transfers|lock_accounts|write_postings)/.exec(st.text)?.[1]).filter((name): name is string => name !== undefined));
+      return {
+        calls,
+        client: {
           query: client.query.bind(client),
-          pipeline: (statements) => (trips.push(statements.map((st) => st.text)), client.pipeline(statements)),
-          commitWith: (statements) => (trips.push(statements.map((st) => st.text)), client.commitWith(statements)),
-        });
+          pipeline: (statements) => (record(statements), client.pipeline(statements)),
+          commitWith: (statements) => (record(statements), client.commitWith(statements)),
+        },
+      };
+    }
+
+    it('write their transfers in the round trip that locks, before the lock; one that does not apply undoes the attempt', async () => {
+      const run = async (insertFirst: boolean) => {
         const batch = many(treasury, wallet).map((x) => create(TransferSchema, x));
-        const [results] = await db.tenantTx(scope, (client) => createTransferGroups(recorded(client), t.tenant.id, [batch], [], insertFirst));
+        let calls: string[][] = [];
+        const [results] = await inTenantTx((client) => {
+          const recorded = recording(client);
+          calls = recorded.calls;
+          return createTransferGroups(recorded.client, t.tenant.id, [batch], [], insertFirst);
+        });
         expect(results.every((r) => r === R.OK)).to.equal(true);
-        return trips.map((statements) => statements.map((text) => /ledger_(insert_transfers|lock_accounts|write_postings)/.exec(text)?.[1]).filter(Boolean));
+        return calls;
       };
       // Insert first: the rows go out just before the lock, and the write does not repeat them.
       expect(await run(true)).to.deep.equal([['insert_transfers', 'lock_accounts'], ['write_postings']]);
@@ -236,15 +253,13 @@ describe('LedgerService transfers', () => {
       // The wallet holds 512: one more unit is an overdraft, so the attempt throws and writes nothing.
       const before = await transferCount();
       const overdraft = [...many(treasury, other), { id: randomUUID(), ...move(wallet, other, String(2 * INSERT_FIRST_FROM + 1)) }].map((x) => create(TransferSchema, x));
-      const err = await db.tenantTx(scope, (client) => createTransferGroups(client, t.tenant.id, [overdraft], [], true)).catch((e: unknown) => e);
+      const err = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [overdraft], [], true)).catch((e: unknown) => e);
       expect(mustRunCarefully(err), String(err)).to.equal(true);
       expect(await transferCount()).to.equal(before);
     });
 
     it('a transfer that does not apply, a missing account or an external ref in use sends the batch the careful way, where it gets its own result', async () => {
       await send(move(treasury, wallet, '10'), move(treasury, other, '1', { externalRef: 'in-use' }));
-      const db = new Database(testEnv().pool);
-      const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
       const cases: Array<[TransferInit, R, string]> = [
         [move(wallet, other, '11'), R.EXCEEDS_CREDITS, 'NotAllApplied'],
         [move(randomUUID(), other, '1'), R.DEBIT_ACCOUNT_NOT_FOUND, '23503'],
@@ -254,9 +269,9 @@ describe('LedgerService transfers', () => {
         const batch = [...many(treasury, other).slice(0, 10), { id: randomUUID(), ...odd }, ...many(treasury, other).slice(10)];
         // Insert first, the attempt is refused and writes nothing...
         const before = await transferCount();
-        const err = await db
-          .tenantTx(scope, (client) => createTransferGroups(client, t.tenant.id, [batch.map((x) => create(TransferSchema, x))], [], true))
-          .catch((e: unknown) => e);
+        const err = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [batch.map((x) => create(TransferSchema, x))], [], true)).catch(
+          (e: unknown) => e,
+        );
         expect(mustRunCarefully(err), String(err)).to.equal(true);
         expect((err as { code?: string }).code ?? (err as Error).constructor.name).to.equal(refusal);
         expect(await transferCount()).to.equal(before);
@@ -291,26 +306,19 @@ describe('LedgerService transfers', () => {
       // Spending all of it is possible only once every reservation is voided. They are made to
       // expire inside the batch's own transaction (as the table owner, for this test only), so the
       // sweeper cannot see them expired and void them first.
-      const db = new Database(testEnv().pool);
-      const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
-      const trips: string[][] = [];
-      const recorded = (client: TxClient): TxClient => ({
-        query: client.query.bind(client),
-        pipeline: (statements) => (trips.push(statements.map((st) => st.text)), client.pipeline(statements)),
-        commitWith: (statements) => (trips.push(statements.map((st) => st.text)), client.commitWith(statements)),
-      });
       const spend = many(wallet, other).map((x) => create(TransferSchema, x));
-      const [results] = await db.tenantTx(scope, async (client) => {
+      let calls: string[][] = [];
+      const [results] = await inTenantTx(async (client) => {
         await client.query(`SELECT set_config('role', session_user, true)`, []);
         await client.query(`UPDATE ledger_pending SET expire_time = now() - interval '1 second' WHERE tenant_id = $1`, [t.tenant.id]);
         await client.query(`SELECT set_config('role', 'chimera_app', true)`, []);
-        trips.length = 0;
-        return createTransferGroups(recorded(client), t.tenant.id, [spend], [], true);
+        const recorded = recording(client);
+        calls = recorded.calls;
+        return createTransferGroups(recorded.client, t.tenant.id, [spend], [], true);
       });
       expect(new Set(results)).to.deep.equal(new Set([R.OK]));
-      const named = trips.map((statements) => statements.map((text) => /ledger_(insert_transfers|lock_accounts|write_postings)/.exec(text)?.[1]).filter(Boolean));
       // The batch's own rows went out before the lock; the 256 voids, with the rest of the write.
-      expect(named).to.deep.equal([['insert_transfers', 'lock_accounts'], ['insert_transfers', 'write_postings']]);
+      expect(calls).to.deep.equal([['insert_transfers', 'lock_accounts'], ['insert_transfers', 'write_postings']]);
       expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: String(INSERT_FIRST_FROM), creditsPending: '0', creditsPosted: String(INSERT_FIRST_FROM) });
       const voids = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1 AND void_pending', [t.tenant.id]);
       expect(voids.rows[0].n).to.equal(INSERT_FIRST_FROM);
@@ -390,13 +398,9 @@ describe('LedgerService transfers', () => {
   });
 
   it('grouped requests: a chain left open in one group does not link into the next', async () => {
-    const db = new Database(testEnv().pool);
-    const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
     const mk = (amount: string, linked = false) =>
       create(TransferSchema, { id: randomUUID(), debitAccountId: treasury, creditAccountId: other, amount, flags: { linked } });
-    const results = await db.tenantTx(scope, (client) =>
-      createTransferGroups(client, t.tenant.id, [[mk('1', true)], [mk('2')], [mk('3', true), mk('4')], []]),
-    );
+    const results = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [[mk('1', true)], [mk('2')], [mk('3', true), mk('4')], []]));
     expect(results).to.deep.equal([[R.LINKED_EVENT_CHAIN_OPEN], [R.OK], [R.OK, R.OK], []]);
     expect((await balances(other)).creditsPosted).to.equal('9');
   });
