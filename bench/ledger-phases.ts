@@ -1,7 +1,9 @@
 // Where a 1,000-transfer CreateTransfers batch spends its time, phase by phase, on a warm
 // connection with no concurrency: the JavaScript state machine, each round trip, and PostgreSQL's
 // own plan of the write statement (EXPLAIN ANALYZE, rolled back).
-//   DATABASE_URL=postgres://... npx tsx bench/ledger-phases.ts [batches=20] [size=1000] [accounts=1000]
+// With DECIDED=1 the batches are decided before their accounts are locked (speculative.ts), as
+// the service does once it knows the accounts' balances.
+//   DATABASE_URL=postgres://... [DECIDED=1] npx tsx bench/ledger-phases.ts [batches=20] [size=1000] [accounts=1000]
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
@@ -11,12 +13,14 @@ import { Database, type TxClient } from '../src/db/tx.js';
 import type { Statement } from '../src/db/pipeline.js';
 import { silentLogger } from '../src/lib/log.js';
 import { createTransferGroups, INSERT_FIRST_FROM } from '../src/services/ledger/create-transfers.js';
+import { LedgerView, writeDecided } from '../src/services/ledger/speculative.js';
 
 const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
 const size = Number(process.argv[3] ?? 1000);
 const accountCount = Number(process.argv[4] ?? 1000);
 const explain = process.env.EXPLAIN === '1';
+const decided = process.env.DECIDED === '1';
 
 const pool = createPool(url, 4, silentLogger);
 const db = new Database(pool);
@@ -74,10 +78,20 @@ async function explainEach(client: TxClient, statements: Statement[]): Promise<v
   });
 }
 
+const view = new LedgerView();
+// A careful batch over every account teaches the view their balances.
+await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [[]], ids, false, (locked) => view.learn(locked)));
 for (let i = 0; i < batches; i++) {
   const transfers = batch();
   const t0 = performance.now();
-  await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size >= INSERT_FIRST_FROM));
+  if (decided) {
+    const d = await view.decide([transfers]);
+    if (!d) throw new Error('the batch could not be decided');
+    add('deciding (JavaScript)', performance.now() - t0);
+    await view.runDecided(d, () => db.tenantTx(scope, (c) => writeDecided(timed(c, false), tenantId, d)));
+  } else {
+    await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size >= INSERT_FIRST_FROM));
+  }
   add('total', performance.now() - t0);
 }
 const perBatch = (k: string) => (totals.get(k)! / batches).toFixed(2);

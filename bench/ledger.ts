@@ -23,6 +23,7 @@ import { benchDatabaseUrl, grpcLoad, printResult, type RunResult } from './harne
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);
 const CLIENTS = 32;
+const BATCH_CLIENTS = Number(process.env.LEDGER_BATCH_CLIENTS ?? 2);
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
@@ -127,7 +128,7 @@ await run('warm-up', thousand, 1, CLIENTS, 2);
 if (only) {
   const { result, perSecond } = await {
     single: () => run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS),
-    batch: () => run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2),
+    batch: () => run(`(c) 1,000 transfers per call, ${BATCH_CLIENTS} clients`, thousand, 1_000, BATCH_CLIENTS),
     batch100: () => run('(c) 100 transfers per call, 4 clients', thousand, 100, 4),
     hot: () => run('(d) hot: 10 accounts, 32 clients', hot, 1, CLIENTS),
   }[only as 'single' | 'batch' | 'batch100' | 'hot']();
@@ -140,7 +141,7 @@ if (only) {
 }
 const single = await run('(b) 1 transfer per call, 32 clients, 1,000 accounts', thousand, 1, CLIENTS);
 const batch100 = await run('(c) 100 transfers per call, 4 clients', thousand, 100, 4);
-const batch1000 = await run('(c) 1,000 transfers per call, 2 clients', thousand, 1_000, 2);
+const batch1000 = await run(`(c) 1,000 transfers per call, ${BATCH_CLIENTS} clients`, thousand, 1_000, BATCH_CLIENTS);
 const hotSlices: number[] = [];
 let hotResult: RunResult | undefined;
 for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {

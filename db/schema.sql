@@ -319,6 +319,50 @@ $$;
 
 
 --
+-- Name: ledger_settle_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  wanted uuid[];
+  settled bigint;
+BEGIN
+  SELECT array_agg(w.id ORDER BY w.id) INTO wanted FROM unnest(p_ids) AS w(id);
+  PERFORM 1 FROM unnest(wanted) AS w(id)
+  CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
+  -- A statement of its own, so that it sees what the transactions it waited for committed.
+  WITH moved AS (
+    UPDATE ledger_accounts a
+    SET debits_pending = e.new_debits_pending, debits_posted = e.new_debits_posted,
+        credits_pending = e.new_credits_pending, credits_posted = e.new_credits_posted, version = e.new_version
+    FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted,
+                p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
+         AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted,
+              new_version, new_debits_pending, new_debits_posted, new_credits_pending, new_credits_posted)
+    -- By primary key, then by physical address (see ledger_write_postings).
+    CROSS JOIN LATERAL (
+      SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = e.id LIMIT 1
+    ) r
+    WHERE a.ctid = r.row_id
+      AND a.version = e.version AND a.debits_pending = e.debits_pending AND a.debits_posted = e.debits_posted
+      AND a.credits_pending = e.credits_pending AND a.credits_posted = e.credits_posted
+    RETURNING 1
+  )
+  SELECT count(*) INTO settled FROM moved;
+  IF settled <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts hold the balances the batch was decided against', settled, cardinality(p_ids)
+      USING ERRCODE = 'CH001';
+  END IF;
+  RETURN settled;
+END
+$$;
+
+
+--
 -- Name: ledger_write_batch(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], numeric[], numeric[], numeric, uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -445,6 +489,86 @@ BEGIN
   END IF;
 
   RETURN written;
+END
+$$;
+
+
+--
+-- Name: ledger_write_decided_entries(uuid, uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_write_decided_entries(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  checksum numeric;
+BEGIN
+  IF EXISTS (SELECT 1 FROM ledger_spend_policies p WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(p_a_ids)) THEN
+    RAISE EXCEPTION 'ledger_write_decided_entries: an account has a spend policy' USING ERRCODE = 'CH001';
+  END IF;
+  IF EXISTS (SELECT 1 FROM ledger_pending p
+             WHERE p.tenant_id = p_tenant_id AND p.expire_time <= now()
+               AND (p.debit_account_id = ANY(p_a_ids) OR p.credit_account_id = ANY(p_a_ids))) THEN
+    RAISE EXCEPTION 'ledger_write_decided_entries: a reservation on an account has expired' USING ERRCODE = 'CH001';
+  END IF;
+
+  -- As in ledger_write_postings, but the running sums start from the expected balances.
+  WITH sides AS (
+    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
+           0::numeric AS cp, 0::numeric AS cpo
+    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+    UNION ALL
+    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
+    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+  ),
+  expected AS (
+    SELECT * FROM unnest(p_a_ids, p_a_versions, p_a_debits_pending, p_a_debits_posted, p_a_credits_pending, p_a_credits_posted)
+      AS a(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
+  ),
+  postings AS MATERIALIZED (
+    SELECT s.account_id, s.transfer_id, s.seq,
+           a.version + row_number() OVER w AS account_version,
+           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
+           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
+           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
+           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
+    FROM sides s
+    JOIN expected a ON a.id = s.account_id
+    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
+  ),
+  new_entries AS (
+    INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
+                                debits_pending, debits_posted, credits_pending, credits_posted, create_time)
+    SELECT p_tenant_id, p.account_id, p.account_version, p.transfer_id,
+           p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
+    FROM postings p
+  )
+  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
+                       + r.credits_posted * 2::numeric ^ 384 + r.account_version * 2::numeric ^ 512))
+  INTO checksum
+  FROM (
+    SELECT l.*, row_number() OVER (ORDER BY l.account_id) AS rank
+    FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
+  ) r;
+  IF checksum IS DISTINCT FROM p_expected_checksum THEN
+    RAISE EXCEPTION 'ledger_write_decided_entries: balances % here, % expected by the caller', checksum, p_expected_checksum
+      USING ERRCODE = 'internal_error';
+  END IF;
+
+  IF true = ANY(p_t_pending) THEN
+    INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
+    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
+    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
+    ) t
+    WHERE n.pending;
+  END IF;
+  RETURN cardinality(p_t_ids);
 END
 $$;
 
@@ -1523,4 +1647,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201063000'),
     ('20261201100000'),
     ('20261201103000'),
-    ('20261201110000');
+    ('20261201110000'),
+    ('20261201120000');

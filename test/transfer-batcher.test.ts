@@ -1,12 +1,12 @@
 import { expect } from 'chai';
-import { InsertFirstBackoff } from '../src/services/ledger/transfer-batcher.js';
+import { Backoff } from '../src/services/ledger/transfer-batcher.js';
 
 describe('CreateTransfers: when large batches try insert first', () => {
   /** How the next `n` large batches of `key` would run: true = insert first. */
-  const next = (b: InsertFirstBackoff, key: string, n: number) => Array.from({ length: n }, () => b.shouldTry(key));
+  const next = (b: Backoff, key: string, n: number) => Array.from({ length: n }, () => b.shouldTry(key));
 
   it('always, until an attempt falls back; then the skipped batches double with each fallback in a row, up to 64', () => {
-    const b = new InsertFirstBackoff();
+    const b = new Backoff();
     expect(next(b, 'k', 3)).to.deep.equal([true, true, true]);
     b.fellBack('k');
     expect(next(b, 'k', 2)).to.deep.equal([false, true]);
@@ -19,7 +19,7 @@ describe('CreateTransfers: when large batches try insert first', () => {
   });
 
   it('a success ends the backoff, and each key backs off on its own', () => {
-    const b = new InsertFirstBackoff();
+    const b = new Backoff();
     b.fellBack('a');
     b.fellBack('a');
     expect(next(b, 'b', 1)).to.deep.equal([true]);

@@ -103,3 +103,24 @@ WITH page AS (
 )
 SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
 ORDER BY t.create_time, t.id;
+
+/* A batch decided before its accounts are locked (speculative.ts, migration 20261201120000): its
+   entries, running from the balances its accounts are expected to hold, and its reservations,
+   written before any lock is taken. SQLSTATE CH001 when the batch must run the careful way. */
+/* @name writeDecidedEntries */
+SELECT chimera.ledger_write_decided_entries(
+  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
+  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],
+  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],
+  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
+) AS "transfers!";
+
+/* The only part of a decided batch under the account locks: each account moves from the balances
+   the batch expected to the ones it computed, or the transaction fails with SQLSTATE CH001. */
+/* @name settleBalances */
+SELECT chimera.ledger_settle_balances(
+  :tenantId!, :ids!::uuid[], :versions!::bigint[], :debitsPending!::numeric[], :debitsPosted!::numeric[],
+  :creditsPending!::numeric[], :creditsPosted!::numeric[], :newVersions!::bigint[],
+  :newDebitsPending!::numeric[], :newDebitsPosted!::numeric[], :newCreditsPending!::numeric[],
+  :newCreditsPosted!::numeric[]
+) AS "accounts!";

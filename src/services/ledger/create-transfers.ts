@@ -37,7 +37,7 @@ import { AMOUNT, UUID } from './formats.js';
 const MAX_BALANCE = 10n ** 38n - 1n;
 
 /** A transfer that passed the static checks, normalised. */
-interface Candidate {
+export interface Candidate {
   id: string;
   debitAccountId: string;
   creditAccountId: string;
@@ -55,10 +55,10 @@ interface Candidate {
 }
 
 /** A transfer row as written. */
-type TransferRow = Omit<Candidate, 'amount'> & { amount: bigint };
+export type TransferRow = Omit<Candidate, 'amount'> & { amount: bigint };
 
 /** What is stored for a transfer, enough to answer replays and resolve pending ones. */
-type StoredTransfer = TransferRow & {
+export type StoredTransfer = TransferRow & {
   /** Decides the spend window a later release of a reservation belongs to. */
   createTime: Date;
 };
@@ -70,7 +70,7 @@ interface PendingState {
   resolution: 'posted' | 'voided' | undefined;
 }
 
-interface AccountState {
+export interface AccountState {
   id: string;
   asset: string;
   debitsMustNotExceedCredits: boolean;
@@ -86,7 +86,7 @@ interface AccountState {
 /** A transfer as applied: what it adds to (or, negative, takes from) the pending balances and
  *  what it adds to the posted ones, the same on its debit side and on its credit side. The write
  *  derives the entries and new balances from these, in batch order. */
-interface Posting {
+export interface Posting {
   transfer: StoredTransfer;
   pendingDelta: bigint;
   postedDelta: bigint;
@@ -95,7 +95,7 @@ interface Posting {
 /** A \u0000 escape in JSON text: the escape's backslash is not itself escaped. */
 const ESCAPED_NUL = /(?<!\\)(?:\\\\)*\\u0000/;
 
-function staticCheck(t: Transfer): R | Candidate {
+export function staticCheck(t: Transfer): R | Candidate {
   const id = t.id.toLowerCase();
   if (id === '') return R.ID_MUST_NOT_BE_EMPTY;
   if (!UUID.test(id)) return R.ID_INVALID;
@@ -255,7 +255,7 @@ export function windowStartOf(window: 'DAILY' | 'WEEKLY', t: Date): Date {
 }
 
 /** Everything a batch may change, so a failed linked chain can be rolled back. */
-class BatchState {
+export class BatchState {
   readonly accounts: Map<string, AccountState>;
   /** The transfers applied, by id, in the order applied: the order of the entries and of each
    *  account's versions. */
@@ -485,6 +485,12 @@ export async function createTransfers(client: TxClient, tenantId: string, transf
   return results;
 }
 
+/** The accounts a batch locked, as it left them, and which of them have a spend policy. */
+export interface LockedAccounts {
+  accounts: AccountState[];
+  withPolicy: Set<string>;
+}
+
 /** From this many transfers on, a batch is applied "insert first" when it can be (see
  *  createTransferGroups). Below it, the careful way costs next to nothing. */
 export const INSERT_FIRST_FROM = 256;
@@ -536,14 +542,10 @@ export async function createTransferGroups(
   groups: Transfer[][],
   alsoTouch: string[] = [],
   insertFirst = false,
+  observe?: (locked: LockedAccounts) => void,
 ): Promise<R[][]> {
   const transfers = groups.flat();
-  const groupEnds = new Set<number>();
-  let last = -1;
-  for (const g of groups) {
-    last += g.length;
-    if (g.length > 0) groupEnds.add(last);
-  }
+  const groupEnds = groupEndsOf(groups);
   const judged = transfers.map(staticCheck);
   const candidates = judged.filter((c): c is Candidate => typeof c !== 'number');
   const first: TransferRow[] | undefined =
@@ -588,12 +590,24 @@ export async function createTransferGroups(
   const results = applyInOrder(judged, state, existing, groupEnds);
   if (first && results.some((r) => r !== R.OK)) throw new NotAllApplied();
   await write(client, tenantId, state, new Set(first?.map((t) => t.id)));
+  observe?.({ accounts: [...state.accounts.values()], withPolicy: new Set(state.policies.keys()) });
   let start = 0;
   return groups.map((g) => results.slice(start, (start += g.length)));
 }
 
+/** The index of each request's last transfer in the flattened batch: linked chains end there. */
+export function groupEndsOf(groups: Transfer[][]): Set<number> {
+  const ends = new Set<number>();
+  let last = -1;
+  for (const g of groups) {
+    last += g.length;
+    if (g.length > 0) ends.add(last);
+  }
+  return ends;
+}
+
 /** Applies the batch in order; a failure inside a linked chain undoes the whole chain. */
-function applyInOrder(judged: Array<R | Candidate>, state: BatchState, existing: Map<string, StoredTransfer>, groupEnds: Set<number>): R[] {
+export function applyInOrder(judged: Array<R | Candidate>, state: BatchState, existing: Map<string, StoredTransfer>, groupEnds: Set<number>): R[] {
   const results: R[] = new Array(judged.length);
   let i = 0;
   while (i < judged.length) {
@@ -629,7 +643,7 @@ function isLinked(c: R | Candidate): boolean {
 /** What chimera.ledger_write_postings must arrive at on its own: each changed account's balances
  *  and version packed into one number (every balance is below 2^128), weighted by the account's
  *  rank in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
-function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState>): bigint {
+export function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState>): bigint {
   const changed = [...new Set(postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
   let sum = 0n;
   changed.forEach((id, i) => {
@@ -642,12 +656,12 @@ function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState
 
 /** A column for insertTransfers: empty when every value is the column's default, which the SQL
  *  reads back as all defaults (most transfers have no flags, code, external ref or metadata). */
-function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
+export function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
   const values = rows.map(value);
   return values.every((v) => v === fallback) ? [] : values;
 }
 
-function insertParams(tenantId: string, rows: TransferRow[]) {
+export function insertParams(tenantId: string, rows: TransferRow[]) {
   return {
     tenantId,
     ids: rows.map((t) => t.id),

@@ -3,10 +3,14 @@
 // together in the next one: one lock statement, one write and one COMMIT for all of them, as
 // TigerBeetle batches its clients' requests. Each call still gets exactly its own results, and a
 // linked chain never crosses from one call into another.
+//
+// A batch is decided against the balances this process expects (speculative.ts) when it can be;
+// otherwise, or when that fails, it runs the careful way (create-transfers.ts).
 import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
-import type { Database, TenantScope } from '../../db/tx.js';
+import type { Database, TenantScope, TxClient } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
-import { createTransferGroups, INSERT_FIRST_FROM, mayInsertFirst, mustRunCarefully } from './create-transfers.js';
+import { createTransferGroups, INSERT_FIRST_FROM, mayInsertFirst, mustRunCarefully, type LockedAccounts } from './create-transfers.js';
+import { LedgerView, mustDecideCarefully, writeDecided } from './speculative.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -24,13 +28,13 @@ interface Lane {
 export const TRANSACTIONS_PER_KEY = 2;
 
 /**
- * When to try a large batch insert first (createTransferGroups). An attempt that falls back costs
- * a wasted transaction, so after one a key's next large batch runs carefully at once, after two in
- * a row the next two, and so on up to 64: a workload whose large batches often hold a transfer
- * that does not apply pays for a wasted attempt now and then, not on every batch. A success ends
- * the backoff.
+ * When to try a shortcut that, when it does not work out, costs a wasted transaction: a large
+ * batch inserted first, or a batch decided before its accounts are locked. After one fallback a
+ * key's next such batch takes the long way at once, after two in a row the next two, and so on up
+ * to 64: a workload the shortcut does not suit pays for a wasted attempt now and then, not on
+ * every batch. A success ends the backoff.
  */
-export class InsertFirstBackoff {
+export class Backoff {
   private static readonly MAX_SKIP = 64;
   private static readonly MAX_KEYS = 10_000;
   private readonly keys = new Map<string, { fallbacks: number; skip: number }>();
@@ -49,17 +53,20 @@ export class InsertFirstBackoff {
   fellBack(key: string): void {
     const state = this.keys.get(key) ?? { fallbacks: 0, skip: 0 };
     state.fallbacks++;
-    state.skip = Math.min(InsertFirstBackoff.MAX_SKIP, 2 ** (state.fallbacks - 1));
+    state.skip = Math.min(Backoff.MAX_SKIP, 2 ** (state.fallbacks - 1));
     // Keys that fell back and then went quiet would stay forever; forgetting them costs at most
     // one wasted attempt each.
-    if (!this.keys.has(key) && this.keys.size >= InsertFirstBackoff.MAX_KEYS) this.keys.clear();
+    if (!this.keys.has(key) && this.keys.size >= Backoff.MAX_KEYS) this.keys.clear();
     this.keys.set(key, state);
   }
 }
 
 export class TransferBatcher {
   private readonly lanes = new Map<string, Lane>();
-  private readonly backoff = new InsertFirstBackoff();
+  /** By tenant: every key of a tenant writes the same accounts. */
+  private readonly views = new Map<string, LedgerView>();
+  private readonly insertFirstBackoff = new Backoff();
+  private readonly decideBackoff = new Backoff();
 
   constructor(
     private readonly db: Database,
@@ -102,28 +109,64 @@ export class TransferBatcher {
     return group;
   }
 
+  private viewOf(tenantId: string): LedgerView {
+    let view = this.views.get(tenantId);
+    if (!view) {
+      // Views of tenants that went quiet are dropped; they are relearnt on use.
+      if (this.views.size >= MAX_VIEWS) for (const [id, v] of this.views) if (v.idle) this.views.delete(id);
+      this.views.set(tenantId, (view = new LedgerView()));
+    }
+    return view;
+  }
+
   private async run(key: string, group: Waiting[]): Promise<void> {
-    // The group runs under its first call's identity and the tightest deadline among them.
-    const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
-    const groups = group.map((w) => w.transfers);
-    const deadline = Date.now() + scope.timeoutMs;
-    // A second attempt gets what is left of the calls' deadline, not a fresh one.
-    const attempt = (insertFirst: boolean) =>
-      this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, (client) =>
-        createTransferGroups(client, scope.tenantId, groups, [], insertFirst),
-      );
     try {
-      // Large batches assume every transfer applies, and run carefully only if one does not.
-      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.backoff.shouldTry(key);
-      const results = insertFirst
-        ? await attempt(true).then(
-            (r) => (this.backoff.succeeded(key), r),
-            (err: unknown) => (mustRunCarefully(err) ? (this.backoff.fellBack(key), attempt(false)) : Promise.reject(err)),
-          )
-        : await attempt(false);
+      const results = await this.apply(key, group);
       group.forEach((w, i) => w.resolve(results[i]));
     } catch (err) {
       group.forEach((w) => w.reject(err));
     }
   }
+
+  private async apply(key: string, group: Waiting[]): Promise<CreateTransferResult[][]> {
+    // The group runs under its first call's identity and the tightest deadline among them.
+    const scope = { ...group[0].scope, timeoutMs: Math.min(...group.map((w) => w.scope.timeoutMs)) };
+    const { tenantId } = scope;
+    const groups = group.map((w) => w.transfers);
+    const deadline = Date.now() + scope.timeoutMs;
+    // A later attempt gets what is left of the calls' deadline, not a fresh one.
+    const tx = <T>(work: (client: TxClient) => Promise<T>) => this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, work);
+    const view = this.viewOf(tenantId);
+
+    const decided = this.decideBackoff.shouldTry(tenantId) ? await view.decide(groups) : undefined;
+    if (decided) {
+      try {
+        await view.runDecided(decided, () => tx((client) => writeDecided(client, tenantId, decided)));
+        this.decideBackoff.succeeded(tenantId);
+        return decided.results;
+      } catch (err) {
+        if (!mustDecideCarefully(err)) throw err;
+        this.decideBackoff.fellBack(tenantId);
+      }
+    }
+
+    return view.runCareful(async () => {
+      let locked: LockedAccounts | undefined;
+      const attempt = (insertFirst: boolean) =>
+        tx((client) => createTransferGroups(client, tenantId, groups, [], insertFirst, (l) => (locked = l)));
+      // Large batches assume every transfer applies, and run carefully only if one does not.
+      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.insertFirstBackoff.shouldTry(key);
+      const results = insertFirst
+        ? await attempt(true).then(
+            (r) => (this.insertFirstBackoff.succeeded(key), r),
+            (err: unknown) => (mustRunCarefully(err) ? (this.insertFirstBackoff.fellBack(key), attempt(false)) : Promise.reject(err)),
+          )
+        : await attempt(false);
+      if (locked) view.learn(locked);
+      return results;
+    });
+  }
 }
+
+/** Tenants whose balances are remembered at once (see LedgerView). */
+const MAX_VIEWS = 1_000;

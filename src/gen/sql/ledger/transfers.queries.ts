@@ -443,7 +443,7 @@ export interface IListAccountTransfersQuery {
   result: IListAccountTransfersResult;
 }
 
-const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id"};
+const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                "};
 
 /**
  * Query generated from SQL:
@@ -466,9 +466,97 @@ const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId"
  *   LIMIT :limit!
  * )
  * SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
- * ORDER BY t.create_time, t.id
+ * ORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                
  * ```
  */
 export const listAccountTransfers = new PreparedQuery<IListAccountTransfersParams,IListAccountTransfersResult>(listAccountTransfersIR);
+
+
+/** 'WriteDecidedEntries' parameters type */
+export interface IWriteDecidedEntriesParams {
+  aCreditsPending: stringArray;
+  aCreditsPosted: stringArray;
+  aDebitsPending: stringArray;
+  aDebitsPosted: stringArray;
+  aIds: stringArray;
+  aVersions: stringArray;
+  expectedChecksum: string;
+  tCreditIds: stringArray;
+  tDebitIds: stringArray;
+  tenantId: string;
+  tIds: stringArray;
+  tPending: booleanArray;
+  tPendingDeltas: stringArray;
+  tPostedDeltas: stringArray;
+}
+
+/** 'WriteDecidedEntries' return type */
+export interface IWriteDecidedEntriesResult {
+  transfers: string;
+}
+
+/** 'WriteDecidedEntries' query type */
+export interface IWriteDecidedEntriesQuery {
+  params: IWriteDecidedEntriesParams;
+  result: IWriteDecidedEntriesResult;
+}
+
+const writeDecidedEntriesIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tPending":true,"tPendingDeltas":true,"tPostedDeltas":true,"aIds":true,"aVersions":true,"aDebitsPending":true,"aDebitsPosted":true,"aCreditsPending":true,"aCreditsPosted":true,"expectedChecksum":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":47,"b":56}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":59,"b":64}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":75,"b":85}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":96,"b":107}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":127}]},{"name":"tPendingDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":143,"b":158}]},{"name":"tPostedDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":172,"b":186}]},{"name":"aIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":202,"b":207}]},{"name":"aVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":218,"b":228}]},{"name":"aDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":241,"b":256}]},{"name":"aDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":270,"b":284}]},{"name":"aCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":316}]},{"name":"aCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":330,"b":345}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":359,"b":376}]}],"statement":"SELECT chimera.ledger_write_decided_entries(\n  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],\n  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],\n  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],\n  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric\n) AS \"transfers!\"                                                                                                                                                                                                 "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT chimera.ledger_write_decided_entries(
+ *   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
+ *   :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],
+ *   :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],
+ *   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
+ * ) AS "transfers!"                                                                                                                                                                                                 
+ * ```
+ */
+export const writeDecidedEntries = new PreparedQuery<IWriteDecidedEntriesParams,IWriteDecidedEntriesResult>(writeDecidedEntriesIR);
+
+
+/** 'SettleBalances' parameters type */
+export interface ISettleBalancesParams {
+  creditsPending: stringArray;
+  creditsPosted: stringArray;
+  debitsPending: stringArray;
+  debitsPosted: stringArray;
+  ids: stringArray;
+  newCreditsPending: stringArray;
+  newCreditsPosted: stringArray;
+  newDebitsPending: stringArray;
+  newDebitsPosted: stringArray;
+  newVersions: stringArray;
+  tenantId: string;
+  versions: stringArray;
+}
+
+/** 'SettleBalances' return type */
+export interface ISettleBalancesResult {
+  accounts: string;
+}
+
+/** 'SettleBalances' query type */
+export interface ISettleBalancesQuery {
+  params: ISettleBalancesParams;
+  result: ISettleBalancesResult;
+}
+
+const settleBalancesIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"versions":true,"debitsPending":true,"debitsPosted":true,"creditsPending":true,"creditsPosted":true,"newVersions":true,"newDebitsPending":true,"newDebitsPosted":true,"newCreditsPending":true,"newCreditsPosted":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":41,"b":50}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":53,"b":57}]},{"name":"versions","required":true,"transform":{"type":"scalar"},"locs":[{"a":68,"b":77}]},{"name":"debitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":90,"b":104}]},{"name":"debitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":131}]},{"name":"creditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":147,"b":162}]},{"name":"creditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":176,"b":190}]},{"name":"newVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":204,"b":216}]},{"name":"newDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":231,"b":248}]},{"name":"newDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":262,"b":278}]},{"name":"newCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":292,"b":310}]},{"name":"newCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":326,"b":343}]}],"statement":"SELECT chimera.ledger_settle_balances(\n  :tenantId!, :ids!::uuid[], :versions!::bigint[], :debitsPending!::numeric[], :debitsPosted!::numeric[],\n  :creditsPending!::numeric[], :creditsPosted!::numeric[], :newVersions!::bigint[],\n  :newDebitsPending!::numeric[], :newDebitsPosted!::numeric[], :newCreditsPending!::numeric[],\n  :newCreditsPosted!::numeric[]\n) AS \"accounts!\""};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT chimera.ledger_settle_balances(
+ *   :tenantId!, :ids!::uuid[], :versions!::bigint[], :debitsPending!::numeric[], :debitsPosted!::numeric[],
+ *   :creditsPending!::numeric[], :creditsPosted!::numeric[], :newVersions!::bigint[],
+ *   :newDebitsPending!::numeric[], :newDebitsPosted!::numeric[], :newCreditsPending!::numeric[],
+ *   :newCreditsPosted!::numeric[]
+ * ) AS "accounts!"
+ * ```
+ */
+export const settleBalances = new PreparedQuery<ISettleBalancesParams,ISettleBalancesResult>(settleBalancesIR);
 
 

@@ -1,0 +1,237 @@
+// Batches decided before their accounts are locked. The careful way (create-transfers.ts) holds
+// the accounts' locks from the read that decides a batch until its COMMIT: a round trip, the state
+// machine and the whole write. Two batches over the same accounts take turns for all of that.
+//
+// This process writes most of its tenants' transfers, so it knows what balances its own last
+// batch left on each account. A batch of new plain or pending transfers is decided against those
+// (with the same state machine), and everything but the new balances is written before any lock
+// is taken: the transfers, the entries (their running balances start from the expected ones) and
+// the reservations. Under the locks there is one statement left, chimera.ledger_settle_balances,
+// then COMMIT: it checks that every account holds exactly the expected balances and version, and
+// moves them to the computed ones. If anything differs (another server instance wrote, an earlier
+// batch did not commit, a spend policy appeared, a reservation expired, an id was replayed) the
+// transaction fails with nothing written, and the batch runs the careful way, which also teaches
+// the view the accounts' real balances. Only results of OK are ever decided this way.
+//
+// A batch decided on top of one that is still in flight sends its settle only once that one has
+// committed, so the two never reach the locks in the wrong order; its inserts overlap the other's
+// turn with the locks.
+import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import pg from 'pg';
+import { insertTransfers, settleBalances, writeDecidedEntries } from '../../gen/sql/ledger/transfers.queries.js';
+import type { TxClient } from '../../db/tx.js';
+import { statementOf } from '../../db/pipeline.js';
+import {
+  applyInOrder,
+  balanceChecksum,
+  BatchState,
+  column,
+  groupEndsOf,
+  insertParams,
+  mayInsertFirst,
+  staticCheck,
+  type AccountState,
+  type Candidate,
+  type LockedAccounts,
+} from './create-transfers.js';
+
+/** SQLSTATE of a decided batch whose expectations do not hold (migration 20261201120000). */
+const EXPECTATION_FAILED = 'CH001';
+
+/** A decided batch that did not commit: its own expectations failed, or those of a batch it was
+ *  decided on top of. Nothing of it was written. */
+export class DecidedTooEarly extends Error {
+  constructor() {
+    super('a batch this one was decided on top of did not commit; run it the careful way');
+  }
+}
+
+/** Whether a decided batch failed in a way the careful way answers, with nothing written: its
+ *  expectations did not hold (or those of a batch it was decided on), or the database refused a
+ *  row (an id or external ref already used, or the entry of an account version another writer
+ *  took). */
+export function mustDecideCarefully(err: unknown): boolean {
+  if (err instanceof DecidedTooEarly) return true;
+  const code = err instanceof pg.DatabaseError ? err.code : undefined;
+  return code === EXPECTATION_FAILED || code?.startsWith('23') === true;
+}
+
+/** A batch decided from the view, ready to write. */
+export interface DecidedBatch {
+  /** One result per transfer per request: all OK. */
+  results: R[][];
+  state: BatchState;
+  /** The touched accounts as the batch expects to find them, by id. */
+  expected: Map<string, AccountState>;
+  /** Batches still in flight whose outcome this one was decided on. */
+  after: Promise<boolean>[];
+}
+
+interface Known {
+  state: AccountState;
+  withPolicy: boolean;
+  /** The batch in flight that leaves the account in `state`; undefined once it is committed. */
+  by?: Promise<boolean>;
+}
+
+/** What this process knows of one tenant's account balances, and which of its batches are running. */
+export class LedgerView {
+  /** Beyond this many accounts the committed ones are forgotten (they are relearnt on use). */
+  static readonly MAX_ACCOUNTS = 100_000;
+  private readonly known = new Map<string, Known>();
+  private readonly decidedInFlight = new Set<Promise<boolean>>();
+  private carefulInFlight = 0;
+  private carefulDone: Array<() => void> = [];
+
+  get idle(): boolean {
+    return this.decidedInFlight.size === 0 && this.carefulInFlight === 0;
+  }
+
+  /** A batch's accounts as a committed careful batch left them. */
+  learn(locked: LockedAccounts): void {
+    if (this.known.size >= LedgerView.MAX_ACCOUNTS) this.forgetCommitted();
+    for (const a of locked.accounts) {
+      const had = this.known.get(a.id);
+      // Two careful batches may report in either order; versions only grow.
+      if (had && had.state.version > a.version) continue;
+      this.known.set(a.id, { state: { ...a }, withPolicy: locked.withPolicy.has(a.id) });
+    }
+  }
+
+  /**
+   * The batch decided against the known balances, if it can be: every transfer new, plain or
+   * pending, between known accounts without spend policies, and every one OK. Otherwise undefined,
+   * and the batch runs the careful way. A careful batch in flight is waited for: what it leaves is
+   * not known until it commits.
+   */
+  async decide(groups: Transfer[][]): Promise<DecidedBatch | undefined> {
+    if (this.candidates(groups) === undefined) return undefined;
+    while (this.carefulInFlight > 0) await new Promise<void>((resolve) => this.carefulDone.push(resolve));
+    const judged = this.candidates(groups);
+    if (judged === undefined) return undefined;
+    const expected = new Map<string, AccountState>();
+    const after = new Set<Promise<boolean>>();
+    for (const c of judged) {
+      for (const id of [c.debitAccountId, c.creditAccountId]) {
+        const known = this.known.get(id)!;
+        expected.set(id, known.state);
+        if (known.by) after.add(known.by);
+      }
+    }
+    const state = new BatchState(
+      new Map([...expected].map(([id, a]) => [id, { ...a }])),
+      new Map(),
+      new Map(),
+      new Map(),
+      new Date(),
+    );
+    // Replayed ids and external refs in use are not looked up: their unique indexes refuse them.
+    const results = applyInOrder(judged, state, new Map(), groupEndsOf(groups));
+    if (results.some((r) => r !== R.OK)) return undefined;
+    let start = 0;
+    return { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after] };
+  }
+
+  /** The batch's transfers, if they are all new, plain or pending, pass their static checks and
+   *  move known accounts without spend policies. */
+  private candidates(groups: Transfer[][]): Candidate[] | undefined {
+    if (!mayInsertFirst(groups)) return undefined;
+    const judged = groups.flat().map(staticCheck);
+    if (judged.some((c) => typeof c === 'number')) return undefined;
+    const candidates = judged as Candidate[];
+    const usable = (id: string) => {
+      const known = this.known.get(id);
+      return known !== undefined && !known.withPolicy;
+    };
+    return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId)) ? candidates : undefined;
+  }
+
+  /** Runs a decided batch: the view expects its balances from now on, until it fails. */
+  async runDecided(batch: DecidedBatch, write: () => Promise<void>): Promise<void> {
+    let settle!: (committed: boolean) => void;
+    const by = new Promise<boolean>((resolve) => (settle = resolve));
+    for (const id of batch.expected.keys()) this.known.set(id, { state: { ...batch.state.accounts.get(id)! }, withPolicy: false, by });
+    this.decidedInFlight.add(by);
+    let committed = false;
+    try {
+      await write();
+      committed = true;
+    } finally {
+      for (const [id, known] of this.known) {
+        if (known.by !== by) continue;
+        if (committed) known.by = undefined;
+        else this.known.delete(id);
+      }
+      this.decidedInFlight.delete(by);
+      settle(committed);
+    }
+  }
+
+  /** Runs a careful batch once no decided batch is in flight (their inserts could otherwise wait
+   *  for its locks while it waits for their entries), and keeps new ones from being decided. */
+  async runCareful<T>(work: () => Promise<T>): Promise<T> {
+    this.carefulInFlight++;
+    try {
+      while (this.decidedInFlight.size > 0) await Promise.all(this.decidedInFlight);
+      return await work();
+    } finally {
+      if (--this.carefulInFlight === 0) for (const wake of this.carefulDone.splice(0)) wake();
+    }
+  }
+
+  private forgetCommitted(): void {
+    for (const [id, known] of this.known) if (!known.by) this.known.delete(id);
+  }
+}
+
+/**
+ * Writes a decided batch and commits: the transfers and entries first, then, once the batches it
+ * was decided on have committed, the settle of its balances with the COMMIT. With none in flight,
+ * all in one round trip.
+ */
+export async function writeDecided(client: TxClient, tenantId: string, batch: DecidedBatch): Promise<void> {
+  const postings = [...batch.state.created.values()];
+  const transfers = postings.map((p) => p.transfer);
+  const expected = [...batch.expected.values()];
+  const computed = expected.map((a) => batch.state.accounts.get(a.id)!);
+  const unlocked = [
+    await statementOf(insertTransfers, insertParams(tenantId, transfers)),
+    await statementOf(writeDecidedEntries, {
+      tenantId,
+      tIds: transfers.map((t) => t.id),
+      tDebitIds: transfers.map((t) => t.debitAccountId),
+      tCreditIds: transfers.map((t) => t.creditAccountId),
+      tPending: column(transfers, (t) => t.pending, false),
+      tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
+      tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
+      aIds: expected.map((a) => a.id),
+      aVersions: expected.map((a) => a.version.toString()),
+      aDebitsPending: expected.map((a) => a.debitsPending.toString()),
+      aDebitsPosted: expected.map((a) => a.debitsPosted.toString()),
+      aCreditsPending: expected.map((a) => a.creditsPending.toString()),
+      aCreditsPosted: expected.map((a) => a.creditsPosted.toString()),
+      expectedChecksum: balanceChecksum(postings, batch.state.accounts).toString(),
+    }),
+  ];
+  const settle = await statementOf(settleBalances, {
+    tenantId,
+    ids: expected.map((a) => a.id),
+    versions: expected.map((a) => a.version.toString()),
+    debitsPending: expected.map((a) => a.debitsPending.toString()),
+    debitsPosted: expected.map((a) => a.debitsPosted.toString()),
+    creditsPending: expected.map((a) => a.creditsPending.toString()),
+    creditsPosted: expected.map((a) => a.creditsPosted.toString()),
+    newVersions: computed.map((a) => a.version.toString()),
+    newDebitsPending: computed.map((a) => a.debitsPending.toString()),
+    newDebitsPosted: computed.map((a) => a.debitsPosted.toString()),
+    newCreditsPending: computed.map((a) => a.creditsPending.toString()),
+    newCreditsPosted: computed.map((a) => a.creditsPosted.toString()),
+  });
+  if (batch.after.length === 0) {
+    await client.commitWith([...unlocked, settle]);
+    return;
+  }
+  await client.pipeline(unlocked);
+  if (!(await Promise.all(batch.after)).every(Boolean)) throw new DecidedTooEarly();
+  await client.commitWith([settle]);
+}
