@@ -225,7 +225,7 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
       db().tenantTx(scope(), (client) =>
         client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [
           t.tenant.id,
-          [a, b],
+          [a, b].sort(),
           [0, expectedVersion],
           ['0', '0'],
           [1, expectedVersion + 1],

@@ -37,7 +37,9 @@ CREATE FUNCTION chimera.ledger_write_decided_entries(
 DECLARE
   checksum numeric;
 BEGIN
-  IF EXISTS (SELECT 1 FROM ledger_spend_policies p WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(p_a_ids)) THEN
+  -- Most tenants have no policy at all: one lookup says so.
+  IF EXISTS (SELECT 1 FROM ledger_spend_policies p WHERE p.tenant_id = p_tenant_id)
+     AND EXISTS (SELECT 1 FROM ledger_spend_policies p WHERE p.tenant_id = p_tenant_id AND p.account_id = ANY(p_a_ids)) THEN
     RAISE EXCEPTION 'ledger_write_decided_entries: an account has a spend policy' USING ERRCODE = 'CH001';
   END IF;
   IF EXISTS (SELECT 1 FROM ledger_pending p
@@ -104,9 +106,9 @@ BEGIN
 END
 $$;
 
--- The part of a decided batch that runs under the locks: lock its accounts in id order (the order
--- of ledger_lock_accounts), then move each from the balances and version the batch expected
--- (p_*) to the ones it computed (p_new_*). CH001 if any account holds something else.
+-- The part of a decided batch that runs under the locks: lock its accounts, given in id order
+-- (the order of ledger_lock_accounts), then move each from the balances and version the batch
+-- expected (p_*) to the ones it computed (p_new_*). CH001 if any account holds something else.
 CREATE FUNCTION chimera.ledger_settle_balances(
   p_tenant_id uuid,
   p_ids uuid[],
@@ -125,26 +127,33 @@ CREATE FUNCTION chimera.ledger_settle_balances(
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
-  wanted uuid[];
+  row_ids tid[];
   settled bigint;
 BEGIN
-  SELECT array_agg(w.id ORDER BY w.id) INTO wanted FROM unnest(p_ids) AS w(id);
-  PERFORM 1 FROM unnest(wanted) AS w(id)
-  CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
+  -- Locks taken out of order could deadlock with other batches.
+  IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: the account ids are not distinct and in order' USING ERRCODE = 'internal_error';
+  END IF;
+  -- Each locked row's address is that of the version the lock left, which no one else can change
+  -- until this transaction ends: the update below finds the rows by it.
+  SELECT array_agg(locked.row_id ORDER BY w.n) INTO row_ids
+  FROM unnest(p_ids) WITH ORDINALITY AS w(id, n)
+  CROSS JOIN LATERAL (
+    SELECT a.ctid AS row_id FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE
+  ) AS locked;
+  IF cardinality(row_ids) IS DISTINCT FROM cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: an account does not exist' USING ERRCODE = 'CH001';
+  END IF;
   -- A statement of its own, so that it sees what the transactions it waited for committed.
   WITH moved AS (
     UPDATE ledger_accounts a
     SET debits_pending = e.new_debits_pending, debits_posted = e.new_debits_posted,
         credits_pending = e.new_credits_pending, credits_posted = e.new_credits_posted, version = e.new_version
-    FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted,
+    FROM unnest(row_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted,
                 p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
-         AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted,
+         AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted,
               new_version, new_debits_pending, new_debits_posted, new_credits_pending, new_credits_posted)
-    -- By primary key, then by physical address (see ledger_write_postings).
-    CROSS JOIN LATERAL (
-      SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = e.id LIMIT 1
-    ) r
-    WHERE a.ctid = r.row_id
+    WHERE a.ctid = e.row_id AND a.tenant_id = p_tenant_id
       AND a.version = e.version AND a.debits_pending = e.debits_pending AND a.debits_posted = e.debits_posted
       AND a.credits_pending = e.credits_pending AND a.credits_posted = e.credits_posted
     RETURNING 1
@@ -157,8 +166,54 @@ BEGIN
   RETURN settled;
 END
 $$;
+-- An entry's reference check, one lookup per transfer rather than per entry: a transfer's two
+-- entries are checked together.
+CREATE OR REPLACE FUNCTION chimera.check_entry_references() RETURNS trigger
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+DECLARE
+  missing text;
+BEGIN
+  SELECT format('the transfer %s of accounts %s', n.transfer_id, n.accounts) INTO missing
+  FROM (SELECT i.tenant_id, i.transfer_id, array_agg(i.account_id) AS accounts FROM inserted i GROUP BY i.tenant_id, i.transfer_id) n
+  LEFT JOIN LATERAL (
+    SELECT t.debit_account_id, t.credit_account_id FROM ledger_transfers t
+    WHERE t.tenant_id = n.tenant_id AND t.id = n.transfer_id LIMIT 1
+  ) t ON true
+  WHERE t.debit_account_id IS NULL OR NOT n.accounts <@ ARRAY[t.debit_account_id, t.credit_account_id]
+  LIMIT 1;
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_entries references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
 GRANT EXECUTE ON FUNCTION chimera.ledger_write_decided_entries, chimera.ledger_settle_balances TO chimera_app;
 
 -- migrate:down
+CREATE OR REPLACE FUNCTION chimera.check_entry_references() RETURNS trigger
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+DECLARE
+  missing text;
+BEGIN
+  SELECT format('the transfer %s of account %s', n.transfer_id, n.account_id) INTO missing
+  FROM inserted n
+  LEFT JOIN LATERAL (
+    SELECT t.debit_account_id, t.credit_account_id FROM ledger_transfers t
+    WHERE t.tenant_id = n.tenant_id AND t.id = n.transfer_id LIMIT 1
+  ) t ON true
+  WHERE t.debit_account_id IS NULL OR n.account_id NOT IN (t.debit_account_id, t.credit_account_id)
+  LIMIT 1;
+  IF missing IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_entries references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
 DROP FUNCTION chimera.ledger_settle_balances;
 DROP FUNCTION chimera.ledger_write_decided_entries;

@@ -192,7 +192,8 @@ export class LedgerView {
 export async function writeDecided(client: TxClient, tenantId: string, batch: DecidedBatch): Promise<void> {
   const postings = [...batch.state.created.values()];
   const transfers = postings.map((p) => p.transfer);
-  const expected = [...batch.expected.values()];
+  // In id order: the order the settle locks them in.
+  const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
   const computed = expected.map((a) => batch.state.accounts.get(a.id)!);
   const unlocked = [
     await statementOf(insertTransfers, insertParams(tenantId, transfers)),
