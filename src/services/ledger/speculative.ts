@@ -65,6 +65,9 @@ export interface DecidedBatch {
   expected: Map<string, AccountState>;
   /** Batches still in flight whose outcome this one was decided on. */
   after: Promise<boolean>[];
+  /** Resolves once this batch has committed (true) or failed (false). */
+  outcome: Promise<boolean>;
+  settle(committed: boolean): void;
 }
 
 interface Known {
@@ -77,7 +80,7 @@ interface Known {
 /** What this process knows of one tenant's account balances, and which of its batches are running. */
 export class LedgerView {
   /** Beyond this many accounts the committed ones are forgotten (they are relearnt on use). */
-  static readonly MAX_ACCOUNTS = 100_000;
+  static readonly MAX_ACCOUNTS = 20_000;
   private readonly known = new Map<string, Known>();
   private readonly decidedInFlight = new Set<Promise<boolean>>();
   private carefulInFlight = 0;
@@ -129,13 +132,20 @@ export class LedgerView {
     const results = applyInOrder(judged, state, new Map(), groupEndsOf(groups));
     if (results.some((r) => r !== R.OK)) return undefined;
     let start = 0;
-    return { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after] };
+    let settle!: (committed: boolean) => void;
+    const outcome = new Promise<boolean>((resolve) => (settle = resolve));
+    const batch = { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle };
+    // From here on the view expects the batch's balances, in the same turn of the event loop as
+    // the checks above: no careful batch can start in between.
+    for (const id of expected.keys()) this.known.set(id, { state: { ...state.accounts.get(id)! }, withPolicy: false, by: outcome });
+    this.decidedInFlight.add(outcome);
+    return batch;
   }
 
   /** The batch's transfers, if they are all new, plain or pending, pass their static checks and
    *  move known accounts without spend policies. */
   private candidates(groups: Transfer[][]): Candidate[] | undefined {
-    if (!mayInsertFirst(groups)) return undefined;
+    if (!mayInsertFirst(groups) || groups.every((g) => g.length === 0)) return undefined;
     const judged = groups.flat().map(staticCheck);
     if (judged.some((c) => typeof c === 'number')) return undefined;
     const candidates = judged as Candidate[];
@@ -146,24 +156,22 @@ export class LedgerView {
     return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId)) ? candidates : undefined;
   }
 
-  /** Runs a decided batch: the view expects its balances from now on, until it fails. */
+  /** Runs a batch decide() returned (every one must be run): if it fails, the view forgets what
+   *  it expected of the batch's accounts. */
   async runDecided(batch: DecidedBatch, write: () => Promise<void>): Promise<void> {
-    let settle!: (committed: boolean) => void;
-    const by = new Promise<boolean>((resolve) => (settle = resolve));
-    for (const id of batch.expected.keys()) this.known.set(id, { state: { ...batch.state.accounts.get(id)! }, withPolicy: false, by });
-    this.decidedInFlight.add(by);
     let committed = false;
     try {
       await write();
       committed = true;
     } finally {
-      for (const [id, known] of this.known) {
-        if (known.by !== by) continue;
+      for (const id of batch.expected.keys()) {
+        const known = this.known.get(id);
+        if (known?.by !== batch.outcome) continue;
         if (committed) known.by = undefined;
         else this.known.delete(id);
       }
-      this.decidedInFlight.delete(by);
-      settle(committed);
+      this.decidedInFlight.delete(batch.outcome);
+      batch.settle(committed);
     }
   }
 
