@@ -2,7 +2,7 @@
 // PostgreSQL, in one run:
 //   (a) pgbench -N at 32 clients (the baseline: what this server does for a trivial write tx);
 //   (b) single-transfer CreateTransfers over gRPC, 32 concurrent clients, 1,000 accounts;
-//   (c) batches of 100 and of 1,000 transfers;
+//   (c) batches of 100 (4 clients) and of 1,000 transfers (2 clients, or LEDGER_BATCH_CLIENTS);
 //   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice;
 // and, as the baseline for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
 // clients (bench/sql/handwritten-batch.sql), without and with entries.
@@ -23,6 +23,7 @@ import { benchDatabaseUrl, grpcLoad, printResult, type RunResult } from './harne
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);
 const CLIENTS = 32;
+/** Clients sending the batches of 1,000 (2, as the hand-written baseline runs). */
 const BATCH_CLIENTS = Number(process.env.LEDGER_BATCH_CLIENTS ?? 2);
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';

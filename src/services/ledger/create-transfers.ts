@@ -680,6 +680,21 @@ export function insertParams(tenantId: string, rows: TransferRow[]) {
   };
 }
 
+/** Each posting's transfer and movement, in batch order, and the checksum of the balances they
+ *  lead to: what the write functions compute entries and balances from. */
+export function postingParams(postings: Posting[], accounts: Map<string, AccountState>) {
+  const transfers = postings.map((p) => p.transfer);
+  return {
+    tIds: transfers.map((t) => t.id),
+    tDebitIds: transfers.map((t) => t.debitAccountId),
+    tCreditIds: transfers.map((t) => t.creditAccountId),
+    tPending: column(transfers, (t) => t.pending, false),
+    tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
+    tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
+    expectedChecksum: balanceChecksum(postings, accounts).toString(),
+  };
+}
+
 /** Writes the batch's outcome and commits. `written` holds the ids already written (insert first). */
 async function write(client: TxClient, tenantId: string, s: BatchState, written: Set<string>): Promise<void> {
   if (s.created.size === 0) return;
@@ -693,13 +708,7 @@ async function write(client: TxClient, tenantId: string, s: BatchState, written:
     ...(unwritten.length > 0 ? [await statementOf(insertTransfers, insertParams(tenantId, unwritten))] : []),
     await statementOf(writePostings, {
       tenantId,
-      tIds: transfers.map((t) => t.id),
-      tDebitIds: transfers.map((t) => t.debitAccountId),
-      tCreditIds: transfers.map((t) => t.creditAccountId),
-      tPending: column(transfers, (t) => t.pending, false),
-      tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
-      tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
-      expectedChecksum: balanceChecksum(postings, s.accounts).toString(),
+      ...postingParams(postings, s.accounts),
       resolvedPendingIds: s.resolvedPendingIds,
       sAccountIds: spent.map((w) => w.accountId),
       sWindowStarts: spent.map((w) => w.windowStart),

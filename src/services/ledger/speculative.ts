@@ -23,12 +23,11 @@ import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
 import {
   applyInOrder,
-  balanceChecksum,
   BatchState,
-  column,
   groupEndsOf,
   insertParams,
   mayInsertFirst,
+  postingParams,
   staticCheck,
   type AccountState,
   type Candidate,
@@ -105,10 +104,10 @@ export class LedgerView {
    * The batch decided against the known balances, if it can be: every transfer new, plain or
    * pending, between known accounts without spend policies, and every one OK. Otherwise undefined,
    * and the batch runs the careful way. A careful batch in flight is waited for: what it leaves is
-   * not known until it commits.
+   * not known until it commits. `mayTry` is asked only about batches that could be decided.
    */
-  async decide(groups: Transfer[][]): Promise<DecidedBatch | undefined> {
-    if (this.candidates(groups) === undefined) return undefined;
+  async decide(groups: Transfer[][], mayTry: () => boolean = () => true): Promise<DecidedBatch | undefined> {
+    if (this.candidates(groups) === undefined || !mayTry()) return undefined;
     while (this.carefulInFlight > 0) await new Promise<void>((resolve) => this.carefulDone.push(resolve));
     const judged = this.candidates(groups);
     if (judged === undefined) return undefined;
@@ -207,34 +206,16 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
     await statementOf(insertTransfers, insertParams(tenantId, transfers)),
     await statementOf(writeDecidedEntries, {
       tenantId,
-      tIds: transfers.map((t) => t.id),
-      tDebitIds: transfers.map((t) => t.debitAccountId),
-      tCreditIds: transfers.map((t) => t.creditAccountId),
-      tPending: column(transfers, (t) => t.pending, false),
-      tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
-      tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
+      ...postingParams(postings, batch.state.accounts),
       aIds: expected.map((a) => a.id),
-      aVersions: expected.map((a) => a.version.toString()),
-      aDebitsPending: expected.map((a) => a.debitsPending.toString()),
-      aDebitsPosted: expected.map((a) => a.debitsPosted.toString()),
-      aCreditsPending: expected.map((a) => a.creditsPending.toString()),
-      aCreditsPosted: expected.map((a) => a.creditsPosted.toString()),
-      expectedChecksum: balanceChecksum(postings, batch.state.accounts).toString(),
+      ...prefixed('a', balanceColumns(expected)),
     }),
   ];
   const settle = await statementOf(settleBalances, {
     tenantId,
     ids: expected.map((a) => a.id),
-    versions: expected.map((a) => a.version.toString()),
-    debitsPending: expected.map((a) => a.debitsPending.toString()),
-    debitsPosted: expected.map((a) => a.debitsPosted.toString()),
-    creditsPending: expected.map((a) => a.creditsPending.toString()),
-    creditsPosted: expected.map((a) => a.creditsPosted.toString()),
-    newVersions: computed.map((a) => a.version.toString()),
-    newDebitsPending: computed.map((a) => a.debitsPending.toString()),
-    newDebitsPosted: computed.map((a) => a.debitsPosted.toString()),
-    newCreditsPending: computed.map((a) => a.creditsPending.toString()),
-    newCreditsPosted: computed.map((a) => a.creditsPosted.toString()),
+    ...balanceColumns(expected),
+    ...prefixed('new', balanceColumns(expected.map((a) => batch.state.accounts.get(a.id)!))),
   });
   if (batch.after.length === 0) {
     await client.commitWith([...unlocked, settle]);
@@ -243,4 +224,24 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   await client.pipeline(unlocked);
   if (!(await Promise.all(batch.after)).every(Boolean)) throw new DecidedTooEarly();
   await client.commitWith([settle]);
+}
+
+/** Accounts' versions and balances as parallel columns. */
+function balanceColumns(accounts: AccountState[]) {
+  const column = (value: (a: AccountState) => bigint) => accounts.map((a) => value(a).toString());
+  return {
+    versions: column((a) => a.version),
+    debitsPending: column((a) => a.debitsPending),
+    debitsPosted: column((a) => a.debitsPosted),
+    creditsPending: column((a) => a.creditsPending),
+    creditsPosted: column((a) => a.creditsPosted),
+  };
+}
+
+/** The columns under the names the other statements give them: aVersions, newDebitsPending... */
+function prefixed<P extends string>(prefix: P, columns: ReturnType<typeof balanceColumns>) {
+  const name = <K extends string>(key: K) => `${prefix}${key[0].toUpperCase()}${key.slice(1)}` as `${P}${Capitalize<K>}`;
+  return Object.fromEntries(Object.entries(columns).map(([key, values]) => [name(key), values])) as {
+    [K in keyof typeof columns as `${P}${Capitalize<K>}`]: string[];
+  };
 }

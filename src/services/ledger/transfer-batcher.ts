@@ -138,7 +138,7 @@ export class TransferBatcher {
     const tx = <T>(work: (client: TxClient) => Promise<T>) => this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, work);
     const view = this.viewOf(tenantId);
 
-    const decided = this.decideBackoff.shouldTry(tenantId) ? await view.decide(groups) : undefined;
+    const decided = await view.decide(groups, () => this.decideBackoff.shouldTry(tenantId));
     if (decided) {
       try {
         await view.runDecided(decided, () => tx((client) => writeDecided(client, tenantId, decided)));
