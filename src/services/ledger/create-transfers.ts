@@ -8,7 +8,8 @@
 //   4. one round trip writes the transfers (chimera.ledger_insert_transfers), then entries,
 //      balances, reservations, spend windows and alerts (chimera.ledger_write_postings), with COMMIT.
 // Large batches may write their transfers first, in step 2, before the lock ("insert first", see
-// createTransferGroups).
+// createTransferGroups). Batches the service can decide from balances it remembers skip steps 2
+// and 3 and lock only to settle the balances (speculative.ts); this is their fallback.
 // Balances are exact integers in minor units; nothing here is ever a float.
 import type { JsonObject } from '@bufbuild/protobuf';
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
