@@ -11,6 +11,7 @@ import { authentication, errorMapping, InFlight, requestContext } from './interc
 import { listen, type NodeHandler } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { startSweeper } from '../services/ledger/sweeper.js';
+import { TransferBatcher } from '../services/ledger/transfer-batcher.js';
 import { APPLICATION_SERVICES, policyFor, routes } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -54,7 +55,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
-  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, ledgerTransactionsPerKey: opts.ledgerTransactionsPerKey }, health);
+  const ledgerTransfers = new TransferBatcher(db, opts.ledgerTransactionsPerKey);
+  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, ledgerTransfers }, health);
   const connectHandler = connectNodeAdapter({
     routes: (router) => serviceRoutes(unary.recording(router)),
     interceptors,
@@ -67,7 +69,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     connectHandler(req, res);
   };
   const listener = await listen(handler, { port: opts.port, host: opts.host });
-  const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
+  const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, ledgerTransfers, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
 
   return {
     port: listener.port,

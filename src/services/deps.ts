@@ -2,6 +2,7 @@
 import type { HandlerContext } from '@connectrpc/connect';
 import type { Database, TenantScope, TxScope } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
+import type { TransferBatcher } from './ledger/transfer-batcher.js';
 import { callerKey, requestIdKey } from '../server/context.js';
 
 export interface ServiceDeps {
@@ -9,8 +10,8 @@ export interface ServiceDeps {
   log: Logger;
   /** Upper bound on statement_timeout when the client sets no (or a longer) deadline. */
   defaultTimeoutMs: number;
-  /** CreateTransfers transactions in flight per tenant and key (transfer-batcher.ts). */
-  ledgerTransactionsPerKey?: number;
+  /** Runs CreateTransfers batches; the expiry sweeper shares it (transfer-batcher.ts). */
+  ledgerTransfers: TransferBatcher;
 }
 
 function timeoutMs(ctx: HandlerContext, fallback: number): number {

@@ -476,16 +476,6 @@ function voidExpired(s: BatchState, expired: IGetExpiredReservationsResult[]): v
   }
 }
 
-/**
- * One result per transfer, in request order. Runs inside the caller's transaction. `alsoTouch`
- * names further accounts to lock, so that their expired reservations are voided too: with no
- * transfers, that is the expiry sweeper.
- */
-export async function createTransfers(client: TxClient, tenantId: string, transfers: Transfer[], alsoTouch: string[] = []): Promise<R[]> {
-  const [results] = await createTransferGroups(client, tenantId, [transfers], alsoTouch);
-  return results;
-}
-
 /** The accounts a batch locked, as it left them, and which of them have a spend policy. */
 export interface LockedAccounts {
   accounts: AccountState[];
@@ -522,7 +512,10 @@ export function mustRunCarefully(err: unknown): boolean {
 
 /**
  * Several independent requests' transfers in one transaction: one lock statement and one write
- * for all of them. A linked chain never crosses from one group into the next.
+ * for all of them, one result per transfer per request, in request order. A linked chain never
+ * crosses from one group into the next. `alsoTouch` names further accounts to lock, so that their
+ * expired reservations are voided too: with no transfers, that is the expiry sweeper. `observe`
+ * receives the locked accounts as the batch leaves them, once it is written.
  *
  * `insertFirst` applies a batch of new plain or pending transfers (nothing posted or voided) on
  * the assumption that every one of them applies, as they almost always do: their rows are written

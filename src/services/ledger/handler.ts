@@ -29,7 +29,7 @@ import {
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
 
 export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerService> {
-  const transfers = new TransferBatcher(deps.db, deps.ledgerTransactionsPerKey);
+  const transfers = deps.ledgerTransfers;
   return {
     async createAccounts(req, ctx) {
       if (req.accounts.length > MAX_BATCH) {

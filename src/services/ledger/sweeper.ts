@@ -1,29 +1,31 @@
 // Voids expired reservations that no transfer touches. Reads already leave them out and any
 // transfer touching their accounts voids them first; the sweeper makes the stored balances and
 // the pending state catch up for idle accounts. Safe with many instances: the accounts are locked.
+// It runs through the transfer batcher, so that it takes turns with this process's batches like
+// a careful one (see speculative.ts).
 import type { Database } from '../../db/tx.js';
 import { findExpiredReservations } from '../../gen/sql/ledger/sweeper.queries.js';
 import type { Logger } from '../../lib/log.js';
-import { createTransfers } from './create-transfers.js';
+import type { TransferBatcher } from './transfer-batcher.js';
 
 const TENANTS_PER_PASS = 100;
 
-export async function sweepExpiredReservations(db: Database): Promise<number> {
+export async function sweepExpiredReservations(db: Database, transfers: TransferBatcher): Promise<number> {
   const scope = { actor: 'ledger-sweeper', requestId: 'ledger-sweeper', timeoutMs: 30_000 };
   const due = await db.adminTx(scope, (client) => findExpiredReservations.run({ limit: String(TENANTS_PER_PASS) }, client));
   for (const { tenant_id: tenantId, account_ids: accountIds } of due) {
-    await db.tenantTx({ ...scope, tenantId }, (client) => createTransfers(client, tenantId, [], accountIds));
+    await transfers.sweep({ ...scope, tenantId }, accountIds);
   }
   return due.length;
 }
 
 /** Runs a sweep every `intervalMs` until the returned stop function is called. */
-export function startSweeper(db: Database, log: Logger, intervalMs: number): () => Promise<void> {
+export function startSweeper(db: Database, transfers: TransferBatcher, log: Logger, intervalMs: number): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {
     if (stopped) return;
-    running = sweepExpiredReservations(db)
+    running = sweepExpiredReservations(db, transfers)
       .then((tenants) => {
         if (tenants > 0) log.debug('swept expired reservations', { tenants });
       })

@@ -109,6 +109,17 @@ export class TransferBatcher {
     return group;
   }
 
+  /** Voids the expired reservations on these accounts (the expiry sweeper): a careful batch with
+   *  no transfers of its own. */
+  async sweep(scope: TenantScope, accountIds: string[]): Promise<void> {
+    const view = this.viewOf(scope.tenantId);
+    await view.runCareful(async () => {
+      let locked: LockedAccounts | undefined;
+      await this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, [[]], accountIds, false, (l) => (locked = l)));
+      if (locked) view.learn(locked);
+    });
+  }
+
   private viewOf(tenantId: string): LedgerView {
     let view = this.views.get(tenantId);
     if (!view) {
