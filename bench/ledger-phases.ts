@@ -85,10 +85,14 @@ for (let i = 0; i < batches; i++) {
   const transfers = batch();
   const t0 = performance.now();
   if (decided) {
-    const d = await view.decide([transfers]);
-    if (!d) throw new Error('the batch could not be decided');
-    add('deciding (JavaScript)', performance.now() - t0);
-    await view.runDecided(d, () => db.tenantTx(scope, (c) => writeDecided(timed(c, false), tenantId, d)));
+    await view.run([transfers], {
+      mayDecide: () => true,
+      decided: (d) => {
+        add('deciding (JavaScript)', performance.now() - t0);
+        return db.tenantTx(scope, (c) => writeDecided(timed(c, false), tenantId, d));
+      },
+      careful: () => Promise.reject(new Error('the batch could not be decided')),
+    });
   } else {
     await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size >= INSERT_FIRST_FROM));
   }

@@ -1,29 +1,66 @@
-// Batches decided before their accounts are locked (src/services/ledger/speculative.ts): what they
-// write, and every way their expectations can fail, after which nothing of them is written and
-// they run the careful way.
+// Batches decided before their accounts are locked (src/services/ledger/speculative.ts), against a
+// real PostgreSQL: what they write, and every way their expectations can fail, after which nothing
+// of them is written and they run the careful way. Each test records the ledger functions every
+// round trip calls, to show which way a batch really took.
 import { randomUUID } from 'node:crypto';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { expect } from 'chai';
 import pg from 'pg';
 import { CreateTransferResult as R, LedgerService, OwnerType, SpendWindow, TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { Database, type TxClient } from '../src/db/tx.js';
+import { Database, type TenantScope, type TxClient } from '../src/db/tx.js';
 import type { Statement } from '../src/db/pipeline.js';
-import { createTransferGroups } from '../src/services/ledger/create-transfers.js';
-import { DecidedTooEarly, LedgerView, mustDecideCarefully, writeDecided, type DecidedBatch } from '../src/services/ledger/speculative.js';
+import { createTransferGroups, type LockedAccounts } from '../src/services/ledger/create-transfers.js';
+import { DecidedTooEarly, LedgerView, mustDecideCarefully, writeDecided, type BatchWays } from '../src/services/ledger/speculative.js';
 import { TransferBatcher } from '../src/services/ledger/transfer-batcher.js';
 import { testEnv } from './support/environment.js';
 import { newTenant, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
+
+/** A Database that records, for each round trip of its tenant transactions, the ledger functions
+ *  it calls (and COMMIT). */
+class RecordingDatabase extends Database {
+  readonly trips: string[][] = [];
+
+  override tenantTx<T>(scope: TenantScope, work: (client: TxClient) => Promise<T>, attempts?: number): Promise<T> {
+    return super.tenantTx(scope, (client) => work(this.recording(client)), attempts);
+  }
+
+  /** The round trips since the last call. */
+  take(): string[][] {
+    return this.trips.splice(0);
+  }
+
+  private recording(client: TxClient): TxClient {
+    const record = (statements: Statement[], commit: boolean) =>
+      this.trips.push([...statements.flatMap((st) => /ledger_([a-z_]+)\(/.exec(st.text)?.[1] ?? []), ...(commit ? ['COMMIT'] : [])]);
+    return {
+      query: client.query.bind(client),
+      pipeline: (s) => (record(s, false), client.pipeline(s)),
+      commitWith: (s) => (record(s, true), client.commitWith(s)),
+    };
+  }
+}
+
+const DECIDED = ['insert_transfers', 'write_decided_entries', 'settle_balances', 'COMMIT'];
+/** Whether the round trips show a decided attempt, and a careful run (which locks to read). */
+const ways = (trips: string[][]) => ({
+  decided: trips.some((t) => t.includes('write_decided_entries')),
+  careful: trips.some((t) => t.includes('lock_accounts')),
+});
 
 describe('CreateTransfers: batches decided before their accounts are locked', () => {
   let t: TestTenant;
   let a: string;
   let b: string;
   let capped: string;
+  let db: RecordingDatabase;
+  let batcher: TransferBatcher;
   const scope = () => ({ tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 });
-  const db = () => new Database(testEnv().pool);
   const transfer = (debitAccountId: string, creditAccountId: string, amount: string, extra: MessageInitShape<typeof TransferSchema> = {}) =>
     create(TransferSchema, { id: randomUUID(), debitAccountId, creditAccountId, amount, ...extra });
+  const send = (...transfers: ReturnType<typeof transfer>[]) => batcher.submit(scope(), transfers);
+  /** Another server instance: its own batcher, its own view. */
+  const elsewhere = (...transfers: ReturnType<typeof transfer>[]) => new TransferBatcher(new Database(testEnv().pool)).submit(scope(), transfers);
 
   async function balances(id: string) {
     const { rows } = await testEnv().pool.query(
@@ -31,36 +68,6 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
       [t.tenant.id, id],
     );
     return rows[0] as { version: number; dpe: string; dp: string; cpe: string; cp: string };
-  }
-  const transferCount = async () =>
-    (await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1', [t.tenant.id])).rows[0].n as number;
-
-  /** A view that knows a, b and capped as they are now: a careful batch that locks them teaches it. */
-  async function learntView(): Promise<LedgerView> {
-    const view = new LedgerView();
-    await db().tenantTx(scope(), (c) => createTransferGroups(c, t.tenant.id, [[]], [a, b, capped], false, (locked) => view.learn(locked)));
-    return view;
-  }
-
-  /** Writes a decided batch as the batcher does; resolves with the ledger functions of each round trip. */
-  async function runDecided(view: LedgerView, batch: DecidedBatch): Promise<string[][]> {
-    const calls: string[][] = [];
-    const record = (statements: Statement[]) =>
-      calls.push(statements.map((st) => /ledger_([a-z_]+)\(/.exec(st.text)?.[1] ?? (st.text === 'COMMIT' ? 'COMMIT' : '?')));
-    await view.runDecided(batch, () =>
-      db().tenantTx(scope(), (client) =>
-        writeDecided(
-          {
-            query: client.query.bind(client),
-            pipeline: (s) => (record(s), client.pipeline(s)),
-            commitWith: (s) => (record([...s, { text: 'COMMIT', values: [] }]), client.commitWith(s)),
-          } satisfies TxClient,
-          t.tenant.id,
-          batch,
-        ),
-      ),
-    );
-    return calls;
   }
 
   beforeEach(async () => {
@@ -77,15 +84,22 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
       })),
     });
     expect(results.map((r) => r.result)).to.deep.equal([1, 1, 1]);
+    db = new RecordingDatabase(testEnv().pool);
+    batcher = new TransferBatcher(db);
+    // A careful batch that locks the three accounts teaches the view their balances.
+    await batcher.sweep(scope(), [a, b, capped]);
+    db.take();
   });
   afterEach(() => assertLedgerInvariants(t.tenant.id));
 
   it('write everything but the balances before the lock, and settle those with the COMMIT: one round trip, the same outcome as the careful way', async () => {
-    const view = await learntView();
-    const batch = await view.decide([[transfer(a, capped, '70'), transfer(capped, b, '30', { flags: { pending: true }, timeoutSeconds: 60 })], [transfer(a, b, '5')]]);
-    expect(batch, 'decided').to.not.equal(undefined);
-    expect(batch!.results).to.deep.equal([[R.OK, R.OK], [R.OK]]);
-    expect(await runDecided(view, batch!)).to.deep.equal([['insert_transfers', 'write_decided_entries', 'settle_balances', 'COMMIT']]);
+    // Two calls in the same turn share one batch.
+    const [first, second] = await Promise.all([
+      send(transfer(a, capped, '70'), transfer(capped, b, '30', { flags: { pending: true }, timeoutSeconds: 60 })),
+      send(transfer(a, b, '5')),
+    ]);
+    expect([first, second]).to.deep.equal([[R.OK, R.OK], [R.OK]]);
+    expect(db.take()).to.deep.equal([DECIDED]);
     expect(await balances(a)).to.deep.equal({ version: 2, dpe: '0', dp: '75', cpe: '0', cp: '0' });
     expect(await balances(capped)).to.deep.equal({ version: 2, dpe: '30', dp: '0', cpe: '0', cp: '70' });
     expect(await balances(b)).to.deep.equal({ version: 2, dpe: '0', dp: '0', cpe: '30', cp: '5' });
@@ -102,138 +116,182 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     expect(reservation.rows).to.deep.equal([{ amount: '30' }]);
 
     // The view now expects the new balances: the next batch builds on them.
-    const next = await view.decide([[transfer(capped, b, '40')]]);
-    expect(next?.results).to.deep.equal([[R.OK]]);
-    await runDecided(view, next!);
+    expect(await send(transfer(capped, b, '40'))).to.deep.equal([R.OK]);
+    expect(db.take()).to.deep.equal([DECIDED]);
     expect(await balances(capped)).to.deep.equal({ version: 3, dpe: '30', dp: '40', cpe: '0', cp: '70' });
   });
 
   it('only batches of new plain or pending transfers over known accounts, each of which applies, are decided', async () => {
-    const view = await learntView();
-    const unknown = randomUUID();
-    expect(await view.decide([[transfer(a, unknown, '1')]]), 'an unknown account').to.equal(undefined);
-    expect(await view.decide([[transfer(capped, b, '1')]]), 'an overdraft').to.equal(undefined);
-    expect(await view.decide([[transfer(a, b, '1'), transfer(a, b, '0')]]), 'a static failure').to.equal(undefined);
-    expect(await view.decide([[create(TransferSchema, { id: randomUUID(), pendingId: randomUUID(), flags: { voidPending: true } })]]), 'a void').to.equal(undefined);
-    const linked = [transfer(a, b, '1', { flags: { linked: true } }), transfer(capped, b, '1')];
-    expect(await view.decide([linked]), 'a chain that fails').to.equal(undefined);
-    expect(await view.decide([[transfer(a, b, '1', { flags: { linked: true } }), transfer(b, a, '1')]]), 'a chain that applies').to.not.equal(undefined);
+    const cases: Array<[string, ReturnType<typeof transfer>[], R[]]> = [
+      ['an unknown account', [transfer(a, randomUUID(), '1')], [R.CREDIT_ACCOUNT_NOT_FOUND]],
+      ['an overdraft', [transfer(capped, b, '1')], [R.EXCEEDS_CREDITS]],
+      ['a static failure', [transfer(a, b, '1'), transfer(a, b, '0')], [R.OK, R.AMOUNT_MUST_NOT_BE_ZERO]],
+      ['a void', [create(TransferSchema, { id: randomUUID(), pendingId: randomUUID(), flags: { voidPending: true } })], [R.PENDING_TRANSFER_NOT_FOUND]],
+      ['a chain that fails', [transfer(a, b, '1', { flags: { linked: true } }), transfer(capped, b, '1')], [R.LINKED_EVENT_FAILED, R.EXCEEDS_CREDITS]],
+    ];
+    for (const [name, transfers, results] of cases) {
+      expect(await send(...transfers), name).to.deep.equal(results);
+      expect(ways(db.take()), name).to.deep.equal({ decided: false, careful: true });
+    }
+    expect(await send(transfer(a, b, '1', { flags: { linked: true } }), transfer(b, a, '1'))).to.deep.equal([R.OK, R.OK]);
+    expect(db.take(), 'a chain that applies').to.deep.equal([DECIDED]);
   });
 
-  it('balances moved by another writer: the batch is refused, nothing of it is written, and the careful way gives the right results', async () => {
-    const view = await learntView();
-    const batch = (await view.decide([[transfer(a, capped, '10'), transfer(a, b, '1')]]))!;
-    // Another server instance moves `a` after this one learnt it.
-    await new TransferBatcher(db()).submit(scope(), [transfer(a, b, '100')]);
-    const before = await transferCount();
-    const err = await runDecided(view, batch).catch((e: unknown) => e);
-    // The other writer took version 1 of `a`, so the batch's first entry for `a` collides.
-    expect((err as pg.DatabaseError).code).to.equal('23505');
-    expect(mustDecideCarefully(err)).to.equal(true);
-    expect(await transferCount()).to.equal(before);
-    expect(await balances(a)).to.deep.include({ version: 1, dp: '100' });
-    // The view forgot what it expected of the batch's accounts: nothing more is decided on them.
-    expect(await view.decide([[transfer(a, b, '1')]])).to.equal(undefined);
-
-    // Through the batcher, the same batch falls back to the careful way and applies; after that,
-    // the view knows the accounts again.
-    const batcher = new TransferBatcher(db());
-    const transfers = [transfer(a, capped, '10'), transfer(a, b, '1')];
-    expect(await batcher.submit(scope(), transfers)).to.deep.equal([R.OK, R.OK]);
+  it('balances another writer moved: the batch is refused, nothing of it is written, the careful way gives the right results, and the view learns them', async () => {
+    await elsewhere(transfer(a, b, '100'));
+    expect(await send(transfer(a, capped, '10'), transfer(a, b, '1'))).to.deep.equal([R.OK, R.OK]);
+    // The decided attempt wrote nothing: a's entries are 1 (elsewhere) and 2, 3 (careful).
+    const trips = db.take();
+    expect(trips[0]).to.deep.equal(DECIDED);
+    expect(ways(trips.slice(1))).to.deep.equal({ decided: false, careful: true });
     expect(await balances(a)).to.deep.include({ version: 3, dp: '111' });
-    expect(await batcher.submit(scope(), transfers)).to.deep.equal([R.EXISTS, R.EXISTS]);
+    // After a fallback the tenant's next batch that could be decided runs carefully (the backoff);
+    // the one after is decided again, from the balances the careful run taught the view.
+    expect(await send(transfer(b, a, '1'))).to.deep.equal([R.OK]);
+    expect(ways(db.take())).to.deep.equal({ decided: false, careful: true });
+    expect(await send(transfer(b, a, '1'))).to.deep.equal([R.OK]);
+    expect(db.take()).to.deep.equal([DECIDED]);
+    expect(await balances(a)).to.deep.include({ version: 5, dp: '111', cp: '2' });
   });
 
   it('a replayed id or an external ref in use is refused by its unique index, and the careful way answers it', async () => {
-    const batcher = new TransferBatcher(db());
     const first = transfer(a, b, '1', { externalRef: '0xfeed' });
-    expect(await batcher.submit(scope(), [first, transfer(b, capped, '1')])).to.deep.equal([R.OK, R.OK]);
-    const before = await transferCount();
-    // The accounts are known now, so these batches are decided, refused, and run carefully.
-    expect(await batcher.submit(scope(), [transfer(a, b, '2'), first])).to.deep.equal([R.OK, R.EXISTS]);
-    expect(await batcher.submit(scope(), [transfer(a, b, '3', { externalRef: '0xfeed' }), transfer(a, b, '4')])).to.deep.equal([
-      R.EXTERNAL_REF_ALREADY_USED,
-      R.OK,
-    ]);
-    expect(await transferCount()).to.equal(before + 2);
-    expect(await balances(b)).to.deep.include({ cp: '7', dp: '1' });
+    expect(await send(first, transfer(b, capped, '1'))).to.deep.equal([R.OK, R.OK]);
+    expect(db.take()).to.deep.equal([DECIDED]);
+    const cases: Array<[string, ReturnType<typeof transfer>[], R[]]> = [
+      ['a replayed id', [transfer(a, b, '2'), first], [R.OK, R.EXISTS]],
+      ['an external ref in use', [transfer(a, b, '3', { externalRef: '0xfeed' }), transfer(a, b, '4')], [R.EXTERNAL_REF_ALREADY_USED, R.OK]],
+    ];
+    for (const [name, transfers, results] of cases) {
+      expect(await send(...transfers), name).to.deep.equal(results);
+      const trips = db.take();
+      expect(trips[0], name).to.deep.equal(DECIDED);
+      expect(ways(trips.slice(1)), name).to.deep.equal({ decided: false, careful: true });
+      // The batch after a fallback runs carefully (the backoff), so that the next case is decided.
+      await send(transfer(b, a, '1'));
+      db.take();
+    }
+    expect(await balances(b)).to.deep.include({ cp: '7', dp: '3' });
   });
 
-  it('a batch decided on top of one that does not commit does not settle either', async () => {
-    const view = await learntView();
-    const replayed = transfer(a, b, '1');
-    await new TransferBatcher(db()).submit(scope(), [replayed]);
-    // The view does not know of that transfer (another instance wrote it), so it still expects
-    // version 0 of a and b; the first batch's entries collide with that transfer's. The second one was decided
-    // on top of the first, so it waits for it and then gives up without reaching the locks.
-    const first = (await view.decide([[transfer(a, b, '5')]]))!;
-    const firstDone = runDecided(view, first);
-    const second = (await view.decide([[transfer(b, a, '2')]]))!;
-    expect(second.after).to.have.length(1);
-    const secondDone = runDecided(view, second);
-    const [firstErr, secondErr] = await Promise.all([firstDone.catch((e: unknown) => e), secondDone.catch((e: unknown) => e)]);
-    expect((firstErr as pg.DatabaseError).code).to.equal('23505');
-    expect(secondErr).to.be.instanceOf(DecidedTooEarly);
-    expect(mustDecideCarefully(secondErr)).to.equal(true);
-    expect(await balances(a)).to.deep.include({ version: 1, dp: '1', cp: '0' });
-    expect(await view.decide([[transfer(a, b, '1')]])).to.equal(undefined);
-  });
+  describe('with the view driven directly', () => {
+    let view: LedgerView;
+    /** The careful and decided ways, as the batcher runs them; errors of decided attempts are kept. */
+    const direct = (groups: ReturnType<typeof transfer>[][], fallbacks: unknown[], decided?: (client: TxClient) => Promise<void>): BatchWays<R[][]> => ({
+      mayDecide: () => true,
+      decided: (batch) =>
+        db.tenantTx(
+          scope(),
+          async (client) => {
+            await decided?.(client);
+            await writeDecided(client, t.tenant.id, batch);
+          },
+          1,
+        ),
+      fellBack: (err) => fallbacks.push(err),
+      careful: async () => {
+        let locked: LockedAccounts | undefined;
+        const results = await db.tenantTx(scope(), (client) => createTransferGroups(client, t.tenant.id, groups, [], false, (l) => (locked = l)));
+        return { results, locked };
+      },
+    });
 
-  it('a batch decided on top of one in flight waits for its commit, then settles in a round trip of its own', async () => {
-    const view = await learntView();
-    const first = (await view.decide([[transfer(a, b, '5')]]))!;
-    const firstDone = runDecided(view, first);
-    const second = (await view.decide([[transfer(b, capped, '2')]]))!;
-    const calls = await Promise.all([firstDone, runDecided(view, second)]);
-    expect(calls[1]).to.deep.equal([['insert_transfers', 'write_decided_entries'], ['settle_balances', 'COMMIT']]);
-    expect(await balances(b)).to.deep.equal({ version: 2, dpe: '0', dp: '2', cpe: '0', cp: '5' });
+    beforeEach(async () => {
+      view = new LedgerView();
+      await db.tenantTx(scope(), (c) => createTransferGroups(c, t.tenant.id, [[]], [a, b, capped], false, (locked) => view.learn(locked)));
+      db.take();
+    });
+
+    it('a batch decided on top of one in flight sends its inserts at once and its settle once that one has committed', async () => {
+      const first = [[transfer(a, b, '5')]];
+      const second = [[transfer(b, capped, '2')]];
+      const results = await Promise.all([view.run(first, direct(first, [])), view.run(second, direct(second, []))]);
+      expect(results).to.deep.equal([[[R.OK]], [[R.OK]]]);
+      const trips = db.take();
+      expect(trips).to.have.length(3);
+      expect(trips).to.deep.include.members([DECIDED, ['insert_transfers', 'write_decided_entries'], ['settle_balances', 'COMMIT']]);
+      expect(trips[2]).to.deep.equal(['settle_balances', 'COMMIT']);
+      expect(await balances(b)).to.deep.equal({ version: 2, dpe: '0', dp: '2', cpe: '0', cp: '5' });
+    });
+
+    it('a batch decided on top of one that does not commit does not settle either; both run the careful way', async () => {
+      // Another instance moves a and b, which this view does not know: the first batch's entries
+      // collide with that transfer's. The second was decided on top of the first: it gives up
+      // before the locks.
+      await elsewhere(transfer(a, b, '1'));
+      const fallbacks: unknown[] = [];
+      const first = [[transfer(a, b, '5')]];
+      const second = [[transfer(b, a, '2')]];
+      const results = await Promise.all([view.run(first, direct(first, fallbacks)), view.run(second, direct(second, fallbacks))]);
+      expect(results).to.deep.equal([[[R.OK]], [[R.OK]]]);
+      expect(fallbacks.map((e) => (e instanceof DecidedTooEarly ? 'DecidedTooEarly' : (e as pg.DatabaseError).code))).to.deep.equal(['23505', 'DecidedTooEarly']);
+      expect(db.take().filter((trip) => trip.includes('settle_balances'))).to.deep.equal([DECIDED]);
+      expect(await balances(a)).to.deep.include({ version: 3, dp: '6', cp: '2' });
+    });
+
+    it('a reservation that expired on one of its accounts: the batch is refused (CH001) before it writes anything', async () => {
+      const hold = [[transfer(a, b, '10', { flags: { pending: true }, timeoutSeconds: 3_600 })]];
+      await view.run(hold, direct(hold, []));
+      const fallbacks: unknown[] = [];
+      const spend = [[transfer(b, a, '1')]];
+      // Expired inside the batch's own transaction (as the table owner, for this test only), so the
+      // sweeper cannot void it first.
+      const expire = async (client: TxClient) => {
+        await client.query(`SELECT set_config('role', session_user, true)`, []);
+        await client.query(`UPDATE ledger_pending SET expire_time = now() - interval '1 second' WHERE tenant_id = $1`, [t.tenant.id]);
+        await client.query(`SELECT set_config('role', 'chimera_app', true)`, []);
+      };
+      expect(await view.run(spend, direct(spend, fallbacks, expire))).to.deep.equal([[R.OK]]);
+      expect(fallbacks.map((e) => (e as pg.DatabaseError).code)).to.deep.equal(['CH001']);
+      expect(mustDecideCarefully(fallbacks[0])).to.equal(true);
+      // The careful run that followed applied it; the reservation (whose expiry was rolled back) holds.
+      expect(await balances(a)).to.deep.include({ version: 2, dpe: '10', cp: '1' });
+    });
   });
 
   it('a spend policy set after the balances were learnt: the decided batch is refused and the policy is enforced', async () => {
-    const ledger = t.client(LedgerService);
-    const batcher = new TransferBatcher(db());
-    expect(await batcher.submit(scope(), [transfer(b, a, '1000')])).to.deep.equal([R.OK]);
-    await ledger.setSpendPolicy({ policy: { accountId: a, window: SpendWindow.DAILY, limit: '100' } });
-    expect(await batcher.submit(scope(), [transfer(a, b, '60'), transfer(a, b, '60')])).to.deep.equal([R.OK, R.BUDGET_EXCEEDED]);
+    await t.client(LedgerService).setSpendPolicy({ policy: { accountId: a, window: SpendWindow.DAILY, limit: '100' } });
+    expect(await send(transfer(a, b, '60'), transfer(a, b, '60'))).to.deep.equal([R.OK, R.BUDGET_EXCEEDED]);
+    const trips = db.take();
+    expect(trips[0]).to.deep.equal(DECIDED);
+    expect(ways(trips.slice(1))).to.deep.equal({ decided: false, careful: true });
     expect(await balances(a)).to.deep.include({ dp: '60' });
   });
 
-  it('a reservation that expired on one of its accounts: the batch is refused, and the careful way voids the reservation first', async () => {
-    const batcher = new TransferBatcher(db());
-    expect(await batcher.submit(scope(), [transfer(a, capped, '10')])).to.deep.equal([R.OK]);
-    expect(await batcher.submit(scope(), [transfer(capped, b, '10', { flags: { pending: true }, timeoutSeconds: 3_600 })])).to.deep.equal([R.OK]);
-    // Expired inside the batch's own transaction (as the table owner, for this test only), so the
-    // sweeper cannot void it first.
-    const view = await learntView();
-    const batch = (await view.decide([[transfer(b, a, '1')]]))!;
-    const err = await view
-      .runDecided(batch, () =>
-        db().tenantTx(scope(), async (client) => {
-          await client.query(`SELECT set_config('role', session_user, true)`, []);
-          await client.query(`UPDATE ledger_pending SET expire_time = now() - interval '1 second' WHERE tenant_id = $1`, [t.tenant.id]);
-          await client.query(`SELECT set_config('role', 'chimera_app', true)`, []);
-          return writeDecided(client, t.tenant.id, batch);
-        }),
-      )
-      .catch((e: unknown) => e);
-    expect((err as pg.DatabaseError).code).to.equal('CH001');
-    expect(await balances(b)).to.deep.include({ version: 1, cpe: '10' });
-  });
-
-  it('ledger_settle_balances moves nothing unless every account holds what the batch expected', async () => {
-    const settle = (expectedVersion: number) =>
-      db().tenantTx(scope(), (client) =>
-        client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [
-          t.tenant.id,
-          [a, b].sort(),
-          [0, expectedVersion],
-          ['0', '0'],
-          [1, expectedVersion + 1],
-          ['5', '5'],
-        ]),
-      );
-    const err = await settle(7).catch((e: unknown) => e);
-    expect((err as pg.DatabaseError).code).to.equal('CH001');
+  it('ledger_settle_balances moves an account only from exactly the expected version and balances', async () => {
+    const [first, second] = [a, b].sort();
+    /** Settles both accounts from (version 0, the given debits posted) to (version 1, 5 posted). */
+    const settle = (client: TxClient, expectedDebits: string[]) =>
+      client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $5, $4, $4, $6, $4, $7, $4, $4)', [
+        t.tenant.id,
+        [first, second],
+        [0, 0],
+        ['0', '0'],
+        expectedDebits,
+        [1, 1],
+        ['5', '5'],
+      ]);
+    const refusal = (expectedDebits: string[]) =>
+      db.tenantTx(scope(), (client) => settle(client, expectedDebits)).catch((e: unknown) => (e as pg.DatabaseError).code);
+    // The same version with other balances, as a view that expected a batch that never committed.
+    expect(await refusal(['0', '7'])).to.equal('CH001');
+    // The expected balances: both move (rolled back here, as there are no entries to match).
+    const moved = await db
+      .tenantTx(scope(), async (client) => {
+        await settle(client, ['0', '0']);
+        const { rows } = await client.query('SELECT version::int AS v, debits_posted::text AS dp FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[first, second]]);
+        throw Object.assign(new Error('roll back'), { rows });
+      })
+      .catch((e: { rows?: unknown }) => e.rows);
+    expect(moved).to.deep.equal([
+      { v: 1, dp: '5' },
+      { v: 1, dp: '5' },
+    ]);
+    // Out of order, the ids are refused before any lock is taken.
+    const reversed = await db
+      .tenantTx(scope(), (client) => client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $3, $4, $4, $4, $4)', [t.tenant.id, [second, first], [0, 0], ['0', '0']]))
+      .catch((e: unknown) => (e as pg.DatabaseError).code);
+    expect(reversed).to.equal('XX000');
     expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
   });
 });

@@ -153,7 +153,7 @@ BEGIN
                 p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
          AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted,
               new_version, new_debits_pending, new_debits_posted, new_credits_pending, new_credits_posted)
-    WHERE a.ctid = e.row_id AND a.tenant_id = p_tenant_id
+    WHERE a.ctid = e.row_id AND a.tenant_id = p_tenant_id AND NOT a.closed
       AND a.version = e.version AND a.debits_pending = e.debits_pending AND a.debits_posted = e.debits_posted
       AND a.credits_pending = e.credits_pending AND a.credits_posted = e.credits_posted
     RETURNING 1

@@ -68,9 +68,9 @@ export class Database {
   constructor(readonly pool: Pool) {}
 
   /** Runs `work` in one transaction as chimera_app with the tenant set: RLS confines it to that
-   *  tenant's rows. Retried on serialization failures and deadlocks. */
-  async tenantTx<T>(scope: TenantScope, work: Work<T>): Promise<T> {
-    return this.transaction(scope, await tenantContext(scope), work);
+   *  tenant's rows. Retried on serialization failures and deadlocks, up to `attempts` in all. */
+  async tenantTx<T>(scope: TenantScope, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
+    return this.transaction(scope, await tenantContext(scope), work, attempts);
   }
 
   /** Runs `work` in one transaction as chimera_admin: tenants and API keys of every tenant. */
@@ -108,13 +108,13 @@ export class Database {
     }
   }
 
-  private async transaction<T>(scope: TxScope, context: Statement, work: Work<T>): Promise<T> {
+  private async transaction<T>(scope: TxScope, context: Statement, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
     const deadline = Date.now() + scope.timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.once(context, work);
       } catch (err) {
-        const retry = attempt < MAX_ATTEMPTS && RETRYABLE.has(sqlState(err) ?? '');
+        const retry = attempt < attempts && RETRYABLE.has(sqlState(err) ?? '');
         const backoff = Math.random() * 10 * 2 ** attempt;
         if (!retry || Date.now() + backoff >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, backoff));

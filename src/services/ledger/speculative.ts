@@ -46,13 +46,13 @@ export class DecidedTooEarly extends Error {
 }
 
 /** Whether a decided batch failed in a way the careful way answers, with nothing written: its
- *  expectations did not hold (or those of a batch it was decided on), or the database refused a
- *  row (an id or external ref already used, or the entry of an account version another writer
- *  took). */
+ *  expectations did not hold (or those of a batch it was decided on), the database refused a row
+ *  (an id or external ref already used, or the entry of an account version another writer took),
+ *  or it was chosen to break a deadlock (or a serialization failure). */
 export function mustDecideCarefully(err: unknown): boolean {
   if (err instanceof DecidedTooEarly) return true;
   const code = err instanceof pg.DatabaseError ? err.code : undefined;
-  return code === EXPECTATION_FAILED || code?.startsWith('23') === true;
+  return code === EXPECTATION_FAILED || code?.startsWith('23') === true || code === '40P01' || code === '40001';
 }
 
 /** A batch decided from the view, ready to write. */
@@ -67,6 +67,8 @@ export interface DecidedBatch {
   /** Resolves once this batch has committed (true) or failed (false). */
   outcome: Promise<boolean>;
   settle(committed: boolean): void;
+  /** Its transfer ids and external refs (as "ref:..."). */
+  keys: string[];
 }
 
 interface Known {
@@ -76,17 +78,39 @@ interface Known {
   by?: Promise<boolean>;
 }
 
-/** What this process knows of one tenant's account balances, and which of its batches are running. */
+/** How a batch runs once its turn comes. */
+export interface BatchWays<T> {
+  /** Writes a decided batch and commits; throws if it did not commit. */
+  decided(batch: DecidedBatch): Promise<void>;
+  /** Runs the batch the careful way; `locked` is what it left of the accounts it locked. */
+  careful(): Promise<{ results: T; locked?: LockedAccounts }>;
+  /** Whether to try deciding this batch at all (asked only if it could be decided). */
+  mayDecide(): boolean;
+  /** Told when a decided attempt failed and the batch falls back to the careful way. */
+  fellBack?(err: unknown): void;
+}
+
+/**
+ * What this process knows of one tenant's account balances, and the order in which the tenant's
+ * batches run. Batches take turns first come, first served: decided batches run alongside each
+ * other, careful ones alongside each other, but a careful batch never runs alongside a decided one
+ * (their entries could wait for each other's locks, and a decision needs what the careful batches
+ * before it left). A batch that must wait keeps the ones behind it waiting too, so neither kind
+ * can starve the other.
+ */
 export class LedgerView {
   /** Beyond this many accounts the committed ones are forgotten (they are relearnt on use). */
   static readonly MAX_ACCOUNTS = 20_000;
   private readonly known = new Map<string, Known>();
+  /** Batches waiting for their turn, first come first; each starts itself if it can. */
+  private readonly queue: Array<() => boolean> = [];
   private readonly decidedInFlight = new Set<Promise<boolean>>();
+  /** The ids and external refs of the decided batches in flight (refs prefixed with "ref:"). */
+  private readonly inFlightKeys = new Set<string>();
   private carefulInFlight = 0;
-  private carefulDone: Array<() => void> = [];
 
   get idle(): boolean {
-    return this.decidedInFlight.size === 0 && this.carefulInFlight === 0;
+    return this.queue.length === 0 && this.decidedInFlight.size === 0 && this.carefulInFlight === 0;
   }
 
   /** A batch's accounts as a committed careful batch left them. */
@@ -101,16 +125,85 @@ export class LedgerView {
   }
 
   /**
-   * The batch decided against the known balances, if it can be: every transfer new, plain or
-   * pending, between known accounts without spend policies, and every one OK. Otherwise undefined,
-   * and the batch runs the careful way. A careful batch in flight is waited for: what it leaves is
-   * not known until it commits. `mayTry` is asked only about batches that could be decided.
+   * Runs a batch in its turn: decided against the known balances if it can be (every transfer
+   * new, plain or pending, between known accounts without spend policies, and every one OK), else
+   * the careful way. A decided batch that does not commit in a way the careful way answers
+   * (mustDecideCarefully) runs the careful way next, ahead of the batches that came after it.
    */
-  async decide(groups: Transfer[][], mayTry: () => boolean = () => true): Promise<DecidedBatch | undefined> {
-    if (this.candidates(groups) === undefined || !mayTry()) return undefined;
-    while (this.carefulInFlight > 0) await new Promise<void>((resolve) => this.carefulDone.push(resolve));
+  async run<T>(groups: Transfer[][], ways: BatchWays<T>): Promise<T | R[][]> {
+    const turn = await this.take(groups, ways.mayDecide);
+    let careful: Promise<unknown> = Promise.resolve();
+    if (turn.batch) {
+      try {
+        await ways.decided(turn.batch);
+        this.endDecided(turn.batch, true);
+        return turn.batch.results;
+      } catch (err) {
+        if (!mustDecideCarefully(err)) {
+          this.endDecided(turn.batch, false);
+          throw err;
+        }
+        ways.fellBack?.(err);
+        // Queued before this batch's turn ends, so nothing that came later goes first.
+        careful = this.take([], () => false, true);
+        this.endDecided(turn.batch, false);
+      }
+    }
+    await careful;
+    try {
+      const { results, locked } = await ways.careful();
+      if (locked) this.learn(locked);
+      return results;
+    } finally {
+      this.carefulInFlight--;
+      this.wake();
+    }
+  }
+
+  /** Waits for the batch's turn: resolves with the batch decided, or with none for the careful
+   *  way (then counted as a careful batch in flight). */
+  private take(groups: Transfer[][], mayDecide: () => boolean, first = false): Promise<{ batch?: DecidedBatch }> {
+    let careful = this.candidates(groups) === undefined;
+    let asked = false;
+    return new Promise((resolve) => {
+      const start = (): boolean => {
+        if (!careful) {
+          if (this.carefulInFlight > 0) return false;
+          if (!asked) {
+            asked = true;
+            careful = !mayDecide();
+          }
+          const batch = careful ? undefined : this.decide(groups);
+          if (batch) {
+            resolve({ batch });
+            return true;
+          }
+          careful = true;
+        }
+        if (this.decidedInFlight.size > 0) return false;
+        this.carefulInFlight++;
+        resolve({});
+        return true;
+      };
+      if (this.queue.length === 0 && start()) return;
+      if (first) this.queue.unshift(start);
+      else this.queue.push(start);
+    });
+  }
+
+  /** Starts the waiting batches, first come first, as far as their turns allow. */
+  private wake(): void {
+    while (this.queue.length > 0 && this.queue[0]()) this.queue.shift();
+  }
+
+  /** The batch decided against the known balances, registered as in flight; undefined if one of
+   *  its transfers does not apply (or it shares an id or external ref with a decided batch in
+   *  flight, which could otherwise wait for this one's rows while this one waits for it). */
+  private decide(groups: Transfer[][]): DecidedBatch | undefined {
     const judged = this.candidates(groups);
     if (judged === undefined) return undefined;
+    const keys = judged.flatMap((c) => (c.externalRef === '' ? [c.id] : [c.id, `ref:${c.externalRef}`]));
+    if (keys.some((k) => this.inFlightKeys.has(k))) return undefined;
     const expected = new Map<string, AccountState>();
     const after = new Set<Promise<boolean>>();
     for (const c of judged) {
@@ -133,12 +226,11 @@ export class LedgerView {
     let start = 0;
     let settle!: (committed: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
-    const batch = { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle };
-    // From here on the view expects the batch's balances, in the same turn of the event loop as
-    // the checks above: no careful batch can start in between.
+    // From here on the view expects the batch's balances.
     for (const id of expected.keys()) this.known.set(id, { state: { ...state.accounts.get(id)! }, withPolicy: false, by: outcome });
+    for (const k of keys) this.inFlightKeys.add(k);
     this.decidedInFlight.add(outcome);
-    return batch;
+    return { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle, keys };
   }
 
   /** The batch's transfers, if they are all new, plain or pending, pass their static checks and
@@ -155,35 +247,19 @@ export class LedgerView {
     return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId)) ? candidates : undefined;
   }
 
-  /** Runs a batch decide() returned (every one must be run): if it fails, the view forgets what
-   *  it expected of the batch's accounts. */
-  async runDecided(batch: DecidedBatch, write: () => Promise<void>): Promise<void> {
-    let committed = false;
-    try {
-      await write();
-      committed = true;
-    } finally {
-      for (const id of batch.expected.keys()) {
-        const known = this.known.get(id);
-        if (known?.by !== batch.outcome) continue;
-        if (committed) known.by = undefined;
-        else this.known.delete(id);
-      }
-      this.decidedInFlight.delete(batch.outcome);
-      batch.settle(committed);
+  /** A decided batch is done: if it did not commit, the view forgets what it expected of the
+   *  batch's accounts. */
+  private endDecided(batch: DecidedBatch, committed: boolean): void {
+    for (const id of batch.expected.keys()) {
+      const known = this.known.get(id);
+      if (known?.by !== batch.outcome) continue;
+      if (committed) known.by = undefined;
+      else this.known.delete(id);
     }
-  }
-
-  /** Runs a careful batch once no decided batch is in flight (their inserts could otherwise wait
-   *  for its locks while it waits for their entries), and keeps new ones from being decided. */
-  async runCareful<T>(work: () => Promise<T>): Promise<T> {
-    this.carefulInFlight++;
-    try {
-      while (this.decidedInFlight.size > 0) await Promise.all(this.decidedInFlight);
-      return await work();
-    } finally {
-      if (--this.carefulInFlight === 0) for (const wake of this.carefulDone.splice(0)) wake();
-    }
+    for (const k of batch.keys) this.inFlightKeys.delete(k);
+    this.decidedInFlight.delete(batch.outcome);
+    batch.settle(committed);
+    this.wake();
   }
 
   private forgetCommitted(): void {

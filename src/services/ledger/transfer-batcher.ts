@@ -10,7 +10,7 @@ import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/led
 import type { Database, TenantScope, TxClient } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
 import { createTransferGroups, INSERT_FIRST_FROM, mayInsertFirst, mustRunCarefully, type LockedAccounts } from './create-transfers.js';
-import { LedgerView, mustDecideCarefully, writeDecided } from './speculative.js';
+import { LedgerView, writeDecided, type BatchWays } from './speculative.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -112,11 +112,14 @@ export class TransferBatcher {
   /** Voids the expired reservations on these accounts (the expiry sweeper): a careful batch with
    *  no transfers of its own. */
   async sweep(scope: TenantScope, accountIds: string[]): Promise<void> {
-    const view = this.viewOf(scope.tenantId);
-    await view.runCareful(async () => {
-      let locked: LockedAccounts | undefined;
-      await this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, [[]], accountIds, false, (l) => (locked = l)));
-      if (locked) view.learn(locked);
+    await this.viewOf(scope.tenantId).run([], {
+      mayDecide: () => false,
+      decided: () => Promise.reject(new Error('a sweep is never decided')),
+      careful: async () => {
+        let locked: LockedAccounts | undefined;
+        await this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, [[]], accountIds, false, (l) => (locked = l)));
+        return { results: [], locked };
+      },
     });
   }
 
@@ -146,36 +149,32 @@ export class TransferBatcher {
     const groups = group.map((w) => w.transfers);
     const deadline = Date.now() + scope.timeoutMs;
     // A later attempt gets what is left of the calls' deadline, not a fresh one.
-    const tx = <T>(work: (client: TxClient) => Promise<T>) => this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, work);
-    const view = this.viewOf(tenantId);
-
-    const decided = await view.decide(groups, () => this.decideBackoff.shouldTry(tenantId));
-    if (decided) {
-      try {
-        await view.runDecided(decided, () => tx((client) => writeDecided(client, tenantId, decided)));
+    const tx = <T>(work: (client: TxClient) => Promise<T>, attempts?: number) =>
+      this.db.tenantTx({ ...scope, timeoutMs: Math.max(1, deadline - Date.now()) }, work, attempts);
+    const ways: BatchWays<CreateTransferResult[][]> = {
+      mayDecide: () => this.decideBackoff.shouldTry(tenantId),
+      // Not retried on a deadlock or serialization failure: the careful way is.
+      decided: async (batch) => {
+        await tx((client) => writeDecided(client, tenantId, batch), 1);
         this.decideBackoff.succeeded(tenantId);
-        return decided.results;
-      } catch (err) {
-        if (!mustDecideCarefully(err)) throw err;
-        this.decideBackoff.fellBack(tenantId);
-      }
-    }
-
-    return view.runCareful(async () => {
-      let locked: LockedAccounts | undefined;
-      const attempt = (insertFirst: boolean) =>
-        tx((client) => createTransferGroups(client, tenantId, groups, [], insertFirst, (l) => (locked = l)));
-      // Large batches assume every transfer applies, and run carefully only if one does not.
-      const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.insertFirstBackoff.shouldTry(key);
-      const results = insertFirst
-        ? await attempt(true).then(
-            (r) => (this.insertFirstBackoff.succeeded(key), r),
-            (err: unknown) => (mustRunCarefully(err) ? (this.insertFirstBackoff.fellBack(key), attempt(false)) : Promise.reject(err)),
-          )
-        : await attempt(false);
-      if (locked) view.learn(locked);
-      return results;
-    });
+      },
+      fellBack: () => this.decideBackoff.fellBack(tenantId),
+      careful: async () => {
+        let locked: LockedAccounts | undefined;
+        const attempt = (insertFirst: boolean) =>
+          tx((client) => createTransferGroups(client, tenantId, groups, [], insertFirst, (l) => (locked = l)));
+        // Large batches assume every transfer applies, and run carefully only if one does not.
+        const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.insertFirstBackoff.shouldTry(key);
+        const results = insertFirst
+          ? await attempt(true).then(
+              (r) => (this.insertFirstBackoff.succeeded(key), r),
+              (err: unknown) => (mustRunCarefully(err) ? (this.insertFirstBackoff.fellBack(key), attempt(false)) : Promise.reject(err)),
+            )
+          : await attempt(false);
+        return { results, locked };
+      },
+    };
+    return this.viewOf(tenantId).run(groups, ways);
   }
 }
 
