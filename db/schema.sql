@@ -328,43 +328,45 @@ CREATE FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
-  row_ids tid[];
-  settled bigint;
+  matched bigint;
 BEGIN
   -- Locks taken out of order could deadlock with other batches.
   IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
     RAISE EXCEPTION 'ledger_settle_balances: the account ids are not distinct and in order' USING ERRCODE = 'internal_error';
   END IF;
-  -- Each locked row's address is that of the version the lock left, which no one else can change
-  -- until this transaction ends: the update below finds the rows by it.
-  SELECT array_agg(locked.row_id ORDER BY w.n) INTO row_ids
-  FROM unnest(p_ids) WITH ORDINALITY AS w(id, n)
+  PERFORM 1 FROM unnest(p_ids) AS w(id)
+  CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
+
+  -- Statements of their own from here, so that they see what the transactions they waited for
+  -- committed. Every account by primary key, one at a time: joined as sets, the comparisons below
+  -- were planned, on an unanalysed table, against all of the tenant's accounts for every row.
+  SELECT count(*) INTO matched
+  FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted)
+       AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   CROSS JOIN LATERAL (
-    SELECT a.ctid AS row_id FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE
-  ) AS locked;
-  IF cardinality(row_ids) IS DISTINCT FROM cardinality(p_ids) THEN
-    RAISE EXCEPTION 'ledger_settle_balances: an account does not exist' USING ERRCODE = 'CH001';
-  END IF;
-  -- A statement of its own, so that it sees what the transactions it waited for committed.
-  WITH moved AS (
-    UPDATE ledger_accounts a
-    SET debits_pending = e.new_debits_pending, debits_posted = e.new_debits_posted,
-        credits_pending = e.new_credits_pending, credits_posted = e.new_credits_posted, version = e.new_version
-    FROM unnest(row_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted,
-                p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
-         AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted,
-              new_version, new_debits_pending, new_debits_posted, new_credits_pending, new_credits_posted)
-    WHERE a.ctid = e.row_id AND a.tenant_id = p_tenant_id AND NOT a.closed
-      AND a.version = e.version AND a.debits_pending = e.debits_pending AND a.debits_posted = e.debits_posted
-      AND a.credits_pending = e.credits_pending AND a.credits_posted = e.credits_posted
-    RETURNING 1
-  )
-  SELECT count(*) INTO settled FROM moved;
-  IF settled <> cardinality(p_ids) THEN
-    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts hold the balances the batch was decided against', settled, cardinality(p_ids)
+    SELECT 1 FROM ledger_accounts x
+    WHERE x.tenant_id = p_tenant_id AND x.id = e.id AND NOT x.closed AND x.version = e.version
+      AND x.debits_pending = e.debits_pending AND x.debits_posted = e.debits_posted
+      AND x.credits_pending = e.credits_pending AND x.credits_posted = e.credits_posted
+    LIMIT 1
+  ) AS same;
+  IF matched <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts hold the balances the batch was decided against', matched, cardinality(p_ids)
       USING ERRCODE = 'CH001';
   END IF;
-  RETURN settled;
+
+  -- Each row found by primary key, then updated by its physical address (as in
+  -- ledger_write_postings).
+  UPDATE ledger_accounts a
+  SET debits_pending = e.debits_pending, debits_posted = e.debits_posted,
+      credits_pending = e.credits_pending, credits_posted = e.credits_posted, version = e.version
+  FROM unnest(p_ids, p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
+       AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
+  CROSS JOIN LATERAL (
+    SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = e.id LIMIT 1
+  ) r
+  WHERE a.ctid = r.row_id;
+  RETURN matched;
 END
 $$;
 
