@@ -102,8 +102,8 @@ export class LedgerView {
   /** Beyond this many accounts the committed ones are forgotten (they are relearnt on use). */
   static readonly MAX_ACCOUNTS = 20_000;
   private readonly known = new Map<string, Known>();
-  /** Batches waiting for their turn, first come first; each starts itself if it can. */
-  private readonly queue: Array<() => boolean> = [];
+  /** Batches waiting for their turn, first come first (fallbacks ahead); each starts itself if it can. */
+  private readonly queue: Array<{ start: () => boolean; fallback: boolean }> = [];
   private readonly decidedInFlight = new Set<Promise<boolean>>();
   /** The ids and external refs of the decided batches in flight (refs prefixed with "ref:"). */
   private readonly inFlightKeys = new Set<string>();
@@ -132,25 +132,30 @@ export class LedgerView {
    */
   async run<T>(groups: Transfer[][], ways: BatchWays<T>): Promise<T | R[][]> {
     const turn = await this.take(groups, ways.mayDecide);
-    let careful: Promise<unknown> = Promise.resolve();
+    let fallback: { err: unknown } | undefined;
     if (turn.batch) {
+      let failure: { err: unknown } | undefined;
       try {
         await ways.decided(turn.batch);
+      } catch (err) {
+        failure = { err };
+      }
+      if (!failure) {
         this.endDecided(turn.batch, true);
         return turn.batch.results;
-      } catch (err) {
-        if (!mustDecideCarefully(err)) {
-          this.endDecided(turn.batch, false);
-          throw err;
-        }
-        ways.fellBack?.(err);
-        // Queued before this batch's turn ends, so nothing that came later goes first.
-        careful = this.take([], () => false, true);
-        this.endDecided(turn.batch, false);
       }
+      if (!mustDecideCarefully(failure.err)) {
+        this.endDecided(turn.batch, false);
+        throw failure.err;
+      }
+      // Queued before this batch's turn ends, so nothing that came later goes first.
+      const careful = this.take([], () => false, true);
+      this.endDecided(turn.batch, false);
+      await careful;
+      fallback = failure;
     }
-    await careful;
     try {
+      if (fallback) ways.fellBack?.(fallback.err);
       const { results, locked } = await ways.careful();
       if (locked) this.learn(locked);
       return results;
@@ -161,39 +166,48 @@ export class LedgerView {
   }
 
   /** Waits for the batch's turn: resolves with the batch decided, or with none for the careful
-   *  way (then counted as a careful batch in flight). */
+   *  way (then counted as a careful batch in flight). A fallback (`first`) goes ahead of every
+   *  batch that is not a fallback itself. If deciding throws, only this batch fails. */
   private take(groups: Transfer[][], mayDecide: () => boolean, first = false): Promise<{ batch?: DecidedBatch }> {
-    let careful = this.candidates(groups) === undefined;
-    let asked = false;
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
+      let careful: boolean | undefined;
+      let asked = false;
       const start = (): boolean => {
-        if (!careful) {
-          if (this.carefulInFlight > 0) return false;
-          if (!asked) {
-            asked = true;
-            careful = !mayDecide();
+        try {
+          careful ??= this.candidates(groups) === undefined;
+          if (!careful) {
+            if (this.carefulInFlight > 0) return false;
+            if (!asked) {
+              asked = true;
+              careful = !mayDecide();
+            }
+            const batch = careful ? undefined : this.decide(groups);
+            if (batch) {
+              resolve({ batch });
+              return true;
+            }
+            careful = true;
           }
-          const batch = careful ? undefined : this.decide(groups);
-          if (batch) {
-            resolve({ batch });
-            return true;
-          }
-          careful = true;
+          if (this.decidedInFlight.size > 0) return false;
+          this.carefulInFlight++;
+          resolve({});
+          return true;
+        } catch (err) {
+          reject(err);
+          return true;
         }
-        if (this.decidedInFlight.size > 0) return false;
-        this.carefulInFlight++;
-        resolve({});
-        return true;
       };
       if (this.queue.length === 0 && start()) return;
-      if (first) this.queue.unshift(start);
-      else this.queue.push(start);
+      const waiting = { start, fallback: first };
+      const firstNonFallback = this.queue.findIndex((w) => !w.fallback);
+      if (first && firstNonFallback >= 0) this.queue.splice(firstNonFallback, 0, waiting);
+      else this.queue.push(waiting);
     });
   }
 
   /** Starts the waiting batches, first come first, as far as their turns allow. */
   private wake(): void {
-    while (this.queue.length > 0 && this.queue[0]()) this.queue.shift();
+    while (this.queue.length > 0 && this.queue[0].start()) this.queue.shift();
   }
 
   /** The batch decided against the known balances, registered as in flight; undefined if one of
@@ -226,11 +240,13 @@ export class LedgerView {
     let start = 0;
     let settle!: (committed: boolean) => void;
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
-    // From here on the view expects the batch's balances.
-    for (const id of expected.keys()) this.known.set(id, { state: { ...state.accounts.get(id)! }, withPolicy: false, by: outcome });
+    const batch = { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle, keys };
+    const leaves = [...expected.keys()].map((id) => [id, { state: { ...state.accounts.get(id)! }, withPolicy: false, by: outcome }] as const);
+    // From here on (nothing below can throw) the view expects the batch's balances.
+    for (const [id, known] of leaves) this.known.set(id, known);
     for (const k of keys) this.inFlightKeys.add(k);
     this.decidedInFlight.add(outcome);
-    return { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle, keys };
+    return batch;
   }
 
   /** The batch's transfers, if they are all new, plain or pending, pass their static checks and
