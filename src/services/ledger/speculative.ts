@@ -249,13 +249,11 @@ export class LedgerView {
     return batch;
   }
 
-  /** The batch's transfers, if they are all new, plain or pending, pass their static checks and
-   *  move known accounts without spend policies. */
+  /** The batch's transfers, if they pass their static checks (passedStaticChecks) and move known
+   *  accounts without spend policies. */
   private candidates(groups: Transfer[][]): Candidate[] | undefined {
-    if (!mayInsertFirst(groups) || groups.every((g) => g.length === 0)) return undefined;
-    const judged = groups.flat().map(staticCheck);
-    if (judged.some((c) => typeof c === 'number')) return undefined;
-    const candidates = judged as Candidate[];
+    const candidates = passedStaticChecks(groups);
+    if (candidates === undefined) return undefined;
     const usable = (id: string) => {
       const known = this.known.get(id);
       return known !== undefined && !known.withPolicy;
@@ -281,6 +279,20 @@ export class LedgerView {
   private forgetCommitted(): void {
     for (const [id, known] of this.known) if (!known.by) this.known.delete(id);
   }
+}
+
+/** The batch's transfers, normalised, if they are all new, plain or pending and pass their static
+ *  checks. Remembered per batch: a batch is looked at each time it might start. */
+const staticallyChecked = new WeakMap<Transfer[][], Candidate[] | undefined>();
+function passedStaticChecks(groups: Transfer[][]): Candidate[] | undefined {
+  if (staticallyChecked.has(groups)) return staticallyChecked.get(groups);
+  let candidates: Candidate[] | undefined;
+  if (mayInsertFirst(groups) && groups.some((g) => g.length > 0)) {
+    const judged = groups.flat().map(staticCheck);
+    if (judged.every((c) => typeof c !== 'number')) candidates = judged as Candidate[];
+  }
+  staticallyChecked.set(groups, candidates);
+  return candidates;
 }
 
 /**
