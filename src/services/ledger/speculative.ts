@@ -15,7 +15,8 @@
 //
 // A batch decided on top of one that is still in flight sends its settle only once that one has
 // committed, so the two never reach the locks in the wrong order; its inserts overlap the other's
-// turn with the locks.
+// turn with the locks. A tenant's decided and careful batches never run at the same time; they
+// take turns first come, first served (LedgerView.run).
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import pg from 'pg';
 import { insertTransfers, settleBalances, writeDecidedEntries } from '../../gen/sql/ledger/transfers.queries.js';
