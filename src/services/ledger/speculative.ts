@@ -28,6 +28,7 @@ import {
   groupEndsOf,
   insertParams,
   mayInsertFirst,
+  mustRunCarefully,
   postingParams,
   staticCheck,
   type AccountState,
@@ -51,9 +52,9 @@ export class DecidedTooEarly extends Error {
  *  (an id or external ref already used, or the entry of an account version another writer took),
  *  or it was chosen to break a deadlock (or a serialization failure). */
 export function mustDecideCarefully(err: unknown): boolean {
-  if (err instanceof DecidedTooEarly) return true;
+  if (err instanceof DecidedTooEarly || mustRunCarefully(err)) return true;
   const code = err instanceof pg.DatabaseError ? err.code : undefined;
-  return code === EXPECTATION_FAILED || code?.startsWith('23') === true || code === '40P01' || code === '40001';
+  return code === EXPECTATION_FAILED || code === '40P01' || code === '40001';
 }
 
 /** A batch decided from the view, ready to write. */
@@ -171,18 +172,21 @@ export class LedgerView {
    *  batch that is not a fallback itself. If deciding throws, only this batch fails. */
   private take(groups: Transfer[][], mayDecide: () => boolean, first = false): Promise<{ batch?: DecidedBatch }> {
     return new Promise((resolve, reject) => {
+      let checked: { candidates?: Candidate[] } | undefined;
       let careful: boolean | undefined;
       let asked = false;
       const start = (): boolean => {
         try {
-          careful ??= this.candidates(groups) === undefined;
+          checked ??= { candidates: passedStaticChecks(groups) };
+          const { candidates } = checked;
+          careful ??= !candidates || !this.movesKnownAccounts(candidates);
           if (!careful) {
             if (this.carefulInFlight > 0) return false;
             if (!asked) {
               asked = true;
               careful = !mayDecide();
             }
-            const batch = careful ? undefined : this.decide(groups);
+            const batch = careful || !candidates ? undefined : this.decide(groups, candidates);
             if (batch) {
               resolve({ batch });
               return true;
@@ -214,9 +218,8 @@ export class LedgerView {
   /** The batch decided against the known balances, registered as in flight; undefined if one of
    *  its transfers does not apply (or it shares an id or external ref with a decided batch in
    *  flight, which could otherwise wait for this one's rows while this one waits for it). */
-  private decide(groups: Transfer[][]): DecidedBatch | undefined {
-    const judged = this.candidates(groups);
-    if (judged === undefined) return undefined;
+  private decide(groups: Transfer[][], judged: Candidate[]): DecidedBatch | undefined {
+    if (!this.movesKnownAccounts(judged)) return undefined;
     const keys = judged.flatMap((c) => (c.externalRef === '' ? [c.id] : [c.id, `ref:${c.externalRef}`]));
     if (keys.some((k) => this.inFlightKeys.has(k))) return undefined;
     const expected = new Map<string, AccountState>();
@@ -250,16 +253,13 @@ export class LedgerView {
     return batch;
   }
 
-  /** The batch's transfers, if they pass their static checks (passedStaticChecks) and move known
-   *  accounts without spend policies. */
-  private candidates(groups: Transfer[][]): Candidate[] | undefined {
-    const candidates = passedStaticChecks(groups);
-    if (candidates === undefined) return undefined;
+  /** Whether the transfers move only known accounts without spend policies. */
+  private movesKnownAccounts(candidates: Candidate[]): boolean {
     const usable = (id: string) => {
       const known = this.known.get(id);
       return known !== undefined && !known.withPolicy;
     };
-    return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId)) ? candidates : undefined;
+    return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId));
   }
 
   /** A decided batch is done: if it did not commit, the view forgets what it expected of the
@@ -283,17 +283,11 @@ export class LedgerView {
 }
 
 /** The batch's transfers, normalised, if they are all new, plain or pending and pass their static
- *  checks. Remembered per batch: a batch is looked at each time it might start. */
-const staticallyChecked = new WeakMap<Transfer[][], Candidate[] | undefined>();
+ *  checks. */
 function passedStaticChecks(groups: Transfer[][]): Candidate[] | undefined {
-  if (staticallyChecked.has(groups)) return staticallyChecked.get(groups);
-  let candidates: Candidate[] | undefined;
-  if (mayInsertFirst(groups) && groups.some((g) => g.length > 0)) {
-    const judged = groups.flat().map(staticCheck);
-    if (judged.every((c) => typeof c !== 'number')) candidates = judged as Candidate[];
-  }
-  staticallyChecked.set(groups, candidates);
-  return candidates;
+  if (!mayInsertFirst(groups) || groups.every((g) => g.length === 0)) return undefined;
+  const judged = groups.flat().map(staticCheck);
+  return judged.every((c) => typeof c !== 'number') ? (judged as Candidate[]) : undefined;
 }
 
 /**
