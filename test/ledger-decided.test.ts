@@ -8,13 +8,12 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { CreateTransferResult as R, LedgerService, OwnerType, SpendWindow, TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database, type TenantScope, type TxClient } from '../src/db/tx.js';
-import type { Statement } from '../src/db/pipeline.js';
 import { createTransferGroups, type LockedAccounts } from '../src/services/ledger/create-transfers.js';
 import { DecidedTooEarly, LedgerView, mustDecideCarefully, writeDecided, type BatchWays } from '../src/services/ledger/speculative.js';
 import { TransferBatcher } from '../src/services/ledger/transfer-batcher.js';
 import { testEnv } from './support/environment.js';
 import { newTenant, type TestTenant } from './support/fixtures.js';
-import { assertLedgerInvariants } from './support/ledger.js';
+import { assertLedgerInvariants, recordingTrips } from './support/ledger.js';
 
 /** A Database that records, for each round trip of its tenant transactions, the ledger functions
  *  it calls (and COMMIT). */
@@ -22,22 +21,12 @@ class RecordingDatabase extends Database {
   readonly trips: string[][] = [];
 
   override tenantTx<T>(scope: TenantScope, work: (client: TxClient) => Promise<T>, attempts?: number): Promise<T> {
-    return super.tenantTx(scope, (client) => work(this.recording(client)), attempts);
+    return super.tenantTx(scope, (client) => work(recordingTrips(client, this.trips)), attempts);
   }
 
   /** The round trips since the last call. */
   take(): string[][] {
     return this.trips.splice(0);
-  }
-
-  private recording(client: TxClient): TxClient {
-    const record = (statements: Statement[], commit: boolean) =>
-      this.trips.push([...statements.flatMap((st) => /ledger_([a-z_]+)\(/.exec(st.text)?.[1] ?? []), ...(commit ? ['COMMIT'] : [])]);
-    return {
-      query: client.query.bind(client),
-      pipeline: (s) => (record(s, false), client.pipeline(s)),
-      commitWith: (s) => (record(s, true), client.commitWith(s)),
-    };
   }
 }
 

@@ -12,12 +12,11 @@ import {
   TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database, type TxClient } from '../src/db/tx.js';
-import type { Statement } from '../src/db/pipeline.js';
 import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from '../src/services/ledger/create-transfers.js';
 import { insertTransfers, writePostings } from '../src/gen/sql/ledger/transfers.queries.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
-import { assertLedgerInvariants } from './support/ledger.js';
+import { assertLedgerInvariants, recordingTrips } from './support/ledger.js';
 
 interface TransferInit {
   id?: string;
@@ -217,32 +216,16 @@ describe('LedgerService transfers', () => {
     const transferCount = async () =>
       (await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1', [t.tenant.id])).rows[0].n as number;
 
-    /** `client`, recording for each round trip which ledger functions it called. */
-    function recording(client: TxClient): { client: TxClient; calls: string[][] } {
-      const calls: string[][] = [];
-      const record = (statements: Statement[]) =>
-        calls.push(statements.map((st) => /ledger_(insert_transfers|lock_accounts|write_postings)/.exec(st.text)?.[1]).filter((name): name is string => name !== undefined));
-      return {
-        calls,
-        client: {
-          query: client.query.bind(client),
-          pipeline: (statements) => (record(statements), client.pipeline(statements)),
-          commitWith: (statements) => (record(statements), client.commitWith(statements)),
-        },
-      };
-    }
+    /** Each round trip's calls of the functions that show where the transfer rows are written. */
+    const shown = (trips: string[][]) => trips.map((trip) => trip.filter((name) => ['insert_transfers', 'lock_accounts', 'write_postings'].includes(name)));
 
     it('write their transfers in the round trip that locks, before the lock; one that does not apply undoes the attempt', async () => {
       const run = async (insertFirst: boolean) => {
         const batch = many(treasury, wallet).map((x) => create(TransferSchema, x));
-        let calls: string[][] = [];
-        const [results] = await inTenantTx((client) => {
-          const recorded = recording(client);
-          calls = recorded.calls;
-          return createTransferGroups(recorded.client, t.tenant.id, [batch], [], insertFirst);
-        });
+        const trips: string[][] = [];
+        const [results] = await inTenantTx((client) => createTransferGroups(recordingTrips(client, trips), t.tenant.id, [batch], [], insertFirst));
         expect(results.every((r) => r === R.OK)).to.equal(true);
-        return calls;
+        return shown(trips);
       };
       // Insert first: the rows go out just before the lock, and the write does not repeat them.
       expect(await run(true)).to.deep.equal([['insert_transfers', 'lock_accounts'], ['write_postings']]);
@@ -307,18 +290,16 @@ describe('LedgerService transfers', () => {
       // expire inside the batch's own transaction (as the table owner, for this test only), so the
       // sweeper cannot see them expired and void them first.
       const spend = many(wallet, other).map((x) => create(TransferSchema, x));
-      let calls: string[][] = [];
+      const trips: string[][] = [];
       const [results] = await inTenantTx(async (client) => {
         await client.query(`SELECT set_config('role', session_user, true)`, []);
         await client.query(`UPDATE ledger_pending SET expire_time = now() - interval '1 second' WHERE tenant_id = $1`, [t.tenant.id]);
         await client.query(`SELECT set_config('role', 'chimera_app', true)`, []);
-        const recorded = recording(client);
-        calls = recorded.calls;
-        return createTransferGroups(recorded.client, t.tenant.id, [spend], [], true);
+        return createTransferGroups(recordingTrips(client, trips), t.tenant.id, [spend], [], true);
       });
       expect(new Set(results)).to.deep.equal(new Set([R.OK]));
       // The batch's own rows went out before the lock; the 256 voids, with the rest of the write.
-      expect(calls).to.deep.equal([['insert_transfers', 'lock_accounts'], ['insert_transfers', 'write_postings']]);
+      expect(shown(trips)).to.deep.equal([['insert_transfers', 'lock_accounts'], ['insert_transfers', 'write_postings']]);
       expect(await balances(wallet)).to.deep.equal({ debitsPending: '0', debitsPosted: String(INSERT_FIRST_FROM), creditsPending: '0', creditsPosted: String(INSERT_FIRST_FROM) });
       const voids = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_transfers WHERE tenant_id = $1 AND void_pending', [t.tenant.id]);
       expect(voids.rows[0].n).to.equal(INSERT_FIRST_FROM);

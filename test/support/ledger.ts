@@ -1,5 +1,19 @@
 import { expect } from 'chai';
+import type { Statement } from '../../src/db/pipeline.js';
+import type { TxClient } from '../../src/db/tx.js';
 import { testEnv } from './environment.js';
+
+/** `client`, recording in `trips`, for each round trip, the ledger functions it calls, and COMMIT
+ *  when the round trip ends the transaction. */
+export function recordingTrips(client: TxClient, trips: string[][]): TxClient {
+  const record = (statements: Statement[], commit: boolean) =>
+    trips.push([...statements.flatMap((st) => /ledger_([a-z_]+)\(/.exec(st.text)?.[1] ?? []), ...(commit ? ['COMMIT'] : [])]);
+  return {
+    query: client.query.bind(client),
+    pipeline: (statements) => (record(statements, false), client.pipeline(statements)),
+    commitWith: (statements) => (record(statements, true), client.commitWith(statements)),
+  };
+}
 
 /** Per asset, posted and pending debits equal credits; no account breaks its own flags; entries
  *  and reservations have their transfer and account; balances equal the latest entry. Checks every
