@@ -30,10 +30,10 @@ class RecordingDatabase extends Database {
   }
 }
 
-const DECIDED = ['insert_transfers', 'write_decided_entries', 'settle_balances', 'COMMIT'];
+const DECIDED = ['write_decided', 'settle_balances', 'COMMIT'];
 /** Whether the round trips show a decided attempt, and a careful run (which locks to read). */
 const ways = (trips: string[][]) => ({
-  decided: trips.some((t) => t.includes('write_decided_entries')),
+  decided: trips.some((t) => t.includes('write_decided')),
   careful: trips.some((t) => t.includes('lock_accounts')),
 });
 
@@ -198,7 +198,7 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
       expect(results).to.deep.equal([[[R.OK]], [[R.OK]]]);
       const trips = db.take();
       expect(trips).to.have.length(3);
-      expect(trips).to.deep.include.members([DECIDED, ['insert_transfers', 'write_decided_entries'], ['settle_balances', 'COMMIT']]);
+      expect(trips).to.deep.include.members([DECIDED, ['write_decided'], ['settle_balances', 'COMMIT']]);
       expect(trips[2]).to.deep.equal(['settle_balances', 'COMMIT']);
       expect(await balances(b)).to.deep.equal({ version: 2, dpe: '0', dp: '2', cpe: '0', cp: '5' });
     });

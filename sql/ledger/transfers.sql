@@ -104,13 +104,16 @@ WITH page AS (
 SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
 ORDER BY t.create_time, t.id;
 
-/* A batch decided before its accounts are locked (speculative.ts, migration 20261201120000): its
-   entries, running from the balances its accounts are expected to hold, and its reservations,
-   written before any lock is taken. SQLSTATE CH001 when the batch must run the careful way. */
-/* @name writeDecidedEntries */
-SELECT chimera.ledger_write_decided_entries(
-  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
-  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],
+/* A batch decided before its accounts are locked (speculative.ts): its transfers, and its entries
+   running from the balances its accounts are expected to hold, and its reservations, written
+   before any lock is taken (chimera.ledger_write_decided, migration 20261201140000; the arrays as
+   in insertTransfers). SQLSTATE CH001 when the batch must run the careful way. */
+/* @name writeDecidedBatch */
+SELECT chimera.ledger_write_decided(
+  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],
+  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],
+  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],
+  :metadata!::text[],
   :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],
   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
 ) AS "transfers!";

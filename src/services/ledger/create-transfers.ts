@@ -676,7 +676,7 @@ export function insertParams(tenantId: string, rows: TransferRow[]) {
 
 /** Each posting's transfer and movement, in batch order, and the checksum of the balances they
  *  lead to: what the write functions compute entries and balances from. */
-export function postingParams(postings: Posting[], accounts: Map<string, AccountState>) {
+function postingParams(postings: Posting[], accounts: Map<string, AccountState>) {
   const transfers = postings.map((p) => p.transfer);
   return {
     tIds: transfers.map((t) => t.id),

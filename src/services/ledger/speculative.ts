@@ -19,17 +19,17 @@
 // take turns first come, first served (LedgerView.run).
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import pg from 'pg';
-import { insertTransfers, settleBalances, writeDecidedEntries } from '../../gen/sql/ledger/transfers.queries.js';
+import { settleBalances, writeDecidedBatch } from '../../gen/sql/ledger/transfers.queries.js';
 import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
 import {
   applyInOrder,
+  balanceChecksum,
   BatchState,
   groupEndsOf,
   insertParams,
   mayInsertFirst,
   mustRunCarefully,
-  postingParams,
   staticCheck,
   type AccountState,
   type Candidate,
@@ -300,16 +300,12 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   const transfers = postings.map((p) => p.transfer);
   // In id order: the order the settle locks them in.
   const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
-  const computed = expected.map((a) => batch.state.accounts.get(a.id)!);
-  const unlocked = [
-    await statementOf(insertTransfers, insertParams(tenantId, transfers)),
-    await statementOf(writeDecidedEntries, {
-      tenantId,
-      ...postingParams(postings, batch.state.accounts),
-      aIds: expected.map((a) => a.id),
-      ...prefixed('a', balanceColumns(expected)),
-    }),
-  ];
+  const unlocked = await statementOf(writeDecidedBatch, {
+    ...insertParams(tenantId, transfers),
+    aIds: expected.map((a) => a.id),
+    ...prefixed('a', balanceColumns(expected)),
+    expectedChecksum: balanceChecksum(postings, batch.state.accounts).toString(),
+  });
   const settle = await statementOf(settleBalances, {
     tenantId,
     ids: expected.map((a) => a.id),
@@ -317,10 +313,10 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
     ...prefixed('new', balanceColumns(expected.map((a) => batch.state.accounts.get(a.id)!))),
   });
   if (batch.after.length === 0) {
-    await client.commitWith([...unlocked, settle]);
+    await client.commitWith([unlocked, settle]);
     return;
   }
-  await client.pipeline(unlocked);
+  await client.pipeline([unlocked]);
   if (!(await Promise.all(batch.after)).every(Boolean)) throw new DecidedTooEarly();
   await client.commitWith([settle]);
 }

@@ -443,7 +443,7 @@ export interface IListAccountTransfersQuery {
   result: IListAccountTransfersResult;
 }
 
-const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                "};
+const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                                                                                                      "};
 
 /**
  * Query generated from SQL:
@@ -466,55 +466,64 @@ const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId"
  *   LIMIT :limit!
  * )
  * SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
- * ORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                
+ * ORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                                                                                                      
  * ```
  */
 export const listAccountTransfers = new PreparedQuery<IListAccountTransfersParams,IListAccountTransfersResult>(listAccountTransfersIR);
 
 
-/** 'WriteDecidedEntries' parameters type */
-export interface IWriteDecidedEntriesParams {
+/** 'WriteDecidedBatch' parameters type */
+export interface IWriteDecidedBatchParams {
   aCreditsPending: stringArray;
   aCreditsPosted: stringArray;
   aDebitsPending: stringArray;
   aDebitsPosted: stringArray;
   aIds: stringArray;
+  amounts: stringArray;
   aVersions: stringArray;
+  codes: numberArray;
+  creditIds: stringArray;
+  debitIds: stringArray;
   expectedChecksum: string;
-  tCreditIds: stringArray;
-  tDebitIds: stringArray;
+  externalRefs: stringArray;
+  ids: stringArray;
+  linked: booleanArray;
+  metadata: stringArray;
+  pending: booleanArray;
+  pendingIds: stringArray;
+  postPending: booleanArray;
   tenantId: string;
-  tIds: stringArray;
-  tPending: booleanArray;
-  tPendingDeltas: stringArray;
-  tPostedDeltas: stringArray;
+  timeouts: numberArray;
+  voidPending: booleanArray;
 }
 
-/** 'WriteDecidedEntries' return type */
-export interface IWriteDecidedEntriesResult {
+/** 'WriteDecidedBatch' return type */
+export interface IWriteDecidedBatchResult {
   transfers: string;
 }
 
-/** 'WriteDecidedEntries' query type */
-export interface IWriteDecidedEntriesQuery {
-  params: IWriteDecidedEntriesParams;
-  result: IWriteDecidedEntriesResult;
+/** 'WriteDecidedBatch' query type */
+export interface IWriteDecidedBatchQuery {
+  params: IWriteDecidedBatchParams;
+  result: IWriteDecidedBatchResult;
 }
 
-const writeDecidedEntriesIR: any = {"usedParamSet":{"tenantId":true,"tIds":true,"tDebitIds":true,"tCreditIds":true,"tPending":true,"tPendingDeltas":true,"tPostedDeltas":true,"aIds":true,"aVersions":true,"aDebitsPending":true,"aDebitsPosted":true,"aCreditsPending":true,"aCreditsPosted":true,"expectedChecksum":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":47,"b":56}]},{"name":"tIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":59,"b":64}]},{"name":"tDebitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":75,"b":85}]},{"name":"tCreditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":96,"b":107}]},{"name":"tPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":127}]},{"name":"tPendingDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":143,"b":158}]},{"name":"tPostedDeltas","required":true,"transform":{"type":"scalar"},"locs":[{"a":172,"b":186}]},{"name":"aIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":202,"b":207}]},{"name":"aVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":218,"b":228}]},{"name":"aDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":241,"b":256}]},{"name":"aDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":270,"b":284}]},{"name":"aCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":300,"b":316}]},{"name":"aCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":330,"b":345}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":359,"b":376}]}],"statement":"SELECT chimera.ledger_write_decided_entries(\n  :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],\n  :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],\n  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],\n  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric\n) AS \"transfers!\"                                                                                                                                                                                                 "};
+const writeDecidedBatchIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"debitIds":true,"creditIds":true,"amounts":true,"pendingIds":true,"linked":true,"pending":true,"postPending":true,"voidPending":true,"timeouts":true,"codes":true,"externalRefs":true,"metadata":true,"aIds":true,"aVersions":true,"aDebitsPending":true,"aDebitsPosted":true,"aCreditsPending":true,"aCreditsPosted":true,"expectedChecksum":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":51,"b":55}]},{"name":"debitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":66,"b":75}]},{"name":"creditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":96}]},{"name":"amounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":107,"b":115}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":131,"b":142}]},{"name":"linked","required":true,"transform":{"type":"scalar"},"locs":[{"a":153,"b":160}]},{"name":"pending","required":true,"transform":{"type":"scalar"},"locs":[{"a":174,"b":182}]},{"name":"postPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":196,"b":208}]},{"name":"voidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":224,"b":236}]},{"name":"timeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":250,"b":259}]},{"name":"codes","required":true,"transform":{"type":"scalar"},"locs":[{"a":273,"b":279}]},{"name":"externalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":293,"b":306}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":319,"b":328}]},{"name":"aIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":341,"b":346}]},{"name":"aVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":357,"b":367}]},{"name":"aDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":380,"b":395}]},{"name":"aDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":409,"b":423}]},{"name":"aCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":455}]},{"name":"aCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":469,"b":484}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":498,"b":515}]}],"statement":"SELECT chimera.ledger_write_decided(\n  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],\n  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],\n  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],\n  :metadata!::text[],\n  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],\n  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric\n) AS \"transfers!\"                                                                                                                                                                                                 "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT chimera.ledger_write_decided_entries(
- *   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
- *   :tPendingDeltas!::numeric[], :tPostedDeltas!::numeric[],
+ * SELECT chimera.ledger_write_decided(
+ *   :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],
+ *   :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],
+ *   :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],
+ *   :metadata!::text[],
  *   :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],
  *   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
  * ) AS "transfers!"                                                                                                                                                                                                 
  * ```
  */
-export const writeDecidedEntries = new PreparedQuery<IWriteDecidedEntriesParams,IWriteDecidedEntriesResult>(writeDecidedEntriesIR);
+export const writeDecidedBatch = new PreparedQuery<IWriteDecidedBatchParams,IWriteDecidedBatchResult>(writeDecidedBatchIR);
 
 
 /** 'SettleBalances' parameters type */
