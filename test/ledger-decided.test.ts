@@ -283,4 +283,44 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     expect(reversed).to.equal('XX000');
     expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
   });
+
+  it('ledger_settle_balances waiting for a lock compares the balances the writer it waited for committed', async function () {
+    if (!testEnv().realPostgres) {
+      console.log('    skipped: needs concurrent database sessions (embedded PGlite has one); set DATABASE_URL');
+      this.skip();
+    }
+    const [first, second] = [a, b].sort();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await testEnv().pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (rows[0].n >= n) return;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`fewer than ${n} sessions waiting for a lock`);
+    };
+    // Hold the first account's lock, queue another instance's transfer behind it, then a settle
+    // that expects the balances from before that transfer.
+    const holder = await testEnv().pool.connect();
+    let settled: Promise<string | undefined>;
+    let other: Promise<R[]>;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, first]);
+      other = elsewhere(transfer(first, second, '3'));
+      await waiting(1);
+      settled = db
+        .tenantTx(scope(), (client) =>
+          client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [t.tenant.id, [first, second], [0, 0], ['0', '0'], [1, 1], ['5', '5']]),
+        )
+        .then(() => undefined, (e: unknown) => (e as pg.DatabaseError).code);
+      await waiting(2);
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+    expect(await other).to.deep.equal([R.OK]);
+    expect(await settled, 'the settle saw the committed transfer').to.equal('CH001');
+    expect(await balances(first)).to.deep.include({ version: 1, dp: '3' });
+    expect(await balances(second)).to.deep.include({ version: 1, cp: '3' });
+  });
 });
