@@ -7,7 +7,7 @@
 // With spec.placeholder (a UUID string present in every request), each call replaces it with a
 // fresh random UUID, so create calls are never replays.
 // In a worker thread or as a child process (spec on stdin).
-// spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex }
+// spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex, placeholder?, ids? }
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -60,14 +60,26 @@ function h2Caller(spec) {
   };
 }
 
-/** Returns the request itself, or a copy with every occurrence of the placeholder made unique. */
+let sequence = 0;
+/** A time-ordered UUID (version 7): milliseconds since the epoch, then a counter, then random bits. */
+function uuidv7() {
+  const hex = randomUUID().replace(/-/g, '');
+  const time = Date.now().toString(16).padStart(12, '0');
+  const counter = (sequence++ & 0xfff).toString(16).padStart(3, '0');
+  const x = `${time}7${counter}${hex.slice(16)}`;
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** Returns the request itself, or a copy with every occurrence of the placeholder made unique
+ *  (random UUIDs, or with spec.ids 'time' time-ordered ones). */
 function fresh(spec) {
   if (!spec.placeholder) return (request) => request;
   const needle = Buffer.from(spec.placeholder);
+  const newId = spec.ids === 'time' ? uuidv7 : randomUUID;
   return (request) => {
     const copy = Buffer.from(request);
     for (let at = copy.indexOf(needle); at >= 0; at = copy.indexOf(needle, at + needle.length)) {
-      copy.write(randomUUID(), at, 'latin1');
+      copy.write(newId(), at, 'latin1');
     }
     return copy;
   };

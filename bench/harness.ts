@@ -98,6 +98,8 @@ export async function grpcLoad(
     seconds: number;
     /** A UUID in every request that each call replaces with a fresh one (no replays). */
     placeholder?: string;
+    /** How those fresh UUIDs are made: random (the default) or time-ordered (version 7). */
+    ids?: 'random' | 'time';
   },
   processes = 2,
 ): Promise<RunResult> {

@@ -6,6 +6,7 @@
 //   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice;
 // and, as the baseline for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
 // clients (bench/sql/handwritten-batch.sql), without and with entries.
+// Transfer ids are random UUIDs; LEDGER_IDS=time makes them time-ordered (version 7).
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +26,9 @@ const seconds = Number(process.argv[2] ?? 20);
 const CLIENTS = 32;
 /** Clients sending the batches of 1,000 (2, as the hand-written baseline runs). */
 const BATCH_CLIENTS = Number(process.env.LEDGER_BATCH_CLIENTS ?? 2);
+/** Transfer ids: random UUIDs (the default), or with LEDGER_IDS=time time-ordered ones (version 7),
+ *  which land at the right edge of the primary key index instead of anywhere in it. */
+const IDS = process.env.LEDGER_IDS === 'time' ? 'time' : 'random';
 const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
@@ -116,6 +120,7 @@ async function run(label: string, ids: string[], size: number, concurrency: numb
     concurrency,
     seconds: runSeconds,
     placeholder: PLACEHOLDER,
+    ids: IDS,
   });
   const applied = (await appliedTransfers()) - before;
   if (applied !== result.ops * size) throw new Error(`${label}: ${result.ops * size} transfers acknowledged but ${applied} applied`);
@@ -151,7 +156,7 @@ for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {
   hotResult = r.result;
 }
 
-console.log(`\nCreateTransfers, ${seconds} s per run (hot accounts: 5 s slices); every acknowledged transfer checked as applied`);
+console.log(`\nCreateTransfers, ${seconds} s per run (hot accounts: 5 s slices), ${IDS === 'time' ? 'time-ordered' : 'random'} transfer ids; every acknowledged transfer checked as applied`);
 console.log(`(a) pgbench -N baseline                               ${pgbenchTps.toFixed(0).padStart(8)} tx/s   avg ${pgbenchLatency} ms`);
 console.log(`hand-written SQL batches of 1,000, 2 clients           ${handwritten.plain.toFixed(0).padStart(8)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s`);
 for (const [r, perSecond] of [
