@@ -4,8 +4,9 @@
 //   (b) single-transfer CreateTransfers over gRPC, 32 concurrent clients, 1,000 accounts;
 //   (c) batches of 100 (4 clients) and of 1,000 transfers (2 clients, or LEDGER_BATCH_CLIENTS);
 //   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice;
-// and, as the baseline for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
-// clients (bench/sql/handwritten-batch.sql), without and with entries.
+// and, as the baselines for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
+// clients: in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
+// the service's tables and indexes (bench/sql/layouts-batch.sql).
 // Transfer ids are random UUIDs; LEDGER_IDS=time makes them time-ordered (version 7).
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
@@ -55,16 +56,27 @@ const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
 const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
-/** Transfers/s of the hand-written SQL batch of 1,000 at 2 clients, as (c) runs ours. */
-function handwrittenBatches(entries: boolean): number {
+/** Transfers/s of a hand-written SQL batch of 1,000 at 2 clients, as (c) runs ours, on fresh tables. */
+function handwrittenBatches(schema: string, script: string, define: string): number {
   const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
-  execFileSync('psql', [...pgbenchArgs, '-q', '-f', sql('handwritten-batch-schema.sql'), 'chimera_pgbench'], { stdio: 'ignore' });
+  execFileSync('psql', [...pgbenchArgs, '-q', '-f', sql(schema), 'chimera_pgbench'], { stdio: 'ignore' });
   const runSeconds = Math.max(5, Math.round(seconds / 2));
-  const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', `entries=${entries ? 1 : 0}`, '-f', sql('handwritten-batch.sql'), 'chimera_pgbench'], { encoding: 'utf8' });
+  const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', define, '-f', sql(script), 'chimera_pgbench'], { encoding: 'utf8' });
   return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
 }
-const handwritten = only && !only.startsWith('batch') ? { plain: NaN, entries: NaN } : { plain: handwrittenBatches(false), entries: handwrittenBatches(true) };
-console.log(`hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s`);
+const handwritten =
+  only && !only.startsWith('batch')
+    ? { plain: NaN, entries: NaN, layout: NaN }
+    : {
+        plain: handwrittenBatches('handwritten-batch-schema.sql', 'handwritten-batch.sql', 'entries=0'),
+        entries: handwrittenBatches('handwritten-batch-schema.sql', 'handwritten-batch.sql', 'entries=1'),
+        // The same batch in the service's tables and indexes (bench/sql/layouts-schema.sql, la_*).
+        layout: handwrittenBatches('layouts-schema.sql', 'layouts-batch.sql', 'layout_a=1'),
+      };
+console.log(
+  `hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s; ` +
+    `in the service's layout ${handwritten.layout.toFixed(0)} transfers/s`,
+);
 
 // The service, in this process.
 const pool = createPool(url, 20, silentLogger);
@@ -139,7 +151,9 @@ if (only) {
     hot: () => run('(d) hot: 10 accounts, 32 clients', hot, 1, CLIENTS),
   }[only as 'single' | 'batch' | 'batch100' | 'hot']();
   printResult(result);
-  const ofHandwritten = only.startsWith('batch') ? `; ${(perSecond / handwritten.entries).toFixed(2)} of the hand-written batch with entries` : '';
+  const ofHandwritten = only.startsWith('batch')
+    ? `; ${(perSecond / handwritten.entries).toFixed(2)} of the hand-written batch with entries, ${(perSecond / handwritten.layout).toFixed(2)} of it in the service's layout`
+    : '';
   console.log(`    = ${perSecond.toFixed(0)} transfers/s${ofHandwritten}`);
   await server.shutdown(2_000);
   await pool.end();
@@ -158,7 +172,10 @@ for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {
 
 console.log(`\nCreateTransfers, ${seconds} s per run (hot accounts: 5 s slices), ${IDS === 'time' ? 'time-ordered' : 'random'} transfer ids; every acknowledged transfer checked as applied`);
 console.log(`(a) pgbench -N baseline                               ${pgbenchTps.toFixed(0).padStart(8)} tx/s   avg ${pgbenchLatency} ms`);
-console.log(`hand-written SQL batches of 1,000, 2 clients           ${handwritten.plain.toFixed(0).padStart(8)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s`);
+console.log(
+  `hand-written SQL batches of 1,000, 2 clients           ${handwritten.plain.toFixed(0).padStart(8)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s; ` +
+    `in the service's layout ${handwritten.layout.toFixed(0)}/s`,
+);
 for (const [r, perSecond] of [
   [single.result, single.perSecond],
   [batch100.result, batch100.perSecond],
@@ -175,7 +192,8 @@ const batched = Math.max(batch100.perSecond, batch1000.perSecond);
 console.log(`batched: ${batched.toFixed(0)} transfers/s (target >= 40,000: ${batched >= 40_000 ? 'met' : 'NOT met'})`);
 console.log(
   `  against hand-written SQL batches of 1,000 here: ${(batched / handwritten.plain).toFixed(2)} of ${handwritten.plain.toFixed(0)}/s (transfers + balances), ` +
-    `${(batched / handwritten.entries).toFixed(2)} of ${handwritten.entries.toFixed(0)}/s (with entries)`,
+    `${(batched / handwritten.entries).toFixed(2)} of ${handwritten.entries.toFixed(0)}/s (with entries), ` +
+    `${(batched / handwritten.layout).toFixed(2)} of ${handwritten.layout.toFixed(0)}/s (in the service's tables and indexes)`,
 );
 console.log(`hot accounts: min ${Math.min(...hotSlices).toFixed(0)} transfers/s (target >= 1,800: ${Math.min(...hotSlices) >= 1_800 ? 'met' : 'NOT met'})`);
 
