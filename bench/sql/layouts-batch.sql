@@ -1,14 +1,15 @@
 -- One pgbench transaction of bench/ledger-layouts.ts: 1,000 random transfers between distinct
--- accounts, made in the server, written in the layout -D layout=a (the service's) or b (history
--- on the transfer row); see layouts-schema.sql.
+-- accounts, made in the server, written in the service's layout (-D layout_a=1) or with the history
+-- on the transfer row (-D layout_a=0); see layouts-schema.sql.
 SET client_min_messages = warning;
 BEGIN;
 CREATE TEMP TABLE IF NOT EXISTS batch (seq integer, id uuid, d uuid, c uuid, amount numeric) ON COMMIT DELETE ROWS;
-\if :layout_a
+-- Both layouts hold the same accounts (layouts-schema.sql copies them).
 INSERT INTO batch
 SELECT s.seq, gen_random_uuid(), ids.a[s.d + 1], ids.a[(s.d + 1 + s.r) % 1000 + 1], 1 + floor(random() * 1000)
 FROM (SELECT array_agg(id ORDER BY n) AS a FROM la_accounts) ids,
      (SELECT g AS seq, floor(random() * 1000)::integer AS d, floor(random() * 999)::integer AS r FROM generate_series(1, 1000) g) s;
+\if :layout_a
 SELECT count(*) FROM (SELECT id FROM la_accounts WHERE tenant_id = '00000000-0000-4000-8000-000000000001'
                       AND id IN (SELECT d FROM batch UNION SELECT c FROM batch) ORDER BY id FOR UPDATE) locked;
 INSERT INTO la_transfers (tenant_id, id, debit_account_id, credit_account_id, amount)
@@ -24,10 +25,6 @@ FROM (SELECT account_id, sum(dp) AS dp, sum(cp) AS cp, count(*) AS n
       FROM (SELECT d AS account_id, amount AS dp, 0 AS cp FROM batch UNION ALL SELECT c, 0, amount FROM batch) x GROUP BY account_id) m
 WHERE a.tenant_id = '00000000-0000-4000-8000-000000000001' AND a.id = m.account_id;
 \else
-INSERT INTO batch
-SELECT s.seq, gen_random_uuid(), ids.a[s.d + 1], ids.a[(s.d + 1 + s.r) % 1000 + 1], 1 + floor(random() * 1000)
-FROM (SELECT array_agg(id ORDER BY n) AS a FROM lb_accounts) ids,
-     (SELECT g AS seq, floor(random() * 1000)::integer AS d, floor(random() * 999)::integer AS r FROM generate_series(1, 1000) g) s;
 SELECT count(*) FROM (SELECT id FROM lb_accounts WHERE tenant_id = '00000000-0000-4000-8000-000000000001'
                       AND id IN (SELECT d FROM batch UNION SELECT c FROM batch) ORDER BY id FOR UPDATE) locked;
 -- Pairs each transfer's two postings by hash: a nested loop over the unanalysed CTE is quadratic.
