@@ -1,9 +1,11 @@
 // What the ledger's table layout costs a 1,000-transfer batch, in plain SQL with no service in
-// front: the service's layout (la_*: transfers indexed by id, time and each account; one entry
-// row per account per transfer) against keeping each posting's balances and version on the
-// transfer row (lb_*: no entries table; the account history indexed by account and version).
+// front: the service's layout (a, la_*: transfers indexed by id, time and each account and time;
+// one entry row per account per transfer) against keeping each posting's balances and version on
+// the transfer row (b, lb_*: no entries table; the account history indexed by account and
+// version), b with the service's two indexes by account and time added back (c), and a without
+// them (d): c and d separate what fewer rows save from what fewer index entries save.
 // See bench/sql/layouts-schema.sql. pgbench at 2 clients, as (c) of bench/ledger.ts, on fresh
-// tables each run, the two layouts taking turns.
+// tables each run, the layouts taking turns.
 //   DATABASE_URL=postgres://... npx tsx bench/ledger-layouts.ts [seconds=20] [rounds=3]
 import { execFileSync } from 'node:child_process';
 import pg from 'pg';
@@ -22,31 +24,40 @@ const server = new URL(url);
 const args = ['-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username) || 'postgres'];
 const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
 
-function run(layout: 'a' | 'b'): number {
+/** What c and d change in the tables layouts-schema.sql makes. */
+const CHANGES = {
+  c: 'CREATE INDEX ON lb_transfers (tenant_id, debit_account_id, create_time, id); CREATE INDEX ON lb_transfers (tenant_id, credit_account_id, create_time, id);',
+  d: 'DROP INDEX la_transfers_debit_idx, la_transfers_credit_idx;',
+};
+
+function run(layout: 'a' | 'b' | 'c' | 'd'): number {
   execFileSync('psql', [...args, '-q', '-f', sql('layouts-schema.sql'), 'chimera_layouts'], { stdio: 'ignore' });
+  if (layout === 'c' || layout === 'd') execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-c', CHANGES[layout], 'chimera_layouts'], { stdio: 'ignore' });
   execFileSync('psql', [...args, '-q', '-c', 'CHECKPOINT', 'chimera_layouts'], { stdio: 'ignore' });
   const out = execFileSync(
     'pgbench',
-    [...args, '-n', '-c', '2', '-j', '2', '-T', String(seconds), '-D', `layout_a=${layout === 'a' ? 1 : 0}`, '-f', sql('layouts-batch.sql'), 'chimera_layouts'],
+    [...args, '-n', '-c', '2', '-j', '2', '-T', String(seconds), '-D', `layout_a=${layout === 'a' || layout === 'd' ? 1 : 0}`, '-f', sql('layouts-batch.sql'), 'chimera_layouts'],
     { encoding: 'utf8' },
   );
   return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
 }
 
-const figures = { a: [] as number[], b: [] as number[] };
+const figures = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[] };
 for (let round = 1; round <= rounds; round++) {
-  for (const layout of ['a', 'b'] as const) {
+  for (const layout of ['a', 'b', 'c', 'd'] as const) {
     const perSecond = run(layout);
     figures[layout].push(perSecond);
     console.log(`round ${round}, layout ${layout}: ${perSecond.toFixed(0)} transfers/s`);
   }
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
-const [a, b] = [median(figures.a), median(figures.b)];
+const [a, b, c, d] = [median(figures.a), median(figures.b), median(figures.c), median(figures.d)];
 console.log(`\nhand-written 1,000-transfer batches, 2 clients, ${seconds} s runs, medians of ${rounds}:`);
 console.log(`  (a) the service's layout (entries table)              ${a.toFixed(0).padStart(8)} transfers/s`);
 console.log(`  (b) balances and versions on the transfer row          ${b.toFixed(0).padStart(8)} transfers/s`);
-console.log(`  ratio (b)/(a) = ${(b / a).toFixed(2)}`);
+console.log(`  (c) as (b), with the indexes by account and time too  ${c.toFixed(0).padStart(8)} transfers/s`);
+console.log(`  (d) as (a), without the indexes by account and time   ${d.toFixed(0).padStart(8)} transfers/s`);
+console.log(`  ratios to (a): (b) ${(b / a).toFixed(2)}, (c) ${(c / a).toFixed(2)}, (d) ${(d / a).toFixed(2)}`);
 const cleanup = new pg.Client({ connectionString: url });
 await cleanup.connect();
 await cleanup.query('DROP DATABASE IF EXISTS chimera_layouts WITH (FORCE)');

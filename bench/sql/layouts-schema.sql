@@ -4,6 +4,8 @@
 --         balances and version.
 --   lb_*: the same history kept on the transfer row: each transfer holds both accounts' versions
 --         and balances after it, indexed by account and version; no entries table.
+-- (bench/ledger-layouts.ts also runs lb_* with la_*'s indexes by account and time, and la_*
+-- without them.)
 -- Both lock the batch's accounts in id order and update their balances. One tenant, 1,000
 -- accounts; `n` numbers the accounts so that a batch can pick them at random.
 DROP TABLE IF EXISTS la_entries, la_transfers, la_accounts, lb_transfers, lb_accounts;
@@ -25,8 +27,8 @@ CREATE TABLE la_transfers (
   metadata jsonb NOT NULL DEFAULT '{}', create_time timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX ON la_transfers (tenant_id, debit_account_id, create_time, id);
-CREATE INDEX ON la_transfers (tenant_id, credit_account_id, create_time, id);
+CREATE INDEX la_transfers_debit_idx ON la_transfers (tenant_id, debit_account_id, create_time, id);
+CREATE INDEX la_transfers_credit_idx ON la_transfers (tenant_id, credit_account_id, create_time, id);
 CREATE INDEX ON la_transfers (tenant_id, create_time, id);
 CREATE TABLE la_entries (
   tenant_id uuid NOT NULL, account_id uuid NOT NULL, account_version bigint NOT NULL, transfer_id uuid NOT NULL,
