@@ -61,7 +61,8 @@ function h2Caller(spec) {
 }
 
 let sequence = 0;
-/** A time-ordered UUID (version 7): milliseconds since the epoch, then a counter, then random bits. */
+/** A time-ordered UUID (version 7): milliseconds since the epoch, then a 12-bit counter that
+ *  wraps, then random bits. Ordered by millisecond, not strictly within one. */
 function uuidv7() {
   const hex = randomUUID().replace(/-/g, '');
   const time = Date.now().toString(16).padStart(12, '0');

@@ -31,7 +31,7 @@ const CHANGES = {
 };
 
 function run(layout: 'a' | 'b' | 'c' | 'd'): number {
-  execFileSync('psql', [...args, '-q', '-f', sql('layouts-schema.sql'), 'chimera_layouts'], { stdio: 'ignore' });
+  execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql('layouts-schema.sql'), 'chimera_layouts'], { stdio: ['ignore', 'ignore', 'inherit'] });
   if (layout === 'c' || layout === 'd') execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-c', CHANGES[layout], 'chimera_layouts'], { stdio: 'ignore' });
   execFileSync('psql', [...args, '-q', '-c', 'CHECKPOINT', 'chimera_layouts'], { stdio: 'ignore' });
   const out = execFileSync(

@@ -330,6 +330,7 @@ CREATE FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p
 DECLARE
   row_ids tid[];
   matched bigint;
+  updated bigint;
 BEGIN
   -- Locks taken out of order could deadlock with other batches.
   IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
@@ -358,6 +359,12 @@ BEGIN
   FROM unnest(row_ids, p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
        AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   WHERE a.ctid = e.row_id;
+  -- Every account was locked at that address, so none can have moved; a miss would leave the
+  -- entries without their balances.
+  GET DIAGNOSTICS updated = ROW_COUNT;
+  IF updated <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts updated', updated, cardinality(p_ids) USING ERRCODE = 'internal_error';
+  END IF;
   RETURN matched;
 END
 $$;

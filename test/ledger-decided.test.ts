@@ -284,43 +284,88 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
   });
 
-  it('ledger_settle_balances waiting for a lock compares the balances the writer it waited for committed', async function () {
-    if (!testEnv().realPostgres) {
-      console.log('    skipped: needs concurrent database sessions (embedded PGlite has one); set DATABASE_URL');
-      this.skip();
-    }
-    const [first, second] = [a, b].sort();
-    const waiting = async (n: number) => {
-      for (let i = 0; i < 200; i++) {
-        const { rows } = await testEnv().pool.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-        if (rows[0].n >= n) return;
+  describe('ledger_settle_balances waiting for an account a writer holds', () => {
+    before(function () {
+      if (!testEnv().realPostgres) {
+        console.log('    skipped: needs concurrent database sessions (embedded PGlite has one); set DATABASE_URL');
+        this.skip();
+      }
+    });
+
+    /** Settles a and b from version 0 with nothing posted to version 1 with 5 debits posted. */
+    const settle = (client: TxClient) =>
+      client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [t.tenant.id, [a, b].sort(), [0, 0], ['0', '0'], [1, 1], ['5', '5']]);
+
+    /** Waits until `n` sessions queue behind `holder`: blocked by it, or by a session that is. */
+    async function queued(holder: pg.PoolClient, n: number): Promise<void> {
+      const { rows } = await holder.query('SELECT pg_backend_pid() AS pid');
+      for (let i = 0; i < 500; i++) {
+        const { rows: blocked } = await testEnv().pool.query('SELECT pid, pg_blocking_pids(pid) AS by FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0');
+        const chain = new Set<number>([rows[0].pid as number]);
+        for (let grew = true; grew; ) {
+          grew = false;
+          for (const r of blocked as Array<{ pid: number; by: number[] }>) {
+            if (!chain.has(r.pid) && r.by.some((p) => chain.has(p))) (chain.add(r.pid), (grew = true));
+          }
+        }
+        if (chain.size - 1 >= n) return;
         await new Promise((r) => setTimeout(r, 10));
       }
-      throw new Error(`fewer than ${n} sessions waiting for a lock`);
-    };
-    // Hold the first account's lock, queue another instance's transfer behind it, then a settle
-    // that expects the balances from before that transfer.
-    const holder = await testEnv().pool.connect();
-    let settled: Promise<string | undefined>;
-    let other: Promise<R[]>;
-    try {
-      await holder.query('BEGIN');
-      await holder.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, first]);
-      other = elsewhere(transfer(first, second, '3'));
-      await waiting(1);
-      settled = db
-        .tenantTx(scope(), (client) =>
-          client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [t.tenant.id, [first, second], [0, 0], ['0', '0'], [1, 1], ['5', '5']]),
-        )
-        .then(() => undefined, (e: unknown) => (e as pg.DatabaseError).code);
-      await waiting(2);
-    } finally {
-      await holder.query('COMMIT');
-      holder.release();
+      throw new Error(`fewer than ${n} sessions queued behind the lock`);
     }
-    expect(await other).to.deep.equal([R.OK]);
-    expect(await settled, 'the settle saw the committed transfer').to.equal('CH001');
-    expect(await balances(first)).to.deep.include({ version: 1, dp: '3' });
-    expect(await balances(second)).to.deep.include({ version: 1, cp: '3' });
+
+    /** Runs `queue` while a transaction holds the lock of the first account in id order. */
+    async function behindLock(queue: (holder: pg.PoolClient) => Promise<void>): Promise<void> {
+      const holder = await testEnv().pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, [a, b].sort()[0]]);
+        await queue(holder);
+      } finally {
+        await holder.query('COMMIT');
+        holder.release();
+      }
+    }
+
+    it('compares the balances the writer it waited for committed', async () => {
+      const [first, second] = [a, b].sort();
+      let other: Promise<R[]> = Promise.resolve([]);
+      let settled: Promise<string | undefined> = Promise.resolve('not run');
+      // Another instance's transfer queues first, then a settle that expects the balances from
+      // before that transfer.
+      await behindLock(async (holder) => {
+        other = elsewhere(transfer(first, second, '3'));
+        await queued(holder, 1);
+        settled = db.tenantTx(scope(), settle).then(
+          () => undefined,
+          (e: unknown) => (e as pg.DatabaseError).code,
+        );
+        await queued(holder, 2);
+      });
+      expect(await other).to.deep.equal([R.OK]);
+      expect(await settled, 'the settle saw the committed transfer').to.equal('CH001');
+      expect(await balances(first)).to.deep.include({ version: 1, dp: '3' });
+      expect(await balances(second)).to.deep.include({ version: 1, cp: '3' });
+    });
+
+    it('moves both accounts when the writer it waited for changed nothing', async () => {
+      let moved: Promise<unknown> = Promise.resolve();
+      await behindLock(async (holder) => {
+        // Rolled back after reading what it wrote: there are no entries to go with it.
+        moved = db
+          .tenantTx(scope(), async (client) => {
+            await settle(client);
+            const { rows } = await client.query('SELECT version::int AS v, debits_posted::text AS dp FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[a, b]]);
+            throw Object.assign(new Error('roll back'), { rows });
+          })
+          .catch((e: { rows?: unknown }) => e.rows);
+        await queued(holder, 1);
+      });
+      expect(await moved).to.deep.equal([
+        { v: 1, dp: '5' },
+        { v: 1, dp: '5' },
+      ]);
+      expect(await balances(a)).to.deep.include({ version: 0, dp: '0' });
+    });
   });
 });

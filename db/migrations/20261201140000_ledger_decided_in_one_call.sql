@@ -81,6 +81,7 @@ CREATE OR REPLACE FUNCTION chimera.ledger_settle_balances(
 DECLARE
   row_ids tid[];
   matched bigint;
+  updated bigint;
 BEGIN
   -- Locks taken out of order could deadlock with other batches.
   IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
@@ -109,6 +110,12 @@ BEGIN
   FROM unnest(row_ids, p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
        AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   WHERE a.ctid = e.row_id;
+  -- Every account was locked at that address, so none can have moved; a miss would leave the
+  -- entries without their balances.
+  GET DIAGNOSTICS updated = ROW_COUNT;
+  IF updated <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts updated', updated, cardinality(p_ids) USING ERRCODE = 'internal_error';
+  END IF;
   RETURN matched;
 END
 $$;
@@ -136,12 +143,16 @@ CREATE OR REPLACE FUNCTION chimera.ledger_settle_balances(
 DECLARE
   matched bigint;
 BEGIN
+  -- Locks taken out of order could deadlock with other batches.
   IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
     RAISE EXCEPTION 'ledger_settle_balances: the account ids are not distinct and in order' USING ERRCODE = 'internal_error';
   END IF;
   PERFORM 1 FROM unnest(p_ids) AS w(id)
   CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = w.id FOR UPDATE) AS locked;
 
+  -- Statements of their own from here, so that they see what the transactions they waited for
+  -- committed. Every account by primary key, one at a time: joined as sets, the comparisons below
+  -- were planned, on an unanalysed table, against all of the tenant's accounts for every row.
   SELECT count(*) INTO matched
   FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted)
        AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
@@ -157,6 +168,8 @@ BEGIN
       USING ERRCODE = 'CH001';
   END IF;
 
+  -- Each row found by primary key, then updated by its physical address (as in
+  -- ledger_write_postings).
   UPDATE ledger_accounts a
   SET debits_pending = e.debits_pending, debits_posted = e.debits_posted,
       credits_pending = e.credits_pending, credits_posted = e.credits_posted, version = e.version
