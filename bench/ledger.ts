@@ -57,9 +57,9 @@ const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
 /** Transfers/s of a hand-written SQL batch of 1,000 at 2 clients, as (c) runs ours, on fresh tables. */
-function handwrittenBatches(schema: string, script: string, define: string): number {
+function handwrittenBatches(schemas: string[], script: string, define: string): number {
   const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
-  execFileSync('psql', [...pgbenchArgs, '-q', '-f', sql(schema), 'chimera_pgbench'], { stdio: 'ignore' });
+  for (const schema of schemas) execFileSync('psql', [...pgbenchArgs, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql(schema), 'chimera_pgbench'], { stdio: 'ignore' });
   const runSeconds = Math.max(5, Math.round(seconds / 2));
   const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', define, '-f', sql(script), 'chimera_pgbench'], { encoding: 'utf8' });
   return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
@@ -68,10 +68,10 @@ const handwritten =
   only && !only.startsWith('batch')
     ? { plain: NaN, entries: NaN, layout: NaN }
     : {
-        plain: handwrittenBatches('handwritten-batch-schema.sql', 'handwritten-batch.sql', 'entries=0'),
-        entries: handwrittenBatches('handwritten-batch-schema.sql', 'handwritten-batch.sql', 'entries=1'),
-        // The same batch in the service's tables and indexes (bench/sql/layouts-schema.sql, la_*).
-        layout: handwrittenBatches('layouts-schema.sql', 'layouts-batch.sql', 'layout_a=1'),
+        plain: handwrittenBatches(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0'),
+        entries: handwrittenBatches(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=1'),
+        // The same batch in the service's tables and indexes (bench/sql/layouts-*.sql, layout d).
+        layout: handwrittenBatches(['layouts-schema.sql', 'layouts-d.sql'], 'layouts-batch.sql', 'layout_a=1'),
       };
 console.log(
   `hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s; ` +

@@ -92,6 +92,23 @@ $$;
 
 
 --
+-- Name: check_ledger_time_bound(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.check_ledger_time_bound() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF clock_timestamp() - now() > chimera.ledger_time_bound() THEN
+    RAISE EXCEPTION 'ledger: balances changed % after the transaction began, more than %',
+      clock_timestamp() - now(), chimera.ledger_time_bound() USING ERRCODE = 'serialization_failure';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
 -- Name: check_pending_references(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -368,6 +385,15 @@ BEGIN
   RETURN matched;
 END
 $$;
+
+
+--
+-- Name: ledger_time_bound(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT interval '10 seconds' $$;
 
 
 --
@@ -1123,20 +1149,6 @@ CREATE INDEX ledger_pending_expiry_idx ON public.ledger_pending USING btree (exp
 
 
 --
--- Name: ledger_transfers_credit_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX ledger_transfers_credit_idx ON public.ledger_transfers USING btree (tenant_id, credit_account_id, create_time, id);
-
-
---
--- Name: ledger_transfers_debit_idx; Type: INDEX; Schema: public; Owner: -
---
-
-CREATE INDEX ledger_transfers_debit_idx ON public.ledger_transfers USING btree (tenant_id, debit_account_id, create_time, id);
-
-
---
 -- Name: ledger_transfers_external_ref_key; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1211,6 +1223,13 @@ CREATE TRIGGER ledger_accounts_no_delete BEFORE DELETE ON public.ledger_accounts
 --
 
 CREATE TRIGGER ledger_accounts_no_truncate BEFORE TRUNCATE ON public.ledger_accounts FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_accounts ledger_accounts_time_bound; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_accounts_time_bound AFTER UPDATE ON public.ledger_accounts FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_ledger_time_bound();
 
 
 --
@@ -1564,4 +1583,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201110000'),
     ('20261201120000'),
     ('20261201140000'),
-    ('20261201140500');
+    ('20261201140500'),
+    ('20261201150000');

@@ -81,28 +81,57 @@ WHERE tenant_id = :tenantId!
 ORDER BY create_time, id
 LIMIT :limit!;
 
-/* Transfers debiting or crediting one account: two index scans merged, so each stays a keyset
-   scan (a transfer never debits and credits the same account, so nothing appears twice). */
+/* Transfers debiting or crediting one account, in the order they changed its balances: its
+   entries, by version, 1 to the account's version (migration 20261201150000). Each transaction
+   changes balances within chimera.ledger_time_bound() (B) of its start, so an entry's time exceeds
+   any earlier version's by more than -B. A time range therefore narrows the versions scanned by
+   two binary searches over them (a primary-key lookup a step), each a no-op without its end of the
+   range: below any version older than start - B every entry is before start, and from any version
+   at or after end + B every entry is at or after end. What is scanned is within 2B of the range.
+   Later pages start after :afterVersion. */
 /* @name listAccountTransfers */
-WITH page AS (
-  (SELECT id, create_time FROM ledger_transfers
-   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!
-     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
-     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
-     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
-   ORDER BY create_time, id LIMIT :limit!)
+WITH RECURSIVE
+account AS (
+  SELECT a.version FROM ledger_accounts a WHERE a.tenant_id = :tenantId! AND a.id = :accountId!
+),
+-- Versions lo and hi - 1 bracket the first entry at or after start - B; lo's entry is before it.
+from_start(lo, hi) AS (
+  SELECT 0::bigint, (SELECT version FROM account) + 1
+  WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL
   UNION ALL
-  (SELECT id, create_time FROM ledger_transfers
-   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!
-     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
-     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
-     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
-   ORDER BY create_time, id LIMIT :limit!)
-  ORDER BY create_time, id
-  LIMIT :limit!
+  SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END
+  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s
+  CROSS JOIN LATERAL (
+    SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()
+                     FROM ledger_entries e
+                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before
+  ) m
+),
+-- The same for the first entry at or after end + B, above where the scan starts.
+to_end(lo, hi) AS (
+  SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1
+  WHERE :endTime::timestamptz IS NOT NULL
+  UNION ALL
+  SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END
+  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s
+  CROSS JOIN LATERAL (
+    SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()
+                     FROM ledger_entries e
+                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after
+  ) m
 )
-SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
-ORDER BY t.create_time, t.id;
+SELECT t.*, e.account_version AS "account_version!"
+FROM ledger_entries e
+CROSS JOIN LATERAL (
+  SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1
+) t
+WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!
+  AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)
+  AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)
+  AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)
+  AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)
+ORDER BY e.account_version
+LIMIT :limit!;
 
 /* A batch decided before its accounts are locked (speculative.ts): its transfers, and its entries
    running from the balances its accounts are expected to hold, and its reservations, written

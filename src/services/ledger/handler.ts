@@ -68,12 +68,19 @@ export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerServi
       if (startTime && endTime && startTime >= endTime) v.add('end_time', 'must be after start_time');
       const filters = { accountId: accountId ?? null, startTime, endTime };
       const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      // An account's transfers are paged by its versions, the others by (create_time, id).
+      if (accountId && cursor.afterId !== null && !/^[0-9]{1,18}$/.test(cursor.afterId)) v.add('page_token', 'is not a page token of this listing; start again without one');
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const params = { tenantId: scope.tenantId, startTime, endTime, ...cursor, limit: String(pageSize + 1) };
-      const rows = await deps.db.tenantRead(scope, (client) =>
-        accountId ? listAccountTransfers.run({ ...params, accountId }, client) : listTransfers.run(params, client),
-      );
+      const limit = String(pageSize + 1);
+      if (accountId) {
+        const rows = await deps.db.tenantRead(scope, (client) =>
+          listAccountTransfers.run({ tenantId: scope.tenantId, accountId, startTime, endTime, afterVersion: cursor.afterId, limit }, client),
+        );
+        const page = pageOf(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters);
+        return { transfers: page.rows.map((r) => transferFromRow(r.row)), nextPageToken: page.nextPageToken };
+      }
+      const rows = await deps.db.tenantRead(scope, (client) => listTransfers.run({ tenantId: scope.tenantId, startTime, endTime, ...cursor, limit }, client));
       const page = pageOf(rows, pageSize, filters);
       return { transfers: page.rows.map(transferFromRow), nextPageToken: page.nextPageToken };
     },

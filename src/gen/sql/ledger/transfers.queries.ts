@@ -389,7 +389,7 @@ export interface IListTransfersQuery {
   result: IListTransfersResult;
 }
 
-const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":67,"b":76},{"a":117,"b":126}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143},{"a":183,"b":190}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":200,"b":209},{"a":256,"b":265}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":268,"b":275}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":322}]}],"statement":"SELECT * FROM ledger_transfers\nWHERE tenant_id = :tenantId!\n  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                           "};
+const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":67,"b":76},{"a":117,"b":126}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143},{"a":183,"b":190}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":200,"b":209},{"a":256,"b":265}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":268,"b":275}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":322}]}],"statement":"SELECT * FROM ledger_transfers\nWHERE tenant_id = :tenantId!\n  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "};
 
 /**
  * Query generated from SQL:
@@ -400,7 +400,7 @@ const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"
  *   AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
  *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
  * ORDER BY create_time, id
- * LIMIT :limit!                                                                                                                                                                                           
+ * LIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      
  * ```
  */
 export const listTransfers = new PreparedQuery<IListTransfersParams,IListTransfersResult>(listTransfersIR);
@@ -409,8 +409,7 @@ export const listTransfers = new PreparedQuery<IListTransfersParams,IListTransfe
 /** 'ListAccountTransfers' parameters type */
 export interface IListAccountTransfersParams {
   accountId: string;
-  afterId?: string | null | void;
-  afterTime?: DateOrString | null | void;
+  afterVersion?: string | null | void;
   endTime?: DateOrString | null | void;
   limit: string;
   startTime?: DateOrString | null | void;
@@ -419,6 +418,7 @@ export interface IListAccountTransfersParams {
 
 /** 'ListAccountTransfers' return type */
 export interface IListAccountTransfersResult {
+  account_version: string;
   amount: string;
   code: number;
   create_time: Date;
@@ -443,30 +443,53 @@ export interface IListAccountTransfersQuery {
   result: IListAccountTransfersResult;
 }
 
-const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":84,"b":93},{"a":488,"b":497},{"a":919,"b":928}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":118,"b":128},{"a":523,"b":533}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":140,"b":149},{"a":190,"b":199},{"a":545,"b":554},{"a":595,"b":604}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":212,"b":219},{"a":259,"b":266},{"a":617,"b":624},{"a":664,"b":671}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":279,"b":288},{"a":335,"b":344},{"a":684,"b":693},{"a":740,"b":749}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":347,"b":354},{"a":752,"b":759}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":398,"b":404},{"a":803,"b":809},{"a":847,"b":853}]}],"statement":"WITH page AS (\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  UNION ALL\n  (SELECT id, create_time FROM ledger_transfers\n   WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!\n     AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n     AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n     AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\n   ORDER BY create_time, id LIMIT :limit!)\n  ORDER BY create_time, id\n  LIMIT :limit!\n)\nSELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id\nORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                                                                                                      "};
+const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"afterVersion":true,"endTime":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":90,"b":99},{"a":779,"b":788},{"a":1527,"b":1536},{"a":1844,"b":1853}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":112,"b":122},{"a":809,"b":819},{"a":1557,"b":1567},{"a":1874,"b":1884}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":311,"b":320},{"a":641,"b":650},{"a":2074,"b":2083},{"a":2126,"b":2135}]},{"name":"afterVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":351,"b":363},{"a":1033,"b":1045},{"a":1955,"b":1967}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":1102,"b":1109},{"a":1391,"b":1398},{"a":2145,"b":2152},{"a":2194,"b":2201}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":2237,"b":2243}]}],"statement":"WITH RECURSIVE\naccount AS (\n  SELECT a.version FROM ledger_accounts a WHERE a.tenant_id = :tenantId! AND a.id = :accountId!\n),\n-- Versions lo and hi - 1 bracket the first entry at or after start - B; lo's entry is before it.\nfrom_start(lo, hi) AS (\n  SELECT 0::bigint, (SELECT version FROM account) + 1\n  WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL\n  UNION ALL\n  SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END\n  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()\n                     FROM ledger_entries e\n                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before\n  ) m\n),\n-- The same for the first entry at or after end + B, above where the scan starts.\nto_end(lo, hi) AS (\n  SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1\n  WHERE :endTime::timestamptz IS NOT NULL\n  UNION ALL\n  SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END\n  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()\n                     FROM ledger_entries e\n                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after\n  ) m\n)\nSELECT t.*, e.account_version AS \"account_version!\"\nFROM ledger_entries e\nCROSS JOIN LATERAL (\n  SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1\n) t\nWHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!\n  AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)\n  AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)\n  AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)\nORDER BY e.account_version\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                      "};
 
 /**
  * Query generated from SQL:
  * ```
- * WITH page AS (
- *   (SELECT id, create_time FROM ledger_transfers
- *    WHERE tenant_id = :tenantId! AND debit_account_id = :accountId!
- *      AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
- *      AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
- *      AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
- *    ORDER BY create_time, id LIMIT :limit!)
+ * WITH RECURSIVE
+ * account AS (
+ *   SELECT a.version FROM ledger_accounts a WHERE a.tenant_id = :tenantId! AND a.id = :accountId!
+ * ),
+ * -- Versions lo and hi - 1 bracket the first entry at or after start - B; lo's entry is before it.
+ * from_start(lo, hi) AS (
+ *   SELECT 0::bigint, (SELECT version FROM account) + 1
+ *   WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL
  *   UNION ALL
- *   (SELECT id, create_time FROM ledger_transfers
- *    WHERE tenant_id = :tenantId! AND credit_account_id = :accountId!
- *      AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)
- *      AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
- *      AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
- *    ORDER BY create_time, id LIMIT :limit!)
- *   ORDER BY create_time, id
- *   LIMIT :limit!
+ *   SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END
+ *   FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s
+ *   CROSS JOIN LATERAL (
+ *     SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()
+ *                      FROM ledger_entries e
+ *                      WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before
+ *   ) m
+ * ),
+ * -- The same for the first entry at or after end + B, above where the scan starts.
+ * to_end(lo, hi) AS (
+ *   SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1
+ *   WHERE :endTime::timestamptz IS NOT NULL
+ *   UNION ALL
+ *   SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END
+ *   FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s
+ *   CROSS JOIN LATERAL (
+ *     SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()
+ *                      FROM ledger_entries e
+ *                      WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after
+ *   ) m
  * )
- * SELECT t.* FROM page JOIN ledger_transfers t ON t.tenant_id = :tenantId! AND t.id = page.id
- * ORDER BY t.create_time, t.id                                                                                                                                                                                                                                                                                                                                                                                      
+ * SELECT t.*, e.account_version AS "account_version!"
+ * FROM ledger_entries e
+ * CROSS JOIN LATERAL (
+ *   SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1
+ * ) t
+ * WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!
+ *   AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)
+ *   AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)
+ *   AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)
+ *   AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)
+ * ORDER BY e.account_version
+ * LIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                      
  * ```
  */
 export const listAccountTransfers = new PreparedQuery<IListAccountTransfersParams,IListAccountTransfersResult>(listAccountTransfersIR);

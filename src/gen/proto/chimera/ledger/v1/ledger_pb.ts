@@ -569,7 +569,8 @@ export type ListTransfersRequest = Message<"chimera.ledger.v1.ListTransfersReque
   pageToken: string;
 
   /**
-   * Transfers debiting or crediting this account, when set.
+   * Transfers debiting or crediting this account, when set, in the order they changed its
+   * balances (its versions). Without it, in (create_time, id) order.
    *
    * @generated from field: string account_id = 3;
    */
