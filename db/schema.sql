@@ -99,10 +99,7 @@ CREATE FUNCTION chimera.check_ledger_time_bound() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-  IF clock_timestamp() - now() > chimera.ledger_time_bound() THEN
-    RAISE EXCEPTION 'ledger: balances changed % after the transaction began, more than %',
-      clock_timestamp() - now(), chimera.ledger_time_bound() USING ERRCODE = 'serialization_failure';
-  END IF;
+  PERFORM chimera.ledger_check_time_bound();
   RETURN NULL;
 END
 $$;
@@ -221,6 +218,23 @@ CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETUR
 BEGIN
   RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
           CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
+END
+$$;
+
+
+--
+-- Name: ledger_check_time_bound(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_check_time_bound() RETURNS boolean
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF clock_timestamp() - now() > chimera.ledger_time_bound() THEN
+    RAISE EXCEPTION 'ledger: balances changed % after the transaction began, more than %',
+      clock_timestamp() - now(), chimera.ledger_time_bound() USING ERRCODE = 'serialization_failure';
+  END IF;
+  RETURN true;
 END
 $$;
 
@@ -393,7 +407,7 @@ $$;
 
 CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    AS $$ SELECT interval '10 seconds' $$;
+    AS $$SELECT '00:00:10'::interval$$;
 
 
 --

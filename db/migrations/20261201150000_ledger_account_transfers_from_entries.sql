@@ -8,16 +8,31 @@
 -- An account's transfers are then listed in the order they changed its balances. A time range
 -- must still seek: a transfer's create_time is its transaction's start, and a transaction that
 -- waited for an account's lock has an earlier time than the version before it. So no transaction
--- may change balances more than chimera.ledger_time_bound() after it began (checked after every
--- UPDATE of ledger_accounts; SQLSTATE 40001, so the service retries it). Versions are then in time
--- order to within that bound, and a range is narrowed to the versions between the last one more
--- than the bound before its start and the first one more than the bound after its end.
+-- may change balances more than chimera.ledger_time_bound() (B) after it began (SQLSTATE 40001,
+-- which the service retries). Versions are then in time order to within B, and a range is
+-- narrowed by binary searches over versions (listAccountTransfers). This relies on the database
+-- server's clock not stepping back by more than B.
 
-CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
-  LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  AS $$ SELECT interval '10 seconds' $$;
+-- B is 10 s, or more if the history already written is further out of order (transactions could
+-- wait for locks up to their statement timeout until now): a constant, so that the listing's
+-- searches and the check agree.
+DO $$
+DECLARE
+  disorder interval;
+BEGIN
+  SELECT max(d) INTO disorder
+  FROM (SELECT max(e.create_time) OVER (PARTITION BY e.tenant_id, e.account_id ORDER BY e.account_version
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - e.create_time AS d
+        FROM ledger_entries e) x;
+  EXECUTE format('CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+                 format('SELECT %L::interval', greatest(interval '10 seconds', date_trunc('second', disorder) + interval '1 second')));
+END
+$$;
 
-CREATE FUNCTION chimera.check_ledger_time_bound() RETURNS trigger
+-- Raises 40001 once the transaction is more than B old. Called right after a careful batch takes
+-- its locks (sql/ledger/transfers.sql, transactionTime), so that a late batch gives them up before
+-- doing its work, and after every UPDATE of ledger_accounts, which no balance change escapes.
+CREATE FUNCTION chimera.ledger_check_time_bound() RETURNS boolean
   LANGUAGE plpgsql
   AS $$
 BEGIN
@@ -25,6 +40,15 @@ BEGIN
     RAISE EXCEPTION 'ledger: balances changed % after the transaction began, more than %',
       clock_timestamp() - now(), chimera.ledger_time_bound() USING ERRCODE = 'serialization_failure';
   END IF;
+  RETURN true;
+END
+$$;
+
+CREATE FUNCTION chimera.check_ledger_time_bound() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM chimera.ledger_check_time_bound();
   RETURN NULL;
 END
 $$;
@@ -40,4 +64,5 @@ CREATE INDEX ledger_transfers_debit_idx ON ledger_transfers (tenant_id, debit_ac
 CREATE INDEX ledger_transfers_credit_idx ON ledger_transfers (tenant_id, credit_account_id, create_time, id);
 DROP TRIGGER ledger_accounts_time_bound ON ledger_accounts;
 DROP FUNCTION chimera.check_ledger_time_bound();
+DROP FUNCTION chimera.ledger_check_time_bound();
 DROP FUNCTION chimera.ledger_time_bound();

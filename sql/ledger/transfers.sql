@@ -22,8 +22,10 @@ SELECT transfer_id AS "transfer_id!", debit_account_id AS "debit_account_id!",
        credit_account_id AS "credit_account_id!", amount AS "amount!", create_time AS "create_time!"
 FROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[]);
 
+/* The batch's time, read right after its locks: 40001 if it took too long to get them, so that
+   it gives them up before doing its work (migration 20261201150000). */
 /* @name transactionTime */
-SELECT now() AS "now!";
+SELECT now() AS "now!", chimera.ledger_check_time_bound() AS "in_time!";
 
 /* @name getTransfersByIds */
 SELECT * FROM ledger_transfers WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
@@ -83,12 +85,14 @@ LIMIT :limit!;
 
 /* Transfers debiting or crediting one account, in the order they changed its balances: its
    entries, by version, 1 to the account's version (migration 20261201150000). Each transaction
-   changes balances within chimera.ledger_time_bound() (B) of its start, so an entry's time exceeds
-   any earlier version's by more than -B. A time range therefore narrows the versions scanned by
+   changes balances within chimera.ledger_time_bound() (B) of its start, so no entry's time is B or
+   more before that of a lower version. A time range therefore narrows the versions scanned by
    two binary searches over them (a primary-key lookup a step), each a no-op without its end of the
    range: below any version older than start - B every entry is before start, and from any version
    at or after end + B every entry is at or after end. What is scanned is within 2B of the range.
-   Later pages start after :afterVersion. */
+   Later pages start after :afterVersion. Every bound is a column or a scalar subquery, so that it
+   stays an index condition under the tenant policies (an expression over a policy-protected row
+   would be held back as a filter). */
 /* @name listAccountTransfers */
 WITH RECURSIVE
 account AS (
@@ -99,12 +103,12 @@ from_start(lo, hi) AS (
   SELECT 0::bigint, (SELECT version FROM account) + 1
   WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL
   UNION ALL
-  SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END
-  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s
+  SELECT CASE WHEN m.before THEN s.mid ELSE s.lo END, CASE WHEN m.before THEN s.hi ELSE s.mid END
+  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1 OFFSET 0) s
   CROSS JOIN LATERAL (
-    SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()
-                     FROM ledger_entries e
-                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before
+    SELECT coalesce(bool_or(e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()), false) AS before
+    FROM ledger_entries e
+    WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
   ) m
 ),
 -- The same for the first entry at or after end + B, above where the scan starts.
@@ -112,12 +116,12 @@ to_end(lo, hi) AS (
   SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1
   WHERE :endTime::timestamptz IS NOT NULL
   UNION ALL
-  SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END
-  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s
+  SELECT CASE WHEN m.after THEN s.lo ELSE s.mid END, CASE WHEN m.after THEN s.mid ELSE s.hi END
+  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1 OFFSET 0) s
   CROSS JOIN LATERAL (
-    SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()
-                     FROM ledger_entries e
-                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after
+    SELECT coalesce(bool_or(e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()), false) AS after
+    FROM ledger_entries e
+    WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
   ) m
 )
 SELECT t.*, e.account_version AS "account_version!"
@@ -126,10 +130,11 @@ CROSS JOIN LATERAL (
   SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1
 ) t
 WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!
-  AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)
-  AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)
-  AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)
-  AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)
+  AND e.account_version > (SELECT greatest(max(lo), :afterVersion::bigint, 0) FROM from_start)
+  AND e.account_version < (SELECT coalesce(min(hi), 9223372036854775807) FROM to_end)
+  -- An entry's time is its transfer's: both are their transaction's now_ms().
+  AND (:startTime::timestamptz IS NULL OR e.create_time >= :startTime)
+  AND (:endTime::timestamptz IS NULL OR e.create_time < :endTime)
 ORDER BY e.account_version
 LIMIT :limit!;
 

@@ -87,14 +87,14 @@ export interface IGetExpiredReservationsQuery {
   result: IGetExpiredReservationsResult;
 }
 
-const getExpiredReservationsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":221,"b":230}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":244}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":255,"b":266}]}],"statement":"SELECT transfer_id AS \"transfer_id!\", debit_account_id AS \"debit_account_id!\",\n       credit_account_id AS \"credit_account_id!\", amount AS \"amount!\", create_time AS \"create_time!\"\nFROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])"};
+const getExpiredReservationsIR: any = {"usedParamSet":{"tenantId":true,"accountIds":true,"pendingIds":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":221,"b":230}]},{"name":"accountIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":233,"b":244}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":255,"b":266}]}],"statement":"SELECT transfer_id AS \"transfer_id!\", debit_account_id AS \"debit_account_id!\",\n       credit_account_id AS \"credit_account_id!\", amount AS \"amount!\", create_time AS \"create_time!\"\nFROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                        "};
 
 /**
  * Query generated from SQL:
  * ```
  * SELECT transfer_id AS "transfer_id!", debit_account_id AS "debit_account_id!",
  *        credit_account_id AS "credit_account_id!", amount AS "amount!", create_time AS "create_time!"
- * FROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])
+ * FROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[])                                                                                                                                                                        
  * ```
  */
 export const getExpiredReservations = new PreparedQuery<IGetExpiredReservationsParams,IGetExpiredReservationsResult>(getExpiredReservationsIR);
@@ -105,6 +105,7 @@ export type ITransactionTimeParams = void;
 
 /** 'TransactionTime' return type */
 export interface ITransactionTimeResult {
+  in_time: boolean;
   now: Date;
 }
 
@@ -114,12 +115,12 @@ export interface ITransactionTimeQuery {
   result: ITransactionTimeResult;
 }
 
-const transactionTimeIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT now() AS \"now!\""};
+const transactionTimeIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT now() AS \"now!\", chimera.ledger_check_time_bound() AS \"in_time!\""};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT now() AS "now!"
+ * SELECT now() AS "now!", chimera.ledger_check_time_bound() AS "in_time!"
  * ```
  */
 export const transactionTime = new PreparedQuery<ITransactionTimeParams,ITransactionTimeResult>(transactionTimeIR);
@@ -389,7 +390,7 @@ export interface IListTransfersQuery {
   result: IListTransfersResult;
 }
 
-const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":67,"b":76},{"a":117,"b":126}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143},{"a":183,"b":190}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":200,"b":209},{"a":256,"b":265}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":268,"b":275}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":322}]}],"statement":"SELECT * FROM ledger_transfers\nWHERE tenant_id = :tenantId!\n  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "};
+const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"endTime":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":49,"b":58}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":67,"b":76},{"a":117,"b":126}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":136,"b":143},{"a":183,"b":190}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":200,"b":209},{"a":256,"b":265}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":268,"b":275}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":316,"b":322}]}],"statement":"SELECT * FROM ledger_transfers\nWHERE tenant_id = :tenantId!\n  AND (:startTime::timestamptz IS NULL OR create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR create_time < :endTime)\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  "};
 
 /**
  * Query generated from SQL:
@@ -400,7 +401,7 @@ const listTransfersIR: any = {"usedParamSet":{"tenantId":true,"startTime":true,"
  *   AND (:endTime::timestamptz IS NULL OR create_time < :endTime)
  *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
  * ORDER BY create_time, id
- * LIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      
+ * LIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                                  
  * ```
  */
 export const listTransfers = new PreparedQuery<IListTransfersParams,IListTransfersResult>(listTransfersIR);
@@ -443,7 +444,7 @@ export interface IListAccountTransfersQuery {
   result: IListAccountTransfersResult;
 }
 
-const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"afterVersion":true,"endTime":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":90,"b":99},{"a":779,"b":788},{"a":1527,"b":1536},{"a":1844,"b":1853}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":112,"b":122},{"a":809,"b":819},{"a":1557,"b":1567},{"a":1874,"b":1884}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":311,"b":320},{"a":641,"b":650},{"a":2074,"b":2083},{"a":2126,"b":2135}]},{"name":"afterVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":351,"b":363},{"a":1033,"b":1045},{"a":1955,"b":1967}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":1102,"b":1109},{"a":1391,"b":1398},{"a":2145,"b":2152},{"a":2194,"b":2201}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":2237,"b":2243}]}],"statement":"WITH RECURSIVE\naccount AS (\n  SELECT a.version FROM ledger_accounts a WHERE a.tenant_id = :tenantId! AND a.id = :accountId!\n),\n-- Versions lo and hi - 1 bracket the first entry at or after start - B; lo's entry is before it.\nfrom_start(lo, hi) AS (\n  SELECT 0::bigint, (SELECT version FROM account) + 1\n  WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL\n  UNION ALL\n  SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END\n  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()\n                     FROM ledger_entries e\n                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before\n  ) m\n),\n-- The same for the first entry at or after end + B, above where the scan starts.\nto_end(lo, hi) AS (\n  SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1\n  WHERE :endTime::timestamptz IS NOT NULL\n  UNION ALL\n  SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END\n  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()\n                     FROM ledger_entries e\n                     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after\n  ) m\n)\nSELECT t.*, e.account_version AS \"account_version!\"\nFROM ledger_entries e\nCROSS JOIN LATERAL (\n  SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1\n) t\nWHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!\n  AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)\n  AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)\n  AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)\nORDER BY e.account_version\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                      "};
+const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId":true,"startTime":true,"afterVersion":true,"endTime":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":90,"b":99},{"a":785,"b":794},{"a":1519,"b":1528},{"a":1818,"b":1827}]},{"name":"accountId","required":true,"transform":{"type":"scalar"},"locs":[{"a":112,"b":122},{"a":815,"b":825},{"a":1549,"b":1559},{"a":1848,"b":1858}]},{"name":"startTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":311,"b":320},{"a":662,"b":671},{"a":2127,"b":2136},{"a":2179,"b":2188}]},{"name":"afterVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":351,"b":363},{"a":1020,"b":1032},{"a":1912,"b":1924}]},{"name":"endTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":1089,"b":1096},{"a":1399,"b":1406},{"a":2198,"b":2205},{"a":2247,"b":2254}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":2290,"b":2296}]}],"statement":"WITH RECURSIVE\naccount AS (\n  SELECT a.version FROM ledger_accounts a WHERE a.tenant_id = :tenantId! AND a.id = :accountId!\n),\n-- Versions lo and hi - 1 bracket the first entry at or after start - B; lo's entry is before it.\nfrom_start(lo, hi) AS (\n  SELECT 0::bigint, (SELECT version FROM account) + 1\n  WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL\n  UNION ALL\n  SELECT CASE WHEN m.before THEN s.mid ELSE s.lo END, CASE WHEN m.before THEN s.hi ELSE s.mid END\n  FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1 OFFSET 0) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce(bool_or(e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()), false) AS before\n    FROM ledger_entries e\n    WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid\n  ) m\n),\n-- The same for the first entry at or after end + B, above where the scan starts.\nto_end(lo, hi) AS (\n  SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1\n  WHERE :endTime::timestamptz IS NOT NULL\n  UNION ALL\n  SELECT CASE WHEN m.after THEN s.lo ELSE s.mid END, CASE WHEN m.after THEN s.mid ELSE s.hi END\n  FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1 OFFSET 0) s\n  CROSS JOIN LATERAL (\n    SELECT coalesce(bool_or(e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()), false) AS after\n    FROM ledger_entries e\n    WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid\n  ) m\n)\nSELECT t.*, e.account_version AS \"account_version!\"\nFROM ledger_entries e\nCROSS JOIN LATERAL (\n  SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1\n) t\nWHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!\n  AND e.account_version > (SELECT greatest(max(lo), :afterVersion::bigint, 0) FROM from_start)\n  AND e.account_version < (SELECT coalesce(min(hi), 9223372036854775807) FROM to_end)\n  -- An entry's time is its transfer's: both are their transaction's now_ms().\n  AND (:startTime::timestamptz IS NULL OR e.create_time >= :startTime)\n  AND (:endTime::timestamptz IS NULL OR e.create_time < :endTime)\nORDER BY e.account_version\nLIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                      "};
 
 /**
  * Query generated from SQL:
@@ -457,12 +458,12 @@ const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId"
  *   SELECT 0::bigint, (SELECT version FROM account) + 1
  *   WHERE :startTime::timestamptz IS NOT NULL AND :afterVersion::bigint IS NULL
  *   UNION ALL
- *   SELECT CASE WHEN before THEN mid ELSE lo END, CASE WHEN before THEN hi ELSE mid END
- *   FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1) s
+ *   SELECT CASE WHEN m.before THEN s.mid ELSE s.lo END, CASE WHEN m.before THEN s.hi ELSE s.mid END
+ *   FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1 OFFSET 0) s
  *   CROSS JOIN LATERAL (
- *     SELECT coalesce((SELECT e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()
- *                      FROM ledger_entries e
- *                      WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS before
+ *     SELECT coalesce(bool_or(e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()), false) AS before
+ *     FROM ledger_entries e
+ *     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
  *   ) m
  * ),
  * -- The same for the first entry at or after end + B, above where the scan starts.
@@ -470,12 +471,12 @@ const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId"
  *   SELECT greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0), (SELECT version FROM account) + 1
  *   WHERE :endTime::timestamptz IS NOT NULL
  *   UNION ALL
- *   SELECT CASE WHEN after THEN lo ELSE mid END, CASE WHEN after THEN mid ELSE hi END
- *   FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1) s
+ *   SELECT CASE WHEN m.after THEN s.lo ELSE s.mid END, CASE WHEN m.after THEN s.mid ELSE s.hi END
+ *   FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1 OFFSET 0) s
  *   CROSS JOIN LATERAL (
- *     SELECT coalesce((SELECT e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()
- *                      FROM ledger_entries e
- *                      WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid), false) AS after
+ *     SELECT coalesce(bool_or(e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()), false) AS after
+ *     FROM ledger_entries e
+ *     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
  *   ) m
  * )
  * SELECT t.*, e.account_version AS "account_version!"
@@ -484,10 +485,11 @@ const listAccountTransfersIR: any = {"usedParamSet":{"tenantId":true,"accountId"
  *   SELECT * FROM ledger_transfers x WHERE x.tenant_id = e.tenant_id AND x.id = e.transfer_id LIMIT 1
  * ) t
  * WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!
- *   AND e.account_version > greatest((SELECT max(lo) FROM from_start), :afterVersion::bigint, 0)
- *   AND e.account_version < coalesce((SELECT min(hi) FROM to_end), 9223372036854775807)
- *   AND (:startTime::timestamptz IS NULL OR t.create_time >= :startTime)
- *   AND (:endTime::timestamptz IS NULL OR t.create_time < :endTime)
+ *   AND e.account_version > (SELECT greatest(max(lo), :afterVersion::bigint, 0) FROM from_start)
+ *   AND e.account_version < (SELECT coalesce(min(hi), 9223372036854775807) FROM to_end)
+ *   -- An entry's time is its transfer's: both are their transaction's now_ms().
+ *   AND (:startTime::timestamptz IS NULL OR e.create_time >= :startTime)
+ *   AND (:endTime::timestamptz IS NULL OR e.create_time < :endTime)
  * ORDER BY e.account_version
  * LIMIT :limit!                                                                                                                                                                                                                                                                                                                                                                                      
  * ```
