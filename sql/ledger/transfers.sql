@@ -90,7 +90,8 @@ LIMIT :limit!;
    two binary searches over them (a primary-key lookup a step), each a no-op without its end of the
    range: below any version older than start - B every entry is before start, and from any version
    at or after end + B every entry is at or after end. What is scanned is within 2B of the range.
-   Later pages start after :afterVersion. Every bound is a column or a scalar subquery, so that it
+   (Both searches widen B by a millisecond: entry times are truncated to milliseconds.) Later
+   pages start after :afterVersion. Every bound is a column or a scalar subquery, so that it
    stays an index condition under the tenant policies (an expression over a policy-protected row
    would be held back as a filter). */
 /* @name listAccountTransfers */
@@ -106,7 +107,7 @@ from_start(lo, hi) AS (
   SELECT CASE WHEN m.before THEN s.mid ELSE s.lo END, CASE WHEN m.before THEN s.hi ELSE s.mid END
   FROM (SELECT f.lo, f.hi, (f.lo + f.hi) / 2 AS mid FROM from_start f WHERE f.hi - f.lo > 1 OFFSET 0) s
   CROSS JOIN LATERAL (
-    SELECT coalesce(bool_or(e.create_time < :startTime::timestamptz - chimera.ledger_time_bound()), false) AS before
+    SELECT coalesce(bool_or(e.create_time < :startTime::timestamptz - chimera.ledger_time_bound() - interval '1 millisecond'), false) AS before
     FROM ledger_entries e
     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
   ) m
@@ -119,7 +120,7 @@ to_end(lo, hi) AS (
   SELECT CASE WHEN m.after THEN s.lo ELSE s.mid END, CASE WHEN m.after THEN s.mid ELSE s.hi END
   FROM (SELECT t.lo, t.hi, (t.lo + t.hi) / 2 AS mid FROM to_end t WHERE t.hi - t.lo > 1 OFFSET 0) s
   CROSS JOIN LATERAL (
-    SELECT coalesce(bool_or(e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound()), false) AS after
+    SELECT coalesce(bool_or(e.create_time >= :endTime::timestamptz + chimera.ledger_time_bound() + interval '1 millisecond'), false) AS after
     FROM ledger_entries e
     WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId! AND e.account_version = s.mid
   ) m
