@@ -15,7 +15,9 @@
 
 -- B is 10 s, or more if the history already written is further out of order (transactions could
 -- wait for locks up to their statement timeout until now): a constant, so that the listing's
--- searches and the check agree.
+-- searches and the check agree. Balance changes wait until the check below exists, so that none
+-- escapes both the measure and the check.
+LOCK TABLE ledger_accounts IN SHARE ROW EXCLUSIVE MODE;
 DO $$
 DECLARE
   disorder interval;
@@ -24,8 +26,10 @@ BEGIN
   FROM (SELECT max(e.create_time) OVER (PARTITION BY e.tenant_id, e.account_id ORDER BY e.account_version
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - e.create_time AS d
         FROM ledger_entries e) x;
+  disorder := greatest(interval '10 seconds', date_trunc('second', disorder) + interval '1 second');
+  RAISE NOTICE 'chimera.ledger_time_bound() is %', disorder;
   EXECUTE format('CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
-                 format('SELECT %L::interval', greatest(interval '10 seconds', date_trunc('second', disorder) + interval '1 second')));
+                 format('SELECT %L::interval', disorder));
 END
 $$;
 

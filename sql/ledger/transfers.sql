@@ -85,12 +85,12 @@ LIMIT :limit!;
 
 /* Transfers debiting or crediting one account, in the order they changed its balances: its
    entries, by version, 1 to the account's version (migration 20261201150000). Each transaction
-   changes balances within chimera.ledger_time_bound() (B) of its start, so no entry's time is B or
-   more before that of a lower version. A time range therefore narrows the versions scanned by
+   changes balances within chimera.ledger_time_bound() (B) of its start, so no entry's time is more
+   than B before that of a lower version. A time range therefore narrows the versions scanned by
    two binary searches over them (a primary-key lookup a step), each a no-op without its end of the
    range: below any version older than start - B every entry is before start, and from any version
    at or after end + B every entry is at or after end. What is scanned is within 2B of the range.
-   (Both searches widen B by a millisecond: entry times are truncated to milliseconds.) Later
+   (Both searches widen B by a millisecond, a margin for times truncated to milliseconds.) Later
    pages start after :afterVersion. Every bound is a column or a scalar subquery, so that it
    stays an index condition under the tenant policies (an expression over a policy-protected row
    would be held back as a filter). */
