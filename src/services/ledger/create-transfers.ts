@@ -56,10 +56,10 @@ export interface Candidate {
 }
 
 /** A transfer row as written. */
-export type TransferRow = Omit<Candidate, 'amount'> & { amount: bigint };
+type TransferRow = Omit<Candidate, 'amount'> & { amount: bigint };
 
 /** What is stored for a transfer, enough to answer replays and resolve pending ones. */
-export type StoredTransfer = TransferRow & {
+type StoredTransfer = TransferRow & {
   /** Decides the spend window a later release of a reservation belongs to. */
   createTime: Date;
 };
@@ -87,7 +87,7 @@ export interface AccountState {
 /** A transfer as applied: what it adds to (or, negative, takes from) the pending balances and
  *  what it adds to the posted ones, the same on its debit side and on its credit side. The write
  *  derives the entries and new balances from these, in batch order. */
-export interface Posting {
+interface Posting {
   transfer: StoredTransfer;
   pendingDelta: bigint;
   postedDelta: bigint;
@@ -650,7 +650,7 @@ export function balanceChecksum(postings: Posting[], accounts: Map<string, Accou
 
 /** A column for insertTransfers: empty when every value is the column's default, which the SQL
  *  reads back as all defaults (most transfers have no flags, code, external ref or metadata). */
-export function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
+function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
   const values = rows.map(value);
   return values.every((v) => v === fallback) ? [] : values;
 }

@@ -300,16 +300,18 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   const transfers = postings.map((p) => p.transfer);
   // In id order: the order the settle locks them in.
   const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
+  const ids = expected.map((a) => a.id);
+  const expectedColumns = balanceColumns(expected);
   const unlocked = await statementOf(writeDecidedBatch, {
     ...insertParams(tenantId, transfers),
-    aIds: expected.map((a) => a.id),
-    ...prefixed('a', balanceColumns(expected)),
+    aIds: ids,
+    ...prefixed('a', expectedColumns),
     expectedChecksum: balanceChecksum(postings, batch.state.accounts).toString(),
   });
   const settle = await statementOf(settleBalances, {
     tenantId,
-    ids: expected.map((a) => a.id),
-    ...balanceColumns(expected),
+    ids,
+    ...expectedColumns,
     ...prefixed('new', balanceColumns(expected.map((a) => batch.state.accounts.get(a.id)!))),
   });
   if (batch.after.length === 0) {
