@@ -1,5 +1,6 @@
 // Shared by the benchmarks: their own database, a closed-loop load generator with latency
 // percentiles.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
@@ -28,6 +29,27 @@ export async function benchDatabaseUrl(): Promise<string> {
 
 /** A new tenant with `count` USDC accounts, made directly through the service layer (no gRPC),
  *  for the scripts that time or explain CreateTransfers' database work. */
+/** psql and pgbench arguments for the server of a postgres:// URL. */
+export function pgbenchArgsOf(url: string): string[] {
+  const server = new URL(url);
+  return ['-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username) || 'postgres'];
+}
+
+/**
+ * Transfers/s of a hand-written SQL batch of 1,000 transfers (bench/sql/`script`, one pgbench
+ * transaction each) at 2 clients, as (c) of bench/ledger.ts runs the service's, after the `setup`
+ * scripts have made fresh tables in `database`.
+ */
+export function handwrittenBatches(opts: { args: string[]; database: string; setup: string[]; script: string; define: string; seconds: number; checkpoint?: boolean }): number {
+  const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
+  for (const file of opts.setup) execFileSync('psql', [...opts.args, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql(file), opts.database], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (opts.checkpoint) execFileSync('psql', [...opts.args, '-q', '-c', 'CHECKPOINT', opts.database], { stdio: 'ignore' });
+  const out = execFileSync('pgbench', [...opts.args, '-n', '-c', '2', '-j', '2', '-T', String(opts.seconds), '-D', opts.define, '-f', sql(opts.script), opts.database], {
+    encoding: 'utf8',
+  });
+  return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
+}
+
 export async function ledgerTenant(db: Database, count: number): Promise<{ tenantId: string; scope: TenantScope; ids: string[] }> {
   const tenantId = randomUUID();
   await db.pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);

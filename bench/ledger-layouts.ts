@@ -8,8 +8,8 @@
 // See bench/sql/layouts-schema.sql. pgbench at 2 clients, as (c) of bench/ledger.ts, on fresh
 // tables each run, the layouts taking turns.
 //   DATABASE_URL=postgres://... npx tsx bench/ledger-layouts.ts [seconds=20] [rounds=3]
-import { execFileSync } from 'node:child_process';
 import pg from 'pg';
+import { handwrittenBatches, pgbenchArgsOf } from './harness.js';
 
 const url = process.env.DATABASE_URL;
 if (!url) throw new Error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
@@ -21,25 +21,18 @@ await admin.connect();
 await admin.query('DROP DATABASE IF EXISTS chimera_layouts WITH (FORCE)');
 await admin.query('CREATE DATABASE chimera_layouts');
 await admin.end();
-const server = new URL(url);
-const args = ['-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username) || 'postgres'];
-const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
-
-/** What c changes in the tables layouts-schema.sql makes (d: layouts-d.sql). */
-const C_INDEXES =
-  'CREATE INDEX ON lb_transfers (tenant_id, debit_account_id, create_time, id); CREATE INDEX ON lb_transfers (tenant_id, credit_account_id, create_time, id);';
+const args = pgbenchArgsOf(url);
+/** The scripts that make each layout's tables (bench/sql). */
+const SETUP = {
+  a: ['layouts-schema.sql'],
+  b: ['layouts-schema.sql'],
+  c: ['layouts-schema.sql', 'layouts-c.sql'],
+  d: ['layouts-schema.sql', 'layouts-d.sql'],
+};
 
 function run(layout: 'a' | 'b' | 'c' | 'd'): number {
-  execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql('layouts-schema.sql'), 'chimera_layouts'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (layout === 'c') execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-c', C_INDEXES, 'chimera_layouts'], { stdio: 'ignore' });
-  if (layout === 'd') execFileSync('psql', [...args, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql('layouts-d.sql'), 'chimera_layouts'], { stdio: 'ignore' });
-  execFileSync('psql', [...args, '-q', '-c', 'CHECKPOINT', 'chimera_layouts'], { stdio: 'ignore' });
-  const out = execFileSync(
-    'pgbench',
-    [...args, '-n', '-c', '2', '-j', '2', '-T', String(seconds), '-D', `layout_a=${layout === 'a' || layout === 'd' ? 1 : 0}`, '-f', sql('layouts-batch.sql'), 'chimera_layouts'],
-    { encoding: 'utf8' },
-  );
-  return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
+  const define = `layout_a=${layout === 'a' || layout === 'd' ? 1 : 0}`;
+  return handwrittenBatches({ args, database: 'chimera_layouts', setup: SETUP[layout], script: 'layouts-batch.sql', define, seconds, checkpoint: true });
 }
 
 const figures = { a: [] as number[], b: [] as number[], c: [] as number[], d: [] as number[] };

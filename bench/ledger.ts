@@ -20,7 +20,7 @@ import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { benchDatabaseUrl, grpcLoad, printResult, type RunResult } from './harness.js';
+import { benchDatabaseUrl, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, type RunResult } from './harness.js';
 
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);
@@ -44,10 +44,7 @@ await admin.connect();
 await admin.query('DROP DATABASE IF EXISTS chimera_pgbench WITH (FORCE)');
 await admin.query('CREATE DATABASE chimera_pgbench');
 await admin.end();
-const benchUrl = new URL(url);
-benchUrl.pathname = '/chimera_pgbench';
-benchUrl.search = '';
-const pgbenchArgs = ['-h', benchUrl.hostname, '-p', benchUrl.port || '5432', '-U', decodeURIComponent(benchUrl.username) || 'postgres'];
+const pgbenchArgs = pgbenchArgsOf(url);
 execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
 const pgbenchOut = only
   ? 'tps = NaN latency average = NaN ms'
@@ -56,22 +53,16 @@ const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
 const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
-/** Transfers/s of a hand-written SQL batch of 1,000 at 2 clients, as (c) runs ours, on fresh tables. */
-function handwrittenBatches(schemas: string[], script: string, define: string): number {
-  const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
-  for (const schema of schemas) execFileSync('psql', [...pgbenchArgs, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql(schema), 'chimera_pgbench'], { stdio: 'ignore' });
-  const runSeconds = Math.max(5, Math.round(seconds / 2));
-  const out = execFileSync('pgbench', [...pgbenchArgs, '-n', '-c', '2', '-j', '2', '-T', String(runSeconds), '-D', define, '-f', sql(script), 'chimera_pgbench'], { encoding: 'utf8' });
-  return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
-}
+const handwrittenRun = (setup: string[], script: string, define: string) =>
+  handwrittenBatches({ args: pgbenchArgs, database: 'chimera_pgbench', setup, script, define, seconds: Math.max(5, Math.round(seconds / 2)) });
 const handwritten =
   only && !only.startsWith('batch')
     ? { plain: NaN, entries: NaN, layout: NaN }
     : {
-        plain: handwrittenBatches(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0'),
-        entries: handwrittenBatches(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=1'),
+        plain: handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0'),
+        entries: handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=1'),
         // The same batch in the service's tables and indexes (bench/sql/layouts-*.sql, layout d).
-        layout: handwrittenBatches(['layouts-schema.sql', 'layouts-d.sql'], 'layouts-batch.sql', 'layout_a=1'),
+        layout: handwrittenRun(['layouts-schema.sql', 'layouts-d.sql'], 'layouts-batch.sql', 'layout_a=1'),
       };
 console.log(
   `hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)} transfers/s; ` +
