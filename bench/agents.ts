@@ -12,7 +12,9 @@ import { createPool } from '../src/db/pool.js';
 import { Database } from '../src/db/tx.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { benchDatabaseUrl, closedLoop, grpcLoad, printResult } from './harness.js';
+import { benchDatabaseUrl, closedLoop, grpcLoad, printResult, runAsDeployed } from './harness.js';
+
+runAsDeployed();
 
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);

@@ -1,12 +1,24 @@
 // Shared by the benchmarks: their own database, a closed-loop load generator with latency
 // percentiles.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import type { Database, TenantScope } from '../src/db/tx.js';
 import { createAccounts } from '../src/services/ledger/create-accounts.js';
+
+/** The V8 flags `npm start` gives the server (package.json, config.nodeFlags). A benchmark that
+ *  hosts the server in its own process calls this first: started without them, it runs itself
+ *  again with them and exits with that run's status. */
+export function runAsDeployed(): void {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config: { nodeFlags: string } };
+  const flags = pkg.config.nodeFlags.split(' ').filter((f) => f !== '');
+  if (flags.every((f) => process.execArgv.includes(f))) return;
+  const run = spawnSync(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
 
 /** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created on first use and
  *  migrated, so that benchmark data never lands in the database the tests use. */

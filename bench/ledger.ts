@@ -20,7 +20,9 @@ import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { benchDatabaseUrl, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, type RunResult } from './harness.js';
+import { benchDatabaseUrl, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
+
+runAsDeployed();
 
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);

@@ -8,7 +8,9 @@ import { HealthCheckRequestSchema } from '../src/gen/proto/grpc/health/v1/health
 import type pg from 'pg';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { closedLoop, grpcLoad, printResult } from './harness.js';
+import { closedLoop, grpcLoad, printResult, runAsDeployed } from './harness.js';
+
+runAsDeployed();
 
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = 32;
