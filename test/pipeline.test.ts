@@ -16,6 +16,16 @@ describe('pipelined statements: array parameters', () => {
     );
   });
 
+  it("builds pg's own literal for arrays of strings only, escaped or not", () => {
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.uuid(), fc.constantFrom('"', '\\', 'a,b', ''));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 20 }), (values) => {
+        expect(flatArrayLiteral(values)).to.equal(utils.prepareValue(values));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('leaves arrays of other kinds (nested, dates, objects) to pg', () => {
     expect(flatArrayLiteral([[1]])).to.equal(undefined);
     expect(flatArrayLiteral([new Date()])).to.equal(undefined);

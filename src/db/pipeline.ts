@@ -133,6 +133,10 @@ const NEEDS_ESCAPE = /["\\]/;
 /** The array literal pg's arrayString would build (every element quoted, `"` and `\` escaped),
  *  or undefined when an element is of another kind. */
 export function flatArrayLiteral(values: unknown[]): string | undefined {
+  // Most columns are ids and amounts: strings with nothing to escape, joined in one go.
+  if (values.length > 0 && values.every((v) => typeof v === 'string') && !NEEDS_ESCAPE.test(values.join(','))) {
+    return `{"${values.join('","')}"}`;
+  }
   const parts: string[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];

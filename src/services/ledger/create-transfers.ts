@@ -639,9 +639,13 @@ function isLinked(c: R | Candidate): boolean {
  *  rank in id order (lowercase UUID strings sort as PostgreSQL sorts uuids), and summed. */
 export function balanceChecksum(postings: Posting[], accounts: Map<string, AccountState>): bigint {
   const changed = [...new Set(postings.flatMap((p) => [p.transfer.debitAccountId, p.transfer.creditAccountId]))].sort();
+  return checksumOf(changed.map((id) => accounts.get(id)!));
+}
+
+/** The checksum of these accounts, every one changed by the batch, given in id order. */
+export function checksumOf(changedInIdOrder: AccountState[]): bigint {
   let sum = 0n;
-  changed.forEach((id, i) => {
-    const a = accounts.get(id)!;
+  changedInIdOrder.forEach((a, i) => {
     const packed = a.debitsPending + (a.debitsPosted << 128n) + (a.creditsPending << 256n) + (a.creditsPosted << 384n) + (a.version << 512n);
     sum += BigInt(i + 1) * packed;
   });
@@ -651,8 +655,7 @@ export function balanceChecksum(postings: Posting[], accounts: Map<string, Accou
 /** A column for insertTransfers: empty when every value is the column's default, which the SQL
  *  reads back as all defaults (most transfers have no flags, code, external ref or metadata). */
 function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: T): T[] {
-  const values = rows.map(value);
-  return values.every((v) => v === fallback) ? [] : values;
+  return rows.every((t) => value(t) === fallback) ? [] : rows.map(value);
 }
 
 export function insertParams(tenantId: string, rows: TransferRow[]) {

@@ -24,7 +24,7 @@ import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
 import {
   applyInOrder,
-  balanceChecksum,
+  checksumOf,
   BatchState,
   groupEndsOf,
   insertParams,
@@ -296,23 +296,24 @@ function passedStaticChecks(groups: Transfer[][]): Candidate[] | undefined {
  * all in one round trip.
  */
 export async function writeDecided(client: TxClient, tenantId: string, batch: DecidedBatch): Promise<void> {
-  const postings = [...batch.state.created.values()];
-  const transfers = postings.map((p) => p.transfer);
-  // In id order: the order the settle locks them in.
+  const transfers = [...batch.state.created.values()].map((p) => p.transfer);
+  // In id order: the order the settle locks them in. Every one of them is changed (all transfers
+  // applied), so these are also the accounts the checksum covers.
   const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
   const ids = expected.map((a) => a.id);
   const expectedColumns = balanceColumns(expected);
+  const after = expected.map((a) => batch.state.accounts.get(a.id)!);
   const unlocked = await statementOf(writeDecidedBatch, {
     ...insertParams(tenantId, transfers),
     aIds: ids,
     ...prefixed('a', expectedColumns),
-    expectedChecksum: balanceChecksum(postings, batch.state.accounts).toString(),
+    expectedChecksum: checksumOf(after).toString(),
   });
   const settle = await statementOf(settleBalances, {
     tenantId,
     ids,
     ...expectedColumns,
-    ...prefixed('new', balanceColumns(expected.map((a) => batch.state.accounts.get(a.id)!))),
+    ...prefixed('new', balanceColumns(after)),
   });
   if (batch.after.length === 0) {
     await client.commitWith([unlocked, settle]);
