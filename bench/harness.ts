@@ -20,8 +20,10 @@ export function runAsDeployed(): void {
   process.exit(run.status ?? 1);
 }
 
-/** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created on first use and
- *  migrated, so that benchmark data never lands in the database the tests use. */
+/** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created afresh for every
+ *  run and migrated, so that benchmark data never lands in the database the tests use, and every
+ *  run starts from empty tables as the hand-written baselines do (a ledger grown by earlier runs
+ *  is slower to write: see BENCHMARKS.md). */
 export async function benchDatabaseUrl(): Promise<string> {
   const url = process.env.DATABASE_URL;
   if (!url) {
@@ -30,8 +32,8 @@ export async function benchDatabaseUrl(): Promise<string> {
   }
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = 'chimera_bench'");
-  if (!rowCount) await admin.query('CREATE DATABASE chimera_bench');
+  await admin.query('DROP DATABASE IF EXISTS chimera_bench WITH (FORCE)');
+  await admin.query('CREATE DATABASE chimera_bench');
   await admin.end();
   const bench = new URL(url);
   bench.pathname = '/chimera_bench';
