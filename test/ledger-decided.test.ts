@@ -37,6 +37,24 @@ const ways = (trips: string[][]) => ({
   careful: trips.some((t) => t.includes('lock_accounts')),
 });
 
+/** Waits until `n` sessions queue behind `holder`: blocked by it, or by a session that is. */
+async function queued(holder: pg.PoolClient, n: number): Promise<void> {
+  const { rows } = await holder.query('SELECT pg_backend_pid() AS pid');
+  for (let i = 0; i < 500; i++) {
+    const { rows: blocked } = await testEnv().pool.query('SELECT pid, pg_blocking_pids(pid) AS by FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0');
+    const chain = new Set<number>([rows[0].pid as number]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const r of blocked as Array<{ pid: number; by: number[] }>) {
+        if (!chain.has(r.pid) && r.by.some((p) => chain.has(p))) (chain.add(r.pid), (grew = true));
+      }
+    }
+    if (chain.size - 1 >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`fewer than ${n} sessions queued behind the lock`);
+}
+
 describe('CreateTransfers: batches decided before their accounts are locked', () => {
   let t: TestTenant;
   let a: string;
@@ -218,6 +236,39 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
       expect(await balances(a)).to.deep.include({ version: 3, dp: '6', cp: '2' });
     });
 
+    it("another instance's careful batch holding an account and about to write its entries: the decided batch gives up its wait at once (55P03), not after the deadlock check", async function () {
+      if (!testEnv().realPostgres) this.skip();
+      const fallbacks: unknown[] = [];
+      const batch = [[transfer(a, b, '5')]];
+      const other = await testEnv().pool.connect();
+      let applied: Promise<R[][]> = Promise.resolve([]);
+      try {
+        // The other instance locks a; this one's batch writes its entries (a and b at version 1)
+        // and queues for a's lock.
+        await other.query('BEGIN');
+        // It never breaks the cycle itself: only the decided batch's own limit can.
+        await other.query(`SET LOCAL deadlock_timeout = '30s'`);
+        await other.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, a]);
+        applied = view.run(batch, direct(batch, fallbacks));
+        await queued(other, 1);
+        // Its own transfer's entry of a at version 1 waits for the decided batch to end.
+        const id = randomUUID();
+        await other.query(`INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount) VALUES ($1, $2, $3, $4, 1)`, [t.tenant.id, id, a, b]);
+        await other.query(
+          `INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+           VALUES ($1, $2, 1, $3, 0, 1, 0, 0)`,
+          [t.tenant.id, a, id],
+        );
+      } finally {
+        await other.query('ROLLBACK');
+        other.release();
+      }
+      expect(await applied).to.deep.equal([[R.OK]]);
+      expect(fallbacks.map((e) => (e as pg.DatabaseError).code)).to.deep.equal(['55P03']);
+      expect(mustDecideCarefully(fallbacks[0])).to.equal(true);
+      expect(await balances(a)).to.deep.include({ version: 1, dp: '5' });
+    });
+
     it('a reservation that expired on one of its accounts: the batch is refused (CH001) before it writes anything', async () => {
       const hold = [[transfer(a, b, '10', { flags: { pending: true }, timeoutSeconds: 3_600 })]];
       await view.run(hold, direct(hold, []));
@@ -295,24 +346,6 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     /** Settles a and b from version 0 with nothing posted to version 1 with 5 debits posted. */
     const settle = (client: TxClient) =>
       client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [t.tenant.id, [a, b].sort(), [0, 0], ['0', '0'], [1, 1], ['5', '5']]);
-
-    /** Waits until `n` sessions queue behind `holder`: blocked by it, or by a session that is. */
-    async function queued(holder: pg.PoolClient, n: number): Promise<void> {
-      const { rows } = await holder.query('SELECT pg_backend_pid() AS pid');
-      for (let i = 0; i < 500; i++) {
-        const { rows: blocked } = await testEnv().pool.query('SELECT pid, pg_blocking_pids(pid) AS by FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0');
-        const chain = new Set<number>([rows[0].pid as number]);
-        for (let grew = true; grew; ) {
-          grew = false;
-          for (const r of blocked as Array<{ pid: number; by: number[] }>) {
-            if (!chain.has(r.pid) && r.by.some((p) => chain.has(p))) (chain.add(r.pid), (grew = true));
-          }
-        }
-        if (chain.size - 1 >= n) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`fewer than ${n} sessions queued behind the lock`);
-    }
 
     /** Runs `queue` while a transaction holds the lock of the first account in id order. */
     async function behindLock(queue: (holder: pg.PoolClient) => Promise<void>): Promise<void> {

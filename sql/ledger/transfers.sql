@@ -153,6 +153,14 @@ SELECT chimera.ledger_write_decided(
   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
 ) AS "transfers!";
 
+/* A decided batch never waits long for another writer's lock. Its own server instance never makes
+   it wait (speculative.ts), so the writer is another instance, about to change balances the batch
+   expects, and likely to be waiting in turn for the batch's entries of the same account versions:
+   a deadlock PostgreSQL would break only after deadlock_timeout (1 s by default). Past this the
+   batch gives up (55P03) and runs the careful way, which waits its turn. */
+/* @name decidedLockTimeout */
+SELECT set_config('lock_timeout', '50ms', true) AS "lock_timeout!";
+
 /* The only part of a decided batch under the account locks: each account moves from the balances
    the batch expected to the ones it computed, or the transaction fails with SQLSTATE CH001. */
 /* @name settleBalances */

@@ -11,7 +11,9 @@
 // moves them to the computed ones. If anything differs (another server instance wrote, an earlier
 // batch did not commit, a spend policy appeared, a reservation expired, an id was replayed) the
 // transaction fails with nothing written, and the batch runs the careful way, which also teaches
-// the view the accounts' real balances. Only results of OK are ever decided this way.
+// the view the accounts' real balances. Only results of OK are ever decided this way. Nor does a
+// decided batch wait long for a lock (decidedLockTimeout): only another writer can hold one, and
+// that writer is about to change what the batch expects, or waits for the batch's entries itself.
 //
 // A batch decided on top of one that is still in flight sends its settle only once that one has
 // committed, so the two never reach the locks in the wrong order; its inserts overlap the other's
@@ -19,7 +21,7 @@
 // take turns first come, first served (LedgerView.run).
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import pg from 'pg';
-import { settleBalances, writeDecidedBatch } from '../../gen/sql/ledger/transfers.queries.js';
+import { decidedLockTimeout, settleBalances, writeDecidedBatch } from '../../gen/sql/ledger/transfers.queries.js';
 import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
 import {
@@ -38,6 +40,8 @@ import {
 
 /** SQLSTATE of a decided batch whose expectations do not hold (migration 20261201120000). */
 const EXPECTATION_FAILED = 'CH001';
+/** SQLSTATE of a decided batch that gave up waiting for another writer's lock (decidedLockTimeout). */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /** A decided batch that did not commit: its own expectations failed, or those of a batch it was
  *  decided on top of. Nothing of it was written. */
@@ -50,11 +54,12 @@ export class DecidedTooEarly extends Error {
 /** Whether a decided batch failed in a way the careful way answers, with nothing written: its
  *  expectations did not hold (or those of a batch it was decided on), the database refused a row
  *  (an id or external ref already used, or the entry of an account version another writer took),
- *  or it was chosen to break a deadlock (or a serialization failure). */
+ *  it gave up waiting for another writer's lock, or it was chosen to break a deadlock (or a
+ *  serialization failure). */
 export function mustDecideCarefully(err: unknown): boolean {
   if (err instanceof DecidedTooEarly || mustRunCarefully(err)) return true;
   const code = err instanceof pg.DatabaseError ? err.code : undefined;
-  return code === EXPECTATION_FAILED || code === '40P01' || code === '40001';
+  return code === EXPECTATION_FAILED || code === LOCK_NOT_AVAILABLE || code === '40P01' || code === '40001';
 }
 
 /** A batch decided from the view, ready to write. */
@@ -293,7 +298,7 @@ function passedStaticChecks(groups: Transfer[][]): Candidate[] | undefined {
 /**
  * Writes a decided batch and commits: the transfers and entries first, then, once the batches it
  * was decided on have committed, the settle of its balances with the COMMIT. With none in flight,
- * all in one round trip.
+ * all in one round trip. It waits for no other writer's lock for more than a moment.
  */
 export async function writeDecided(client: TxClient, tenantId: string, batch: DecidedBatch): Promise<void> {
   const transfers = [...batch.state.created.values()].map((p) => p.transfer);
@@ -315,11 +320,12 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
     ...expectedColumns,
     ...prefixed('new', balanceColumns(after)),
   });
+  const noLongWaits = await statementOf(decidedLockTimeout, undefined);
   if (batch.after.length === 0) {
-    await client.commitWith([unlocked, settle]);
+    await client.commitWith([noLongWaits, unlocked, settle]);
     return;
   }
-  await client.pipeline([unlocked]);
+  await client.pipeline([noLongWaits, unlocked]);
   if (!(await Promise.all(batch.after)).every(Boolean)) throw new DecidedTooEarly();
   await client.commitWith([settle]);
 }

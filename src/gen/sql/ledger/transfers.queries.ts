@@ -533,7 +533,7 @@ export interface IWriteDecidedBatchQuery {
   result: IWriteDecidedBatchResult;
 }
 
-const writeDecidedBatchIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"debitIds":true,"creditIds":true,"amounts":true,"pendingIds":true,"linked":true,"pending":true,"postPending":true,"voidPending":true,"timeouts":true,"codes":true,"externalRefs":true,"metadata":true,"aIds":true,"aVersions":true,"aDebitsPending":true,"aDebitsPosted":true,"aCreditsPending":true,"aCreditsPosted":true,"expectedChecksum":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":51,"b":55}]},{"name":"debitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":66,"b":75}]},{"name":"creditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":96}]},{"name":"amounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":107,"b":115}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":131,"b":142}]},{"name":"linked","required":true,"transform":{"type":"scalar"},"locs":[{"a":153,"b":160}]},{"name":"pending","required":true,"transform":{"type":"scalar"},"locs":[{"a":174,"b":182}]},{"name":"postPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":196,"b":208}]},{"name":"voidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":224,"b":236}]},{"name":"timeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":250,"b":259}]},{"name":"codes","required":true,"transform":{"type":"scalar"},"locs":[{"a":273,"b":279}]},{"name":"externalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":293,"b":306}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":319,"b":328}]},{"name":"aIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":341,"b":346}]},{"name":"aVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":357,"b":367}]},{"name":"aDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":380,"b":395}]},{"name":"aDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":409,"b":423}]},{"name":"aCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":455}]},{"name":"aCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":469,"b":484}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":498,"b":515}]}],"statement":"SELECT chimera.ledger_write_decided(\n  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],\n  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],\n  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],\n  :metadata!::text[],\n  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],\n  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric\n) AS \"transfers!\"                                                                                                                                                                                                 "};
+const writeDecidedBatchIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"debitIds":true,"creditIds":true,"amounts":true,"pendingIds":true,"linked":true,"pending":true,"postPending":true,"voidPending":true,"timeouts":true,"codes":true,"externalRefs":true,"metadata":true,"aIds":true,"aVersions":true,"aDebitsPending":true,"aDebitsPosted":true,"aCreditsPending":true,"aCreditsPosted":true,"expectedChecksum":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":51,"b":55}]},{"name":"debitIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":66,"b":75}]},{"name":"creditIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":86,"b":96}]},{"name":"amounts","required":true,"transform":{"type":"scalar"},"locs":[{"a":107,"b":115}]},{"name":"pendingIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":131,"b":142}]},{"name":"linked","required":true,"transform":{"type":"scalar"},"locs":[{"a":153,"b":160}]},{"name":"pending","required":true,"transform":{"type":"scalar"},"locs":[{"a":174,"b":182}]},{"name":"postPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":196,"b":208}]},{"name":"voidPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":224,"b":236}]},{"name":"timeouts","required":true,"transform":{"type":"scalar"},"locs":[{"a":250,"b":259}]},{"name":"codes","required":true,"transform":{"type":"scalar"},"locs":[{"a":273,"b":279}]},{"name":"externalRefs","required":true,"transform":{"type":"scalar"},"locs":[{"a":293,"b":306}]},{"name":"metadata","required":true,"transform":{"type":"scalar"},"locs":[{"a":319,"b":328}]},{"name":"aIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":341,"b":346}]},{"name":"aVersions","required":true,"transform":{"type":"scalar"},"locs":[{"a":357,"b":367}]},{"name":"aDebitsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":380,"b":395}]},{"name":"aDebitsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":409,"b":423}]},{"name":"aCreditsPending","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":455}]},{"name":"aCreditsPosted","required":true,"transform":{"type":"scalar"},"locs":[{"a":469,"b":484}]},{"name":"expectedChecksum","required":true,"transform":{"type":"scalar"},"locs":[{"a":498,"b":515}]}],"statement":"SELECT chimera.ledger_write_decided(\n  :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],\n  :pendingIds!::uuid[], :linked!::boolean[], :pending!::boolean[], :postPending!::boolean[],\n  :voidPending!::boolean[], :timeouts!::integer[], :codes!::integer[], :externalRefs!::text[],\n  :metadata!::text[],\n  :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],\n  :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric\n) AS \"transfers!\"                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      "};
 
 /**
  * Query generated from SQL:
@@ -545,10 +545,35 @@ const writeDecidedBatchIR: any = {"usedParamSet":{"tenantId":true,"ids":true,"de
  *   :metadata!::text[],
  *   :aIds!::uuid[], :aVersions!::bigint[], :aDebitsPending!::numeric[], :aDebitsPosted!::numeric[],
  *   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
- * ) AS "transfers!"                                                                                                                                                                                                 
+ * ) AS "transfers!"                                                                                                                                                                                                                                                                                                                                                                                                                                                                                      
  * ```
  */
 export const writeDecidedBatch = new PreparedQuery<IWriteDecidedBatchParams,IWriteDecidedBatchResult>(writeDecidedBatchIR);
+
+
+/** 'DecidedLockTimeout' parameters type */
+export type IDecidedLockTimeoutParams = void;
+
+/** 'DecidedLockTimeout' return type */
+export interface IDecidedLockTimeoutResult {
+  lock_timeout: string;
+}
+
+/** 'DecidedLockTimeout' query type */
+export interface IDecidedLockTimeoutQuery {
+  params: IDecidedLockTimeoutParams;
+  result: IDecidedLockTimeoutResult;
+}
+
+const decidedLockTimeoutIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT set_config('lock_timeout', '50ms', true) AS \"lock_timeout!\"                                                                                                                                                                                                 "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT set_config('lock_timeout', '50ms', true) AS "lock_timeout!"                                                                                                                                                                                                 
+ * ```
+ */
+export const decidedLockTimeout = new PreparedQuery<IDecidedLockTimeoutParams,IDecidedLockTimeoutResult>(decidedLockTimeoutIR);
 
 
 /** 'SettleBalances' parameters type */
