@@ -7,7 +7,8 @@
 // and, as the baselines for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
 // clients: in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
 // the service's tables and indexes (bench/sql/layouts-batch.sql).
-// Transfer ids are random UUIDs; LEDGER_IDS=time makes them time-ordered (version 7).
+// Every part starts from a CHECKPOINT. Transfer ids are random UUIDs; LEDGER_IDS=time makes them
+// time-ordered (version 7).
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -48,6 +49,9 @@ await admin.query('CREATE DATABASE chimera_pgbench');
 await admin.end();
 const pgbenchArgs = pgbenchArgsOf(url);
 execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
+/** Every part starts with a checkpoint, so that none pays for the WAL the part before it wrote. */
+const checkpoint = () => execFileSync('psql', [...pgbenchArgs, '-q', '-c', 'CHECKPOINT', 'chimera_pgbench'], { stdio: 'ignore' });
+if (!only) checkpoint();
 const pgbenchOut = only
   ? 'tps = NaN latency average = NaN ms'
   : execFileSync('pgbench', [...pgbenchArgs, '-N', '-c', String(CLIENTS), '-j', '2', '-T', String(seconds), '-r', 'chimera_pgbench'], { encoding: 'utf8' });
@@ -56,7 +60,7 @@ const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
 const handwrittenRun = (setup: string[], script: string, define: string) =>
-  handwrittenBatches({ args: pgbenchArgs, database: 'chimera_pgbench', setup, script, define, seconds: Math.max(5, Math.round(seconds / 2)) });
+  handwrittenBatches({ args: pgbenchArgs, database: 'chimera_pgbench', setup, script, define, seconds: Math.max(5, Math.round(seconds / 2)), checkpoint: true });
 const handwritten =
   only && !only.startsWith('batch')
     ? { plain: NaN, entries: NaN, layout: NaN }
@@ -114,7 +118,8 @@ async function appliedTransfers(): Promise<number> {
   return rows[0].n as number;
 }
 
-async function run(label: string, ids: string[], size: number, concurrency: number, runSeconds = seconds): Promise<{ result: RunResult; perSecond: number }> {
+async function run(label: string, ids: string[], size: number, concurrency: number, runSeconds = seconds, fromCheckpoint = true): Promise<{ result: RunResult; perSecond: number }> {
+  if (fromCheckpoint) checkpoint();
   const before = await appliedTransfers();
   const result = await grpcLoad(label, {
     client: 'h2',
@@ -158,7 +163,7 @@ const batch1000 = await run(`(c) 1,000 transfers per call, ${BATCH_CLIENTS} clie
 const hotSlices: number[] = [];
 let hotResult: RunResult | undefined;
 for (let slice = 0; slice < Math.max(1, Math.round(seconds / 5)); slice++) {
-  const r = await run(`(d) hot: 10 accounts, 32 clients, slice ${slice + 1}`, hot, 1, CLIENTS, 5);
+  const r = await run(`(d) hot: 10 accounts, 32 clients, slice ${slice + 1}`, hot, 1, CLIENTS, 5, slice === 0);
   hotSlices.push(r.perSecond);
   hotResult = r.result;
 }

@@ -237,7 +237,10 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     });
 
     it("another instance's careful batch holding an account and about to write its entries: the decided batch gives up its wait at once (55P03), not after the deadlock check", async function () {
-      if (!testEnv().realPostgres) this.skip();
+      if (!testEnv().realPostgres) {
+        console.log('      skipped: needs concurrent database sessions (embedded PGlite has one); set DATABASE_URL');
+        this.skip();
+      }
       const fallbacks: unknown[] = [];
       const batch = [[transfer(a, b, '5')]];
       const other = await testEnv().pool.connect();
