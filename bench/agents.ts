@@ -14,7 +14,7 @@ import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
 import { benchDatabaseUrl, closedLoop, grpcLoad, printResult, runAsDeployed } from './harness.js';
 
-runAsDeployed();
+await runAsDeployed();
 
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);

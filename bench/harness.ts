@@ -1,8 +1,9 @@
 // Shared by the benchmarks: their own database, a closed-loop load generator with latency
 // percentiles.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
 import pg from 'pg';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { applyMigrations } from '../src/db/migrate.js';
@@ -10,20 +11,26 @@ import type { Database, TenantScope } from '../src/db/tx.js';
 import { createAccounts } from '../src/services/ledger/create-accounts.js';
 
 /** The V8 flags `npm start` gives the server (package.json, config.nodeFlags). A benchmark that
- *  hosts the server in its own process calls this first: started without them, it runs itself
- *  again with them and exits with that run's status. */
-export function runAsDeployed(): void {
+ *  hosts the server in its own process awaits this first: started without them, it runs itself
+ *  again with them (passing on SIGINT and SIGTERM) and exits as that run does. */
+export async function runAsDeployed(): Promise<void> {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { config: { nodeFlags: string } };
   const flags = pkg.config.nodeFlags.split(' ').filter((f) => f !== '');
   if (flags.every((f) => process.execArgv.includes(f))) return;
-  const run = spawnSync(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
-  process.exit(run.status ?? 1);
+  const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
+  const code = await new Promise<number>((resolve) => {
+    child.on('error', (err) => (console.error(err), resolve(1)));
+    child.on('exit', (status, signal) => resolve(status ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+  process.exit(code);
 }
 
 /** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created afresh for every
  *  run and migrated, so that benchmark data never lands in the database the tests use, and every
  *  run starts from empty tables as the hand-written baselines do (a ledger grown by earlier runs
- *  is slower to write: see BENCHMARKS.md). */
+ *  is slower to write: see BENCHMARKS.md). Dropping it ends any other benchmark using it: run
+ *  them one at a time (they would share the 2 cores anyway). */
 export async function benchDatabaseUrl(): Promise<string> {
   const url = process.env.DATABASE_URL;
   if (!url) {

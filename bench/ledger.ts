@@ -7,7 +7,8 @@
 // and, as the baselines for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
 // clients: in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
 // the service's tables and indexes (bench/sql/layouts-batch.sql).
-// Every part starts from a CHECKPOINT. Transfer ids are random UUIDs; LEDGER_IDS=time makes them
+// Every part starts from a CHECKPOINT (the hot accounts' first 5 s slice does, the later ones run
+// on). Transfer ids are random UUIDs; LEDGER_IDS=time makes them
 // time-ordered (version 7).
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
@@ -23,7 +24,7 @@ import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
 import { benchDatabaseUrl, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
 
-runAsDeployed();
+await runAsDeployed();
 
 const url = await benchDatabaseUrl();
 const seconds = Number(process.argv[2] ?? 20);

@@ -10,7 +10,7 @@ import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
 import { closedLoop, grpcLoad, printResult, runAsDeployed } from './harness.js';
 
-runAsDeployed();
+await runAsDeployed();
 
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = 32;

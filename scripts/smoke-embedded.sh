@@ -13,7 +13,7 @@ buf() { timeout 20 npx --no-install buf curl --http2-prior-knowledge "$@"; }
 env -u DATABASE_URL PORT="$port" CHIMERA_DATA="${SMOKE_DATA:-memory}" npm start >"$log" 2>&1 &
 pid=$!
 cleanup() {
-  pkill -TERM -P "$pid" 2>/dev/null || true   # npm's children (tsx -> node)
+  pkill -TERM -P "$pid" 2>/dev/null || true   # npm's children (sh -> node)
   kill "$pid" 2>/dev/null || true
   rm -f "$log"
 }

@@ -254,7 +254,9 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
         await other.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, a]);
         applied = view.run(batch, direct(batch, fallbacks));
         await queued(other, 1);
-        // Its own transfer's entry of a at version 1 waits for the decided batch to end.
+        // Its own transfer's entry of a at version 1 waits for the decided batch to end: the cycle
+        // closes if this comes within the batch's lock_timeout (200 ms), and the batch gives up
+        // either way.
         const id = randomUUID();
         await other.query(`INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount) VALUES ($1, $2, $3, $4, 1)`, [t.tenant.id, id, a, b]);
         await other.query(

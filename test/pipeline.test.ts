@@ -26,6 +26,12 @@ describe('pipelined statements: array parameters', () => {
     );
   });
 
+  it('sends the holes of a sparse array as NULL, as pg does', () => {
+    const sparse = ['a', 'b', 'c'];
+    delete sparse[1];
+    expect(flatArrayLiteral(sparse)).to.equal(utils.prepareValue(sparse)).and.to.equal('{"a",NULL,"c"}');
+  });
+
   it('leaves arrays of other kinds (nested, dates, objects) to pg', () => {
     expect(flatArrayLiteral([[1]])).to.equal(undefined);
     expect(flatArrayLiteral([new Date()])).to.equal(undefined);

@@ -153,13 +153,14 @@ SELECT chimera.ledger_write_decided(
   :aCreditsPending!::numeric[], :aCreditsPosted!::numeric[], :expectedChecksum!::numeric
 ) AS "transfers!";
 
-/* A decided batch never waits long for another writer's lock. Its own server instance never makes
-   it wait (speculative.ts), so the writer is another instance, about to change balances the batch
-   expects, and likely to be waiting in turn for the batch's entries of the same account versions:
-   a deadlock PostgreSQL would break only after deadlock_timeout (1 s by default). Past this the
-   batch gives up (55P03) and runs the careful way, which waits its turn. */
+/* A decided batch never waits long for a lock. Its own instance's batches never make it wait
+   (speculative.ts), so the holder is another writer: another instance, about to change balances
+   the batch expects and likely to wait in turn for the batch's entries of the same account
+   versions (a deadlock PostgreSQL would break only after deadlock_timeout, 1 s by default), or a
+   spend policy being set. Past this the batch gives up (55P03) and runs the careful way, which
+   waits its turn. Short waits (a table being extended) stay well below it. */
 /* @name decidedLockTimeout */
-SELECT set_config('lock_timeout', '50ms', true) AS "lock_timeout!";
+SELECT set_config('lock_timeout', '200ms', true) AS "lock_timeout!";
 
 /* The only part of a decided batch under the account locks: each account moves from the balances
    the batch expected to the ones it computed, or the transaction fails with SQLSTATE CH001. */

@@ -134,7 +134,7 @@ const NEEDS_ESCAPE = /["\\]/;
  *  or undefined when an element is of another kind. */
 export function flatArrayLiteral(values: unknown[]): string | undefined {
   // Most columns are ids and amounts: strings with nothing to escape, joined in one go.
-  if (values.length > 0 && values.every((v) => typeof v === 'string') && !NEEDS_ESCAPE.test(values.join(','))) {
+  if (values.length > 0 && allStrings(values) && !NEEDS_ESCAPE.test(values.join(','))) {
     return `{"${values.join('","')}"}`;
   }
   const parts: string[] = new Array(values.length);
@@ -146,6 +146,12 @@ export function flatArrayLiteral(values: unknown[]): string | undefined {
     else return undefined;
   }
   return `{${parts.join(',')}}`;
+}
+
+/** Whether every element is a string (a hole in a sparse array is not: pg sends it as NULL). */
+function allStrings(values: unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
 }
 
 /** Runs `statements` in one round trip; resolves with each statement's rows, columns named
