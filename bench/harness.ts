@@ -56,6 +56,11 @@ export function pgbenchArgsOf(url: string): string[] {
   return ['-h', server.hostname, '-p', server.port || '5432', '-U', decodeURIComponent(server.username) || 'postgres'];
 }
 
+/** Runs a CHECKPOINT on that server, so that what comes next pays for no earlier WAL. */
+export function checkpoint(args: string[], database: string): void {
+  execFileSync('psql', [...args, '-q', '-c', 'CHECKPOINT', database], { stdio: 'ignore' });
+}
+
 /**
  * Transfers/s of a hand-written SQL batch of 1,000 transfers (bench/sql/`script`, one pgbench
  * transaction each) at 2 clients, as (c) of bench/ledger.ts runs the service's, after the `setup`
@@ -64,7 +69,7 @@ export function pgbenchArgsOf(url: string): string[] {
 export function handwrittenBatches(opts: { args: string[]; database: string; setup: string[]; script: string; define: string; seconds: number; checkpoint?: boolean }): number {
   const sql = (name: string) => new URL(`./sql/${name}`, import.meta.url).pathname;
   for (const file of opts.setup) execFileSync('psql', [...opts.args, '-q', '-v', 'ON_ERROR_STOP=1', '-f', sql(file), opts.database], { stdio: ['ignore', 'ignore', 'inherit'] });
-  if (opts.checkpoint) execFileSync('psql', [...opts.args, '-q', '-c', 'CHECKPOINT', opts.database], { stdio: 'ignore' });
+  if (opts.checkpoint) checkpoint(opts.args, opts.database);
   const out = execFileSync('pgbench', [...opts.args, '-n', '-c', '2', '-j', '2', '-T', String(opts.seconds), '-D', opts.define, '-f', sql(opts.script), opts.database], {
     encoding: 'utf8',
   });

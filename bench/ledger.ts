@@ -8,8 +8,7 @@
 // clients: in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
 // the service's tables and indexes (bench/sql/layouts-batch.sql).
 // Every part starts from a CHECKPOINT (the hot accounts' first 5 s slice does, the later ones run
-// on). Transfer ids are random UUIDs; LEDGER_IDS=time makes them
-// time-ordered (version 7).
+// on). Transfer ids are random UUIDs; LEDGER_IDS=time makes them time-ordered (version 7).
 //   DATABASE_URL=postgres://... npx tsx bench/ledger.ts [seconds=20]
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -22,7 +21,7 @@ import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { benchDatabaseUrl, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
+import { benchDatabaseUrl, checkpoint as checkpointOn, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
 
 await runAsDeployed();
 
@@ -51,7 +50,7 @@ await admin.end();
 const pgbenchArgs = pgbenchArgsOf(url);
 execFileSync('pgbench', [...pgbenchArgs, '-i', '-q', '-s', '32', 'chimera_pgbench'], { stdio: 'ignore' });
 /** Every part starts with a checkpoint, so that none pays for the WAL the part before it wrote. */
-const checkpoint = () => execFileSync('psql', [...pgbenchArgs, '-q', '-c', 'CHECKPOINT', 'chimera_pgbench'], { stdio: 'ignore' });
+const checkpoint = () => checkpointOn(pgbenchArgs, 'chimera_pgbench');
 if (!only) checkpoint();
 const pgbenchOut = only
   ? 'tps = NaN latency average = NaN ms'
