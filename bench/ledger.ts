@@ -37,7 +37,7 @@ const ADMIN = 'bench-admin-token-0123456789';
 const PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
 
 /** LEDGER_BENCH=single, batch, batch100 or hot runs only (b), the 1,000- or 100-transfer batches,
- *  or (d), for profiling. */
+ *  or (d), for profiling; LEDGER_BASELINES=0 leaves out the hand-written batches (for A/B runs). */
 const only = process.env.LEDGER_BENCH;
 if (only !== undefined && !['single', 'batch', 'batch100', 'hot'].includes(only)) throw new Error(`LEDGER_BENCH=${only}: expected single, batch, batch100 or hot`);
 
@@ -62,7 +62,7 @@ console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFi
 const handwrittenRun = (setup: string[], script: string, define: string) =>
   handwrittenBatches({ args: pgbenchArgs, database: 'chimera_pgbench', setup, script, define, seconds: Math.max(5, Math.round(seconds / 2)), checkpoint: true });
 const handwritten =
-  only && !only.startsWith('batch')
+  (only && !only.startsWith('batch')) || process.env.LEDGER_BASELINES === '0'
     ? { plain: NaN, entries: NaN, layout: NaN }
     : {
         plain: handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0'),

@@ -7,6 +7,7 @@ import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
 import type pg from 'pg';
 import Result from 'pg/lib/result.js';
 import utils from 'pg/lib/utils.js';
+import { encodeIfMarked } from './binary-arrays.js';
 
 export interface Statement {
   text: string;
@@ -122,10 +123,12 @@ class PipelinedStatements {
   }
 }
 
-/** pg's own conversion, except that flat arrays of strings, numbers and booleans (a batch's
- *  parallel columns: thousands of elements) take a faster path with the same output. */
+/** pg's own conversion, except that arrays marked binary (binary-arrays.ts) are sent in binary,
+ *  and other flat arrays of strings, numbers and booleans (a batch's parallel columns: thousands
+ *  of elements) take a faster path to the same text as pg's. */
 function prepareValue(value: unknown): unknown {
-  return Array.isArray(value) ? (flatArrayLiteral(value) ?? utils.prepareValue(value)) : utils.prepareValue(value);
+  if (!Array.isArray(value)) return utils.prepareValue(value);
+  return encodeIfMarked(value) ?? flatArrayLiteral(value) ?? utils.prepareValue(value);
 }
 
 const NEEDS_ESCAPE = /["\\]/;

@@ -31,6 +31,7 @@ import {
 } from '../../gen/sql/ledger/transfers.queries.js';
 import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
+import { binary } from '../../db/binary-arrays.js';
 import { canonicalJson } from '../../lib/canonical.js';
 import { MAX_METADATA_BYTES } from '../../lib/validate.js';
 import { AMOUNT, UUID } from './formats.js';
@@ -555,7 +556,7 @@ export async function createTransferGroups(
   // Statements with nothing to look up are left out of the round trip.
   const looked = await client.pipeline([
     ...(first ? [await statementOf(insertTransfers, insertParams(tenantId, first))] : []),
-    await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
+    await statementOf(lockAccounts, { tenantId, accountIds: binary('uuid', accountIds), pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: first ? [] : uuids(candidates.map((c) => c.id)) }),
@@ -658,22 +659,23 @@ function column<T>(rows: TransferRow[], value: (t: TransferRow) => T, fallback: 
   return rows.every((t) => value(t) === fallback) ? [] : rows.map(value);
 }
 
+/** insertTransfers' columns, sent in binary (PostgreSQL parses no text for them). */
 export function insertParams(tenantId: string, rows: TransferRow[]) {
   return {
     tenantId,
-    ids: rows.map((t) => t.id),
-    debitIds: rows.map((t) => t.debitAccountId),
-    creditIds: rows.map((t) => t.creditAccountId),
-    amounts: rows.map((t) => t.amount.toString()),
-    pendingIds: column(rows, (t) => t.pendingId || null, null) as string[],
-    linked: column(rows, (t) => t.linked, false),
-    pending: column(rows, (t) => t.pending, false),
-    postPending: column(rows, (t) => t.postPending, false),
-    voidPending: column(rows, (t) => t.voidPending, false),
-    timeouts: column(rows, (t) => t.timeoutSeconds, 0),
-    codes: column(rows, (t) => t.code, 0),
-    externalRefs: column(rows, (t) => t.externalRef || null, null) as string[],
-    metadata: column(rows, (t) => JSON.stringify(t.metadata), '{}'),
+    ids: binary('uuid', rows.map((t) => t.id)),
+    debitIds: binary('uuid', rows.map((t) => t.debitAccountId)),
+    creditIds: binary('uuid', rows.map((t) => t.creditAccountId)),
+    amounts: binary('numeric', rows.map((t) => t.amount.toString())),
+    pendingIds: binary('uuid', column(rows, (t) => t.pendingId || null, null) as string[]),
+    linked: binary('bool', column(rows, (t) => t.linked, false)),
+    pending: binary('bool', column(rows, (t) => t.pending, false)),
+    postPending: binary('bool', column(rows, (t) => t.postPending, false)),
+    voidPending: binary('bool', column(rows, (t) => t.voidPending, false)),
+    timeouts: binary('int4', column(rows, (t) => t.timeoutSeconds, 0)),
+    codes: binary('int4', column(rows, (t) => t.code, 0)),
+    externalRefs: binary('text', column(rows, (t) => t.externalRef || null, null) as string[]),
+    metadata: binary('text', column(rows, (t) => JSON.stringify(t.metadata), '{}')),
   };
 }
 
@@ -682,12 +684,12 @@ export function insertParams(tenantId: string, rows: TransferRow[]) {
 function postingParams(postings: Posting[], accounts: Map<string, AccountState>) {
   const transfers = postings.map((p) => p.transfer);
   return {
-    tIds: transfers.map((t) => t.id),
-    tDebitIds: transfers.map((t) => t.debitAccountId),
-    tCreditIds: transfers.map((t) => t.creditAccountId),
-    tPending: column(transfers, (t) => t.pending, false),
-    tPendingDeltas: postings.map((p) => p.pendingDelta.toString()),
-    tPostedDeltas: postings.map((p) => p.postedDelta.toString()),
+    tIds: binary('uuid', transfers.map((t) => t.id)),
+    tDebitIds: binary('uuid', transfers.map((t) => t.debitAccountId)),
+    tCreditIds: binary('uuid', transfers.map((t) => t.creditAccountId)),
+    tPending: binary('bool', column(transfers, (t) => t.pending, false)),
+    tPendingDeltas: binary('numeric', postings.map((p) => p.pendingDelta.toString())),
+    tPostedDeltas: binary('numeric', postings.map((p) => p.postedDelta.toString())),
     expectedChecksum: balanceChecksum(postings, accounts).toString(),
   };
 }

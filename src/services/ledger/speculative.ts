@@ -24,6 +24,7 @@ import pg from 'pg';
 import { decidedLockTimeout, settleBalances, writeDecidedBatch } from '../../gen/sql/ledger/transfers.queries.js';
 import type { TxClient } from '../../db/tx.js';
 import { statementOf } from '../../db/pipeline.js';
+import { binary } from '../../db/binary-arrays.js';
 import {
   applyInOrder,
   checksumOf,
@@ -305,7 +306,7 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   // In id order: the order the settle locks them in. Every one of them is changed (all transfers
   // applied), so these are also the accounts the checksum covers.
   const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
-  const ids = expected.map((a) => a.id);
+  const ids = binary('uuid', expected.map((a) => a.id));
   const expectedColumns = balanceColumns(expected);
   const after = expected.map((a) => batch.state.accounts.get(a.id)!);
   const unlocked = await statementOf(writeDecidedBatch, {
@@ -330,11 +331,11 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   await client.commitWith([settle]);
 }
 
-/** Accounts' versions and balances as parallel columns. */
+/** Accounts' versions and balances as parallel columns, sent in binary. */
 function balanceColumns(accounts: AccountState[]) {
-  const column = (value: (a: AccountState) => bigint) => accounts.map((a) => value(a).toString());
+  const column = (value: (a: AccountState) => bigint) => binary('numeric', accounts.map((a) => value(a).toString()));
   return {
-    versions: column((a) => a.version),
+    versions: binary('int8', accounts.map((a) => a.version.toString())),
     debitsPending: column((a) => a.debitsPending),
     debitsPosted: column((a) => a.debitsPosted),
     creditsPending: column((a) => a.creditsPending),
