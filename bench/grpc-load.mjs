@@ -7,7 +7,7 @@
 // With spec.placeholder (a UUID string present in every request), each call replaces it with a
 // fresh random UUID, so create calls are never replays.
 // In a worker thread or as a child process (spec on stdin).
-// spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, workerIndex, placeholder?, ids? }
+// spec: { client, address, path, token, requests: Uint8Array[], concurrency, seconds, firstWorker, placeholder?, ids? }
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -96,7 +96,7 @@ async function run(spec) {
   const deadline = started + spec.seconds * 1000;
   await Promise.all(
     Array.from({ length: spec.concurrency }, async (_, loop) => {
-      const worker = spec.workerIndex * spec.concurrency + loop;
+      const worker = (spec.firstWorker ?? 0) + loop;
       for (let i = 0; performance.now() < deadline; i++) {
         const t0 = performance.now();
         try {
@@ -110,9 +110,10 @@ async function run(spec) {
     }),
   );
   // Calls started before the deadline finish after it: the window counts until the last one did.
-  const elapsedMs = performance.now() - started;
+  // As wall-clock times, so that the parent can join the windows of several processes.
+  const endMs = performance.timeOrigin + performance.now();
   caller.close();
-  return { latenciesMs, errors, firstError, elapsedMs };
+  return { latenciesMs, errors, firstError, startMs: performance.timeOrigin + started, endMs };
 }
 
 if (parentPort) {

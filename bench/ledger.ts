@@ -6,7 +6,7 @@
 //       baselines run, then batches of 100 and of 1,000 at 32 clients (the issue's client count);
 //   (d) single transfers on 10 hot accounts, 32 clients (contention), reported per 5 s slice;
 // and, as the baselines for (c), hand-written SQL batches of 1,000 transfers run by pgbench at 2
-// clients: in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
+// clients (or LEDGER_BATCH_CLIENTS): in minimal tables without and with entries (bench/sql/handwritten-batch.sql), and in
 // the service's tables and indexes (bench/sql/layouts-batch.sql), the last also at 32 clients.
 // Every part starts from a CHECKPOINT (the hot accounts' first 5 s slice does, the later ones run
 // on). Transfer ids are random UUIDs; LEDGER_IDS=time makes them time-ordered (version 7).
@@ -62,23 +62,25 @@ const pgbenchTps = Number(/tps = ([0-9.]+)/.exec(pgbenchOut)?.[1]);
 const pgbenchLatency = Number(/latency average = ([0-9.]+) ms/.exec(pgbenchOut)?.[1]);
 console.log(`(a) pgbench -N, ${CLIENTS} clients, ${seconds} s: ${pgbenchTps.toFixed(0)} tx/s, average latency ${pgbenchLatency} ms`);
 
-const handwrittenRun = (setup: string[], script: string, define: string, clients = 2) =>
+const handwrittenRun = (setup: string[], script: string, define: string, clients: number) =>
   handwrittenBatches({ args: pgbenchArgs, database: 'chimera_pgbench', setup, script, define, seconds: Math.max(5, Math.round(seconds / 2)), checkpoint: true, clients });
 // The same batch in the service's tables and indexes (bench/sql/layouts-*.sql, layout d).
-const inLayout = (clients?: number) => handwrittenRun(['layouts-schema.sql', 'layouts-d.sql'], 'layouts-batch.sql', 'layout_a=1', clients);
-const handwritten =
-  (only && !only.startsWith('batch')) || process.env.LEDGER_BASELINES === '0'
-    ? { plain: NaN, entries: NaN, layout: NaN, layout32: NaN }
-    : {
-        plain: handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0'),
-        entries: handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=1'),
-        layout: inLayout(),
-        layout32: inLayout(CLIENTS),
-      };
+const inLayout = (clients: number) => handwrittenRun(['layouts-schema.sql', 'layouts-d.sql'], 'layouts-batch.sql', 'layout_a=1', clients);
+// Each baseline runs only for the parts compared with it: at BATCH_CLIENTS for the run of that
+// many clients, at CLIENTS for the runs at 32.
+const baselines = process.env.LEDGER_BASELINES !== '0';
+const fewClients = baselines && (!only || only === 'batch2');
+const manyClients = baselines && (!only || only === 'batch' || only === 'batch100');
+const handwritten = {
+  plain: fewClients ? handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=0', BATCH_CLIENTS) : NaN,
+  entries: fewClients ? handwrittenRun(['handwritten-batch-schema.sql'], 'handwritten-batch.sql', 'entries=1', BATCH_CLIENTS) : NaN,
+  layout: fewClients ? inLayout(BATCH_CLIENTS) : NaN,
+  layout32: manyClients ? inLayout(CLIENTS) : NaN,
+};
 const handwrittenLine =
-  `hand-written SQL batches of 1,000, 2 clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s; ` +
+  `hand-written SQL batches of 1,000, ${BATCH_CLIENTS} clients: ${handwritten.plain.toFixed(0)} transfers/s; with entries ${handwritten.entries.toFixed(0)}/s; ` +
   `in the service's layout ${handwritten.layout.toFixed(0)}/s (at ${CLIENTS} clients: ${handwritten.layout32.toFixed(0)}/s)`;
-console.log(handwrittenLine);
+if (fewClients || manyClients) console.log(handwrittenLine);
 
 // The service, in this process.
 const pool = createPool(url, 20, silentLogger);
@@ -158,7 +160,7 @@ if (only) {
   const { result, perSecond } = await parts[only as (typeof MODES)[number]]();
   printResult(result);
   const sameClients = only === 'batch2' ? handwritten.layout : handwritten.layout32;
-  const ofHandwritten = only.startsWith('batch')
+  const ofHandwritten = !Number.isNaN(sameClients)
     ? `; ${(perSecond / sameClients).toFixed(2)} of the hand-written batch in the service's layout at the same clients`
     : '';
   console.log(`    = ${perSecond.toFixed(0)} transfers/s${ofHandwritten}`);

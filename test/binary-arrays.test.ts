@@ -68,7 +68,30 @@ describe('binary array parameters', () => {
     expect(() => encodeArray('numeric', ['-'])).to.throw(TypeError, /not an integer/);
     expect(() => encodeArray('numeric', ['12-3'])).to.throw(TypeError, /not an integer/);
     expect(() => encodeArray('int4', [2 ** 31])).to.throw(RangeError);
+    for (const notInteger of ['', ' 12 ', '0x10', '1.0', true]) {
+      expect(() => encodeArray('int8', [notInteger]), String(notInteger)).to.throw(TypeError);
+      expect(() => encodeArray('int4', [notInteger]), String(notInteger)).to.throw(TypeError);
+    }
+    expect(() => encodeArray('int8', ['9223372036854775808'])).to.throw(RangeError);
     expect(() => encodeArray('bool', ['true'])).to.throw(TypeError);
+  });
+
+  it('a value that cannot be encoded fails its call alone, and the connection goes on working', async () => {
+    const client = await testEnv().pool.connect();
+    try {
+      const bad = runPipelined(client, [
+        { text: 'SELECT 1 AS "one!"', values: [] },
+        { text: 'SELECT cardinality($1::uuid[]) AS "n!"', values: [binary('uuid', ['not-a-uuid'])] },
+      ]);
+      await bad.then(
+        () => expect.fail('should have been refused'),
+        (err: unknown) => expect(String(err)).to.match(/not a uuid/),
+      );
+      const [rows] = await runPipelined(client, [{ text: 'SELECT cardinality($1::uuid[]) AS "n!"', values: [binary('uuid', ['00000000-0000-4000-8000-000000000000'])] }]);
+      expect(rows).to.deep.equal([{ n: 1 }]);
+    } finally {
+      client.release();
+    }
   });
 
   it('keeps the marked array an ordinary array for everything else', () => {

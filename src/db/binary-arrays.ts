@@ -15,7 +15,8 @@ export type BinaryElement = keyof typeof OIDS;
 
 type Marked = unknown[] & { [ENCODING]?: BinaryElement };
 
-/** `values`, marked to be sent as a binary array of `type`. Elements may be null. */
+/** `values` itself, marked to be sent as a binary array of `type` wherever it is a parameter (mark
+ *  a copy if it is also a parameter of another type). Elements may be null. */
 export function binary<T extends unknown[]>(type: BinaryElement, values: T): T {
   Object.defineProperty(values, ENCODING, { value: type, enumerable: false, configurable: true });
   return values;
@@ -90,13 +91,15 @@ const ENCODERS: Record<BinaryElement, Encoder> = {
     return end;
   },
   int8(v, out, at, lengthAt) {
-    out.writeBigInt64BE(typeof v === 'bigint' ? v : BigInt(String(v)), at);
+    const n = typeof v === 'bigint' ? v : integerOf(v, 'int8');
+    if (n < INT8_MIN || n > INT8_MAX) throw new RangeError(`not an int8: ${String(v)}`);
+    out.writeBigInt64BE(BigInt(n), at);
     out.writeInt32BE(8, lengthAt);
     return at + 8;
   },
   int4(v, out, at, lengthAt) {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31) throw new RangeError(`not an int4: ${String(v)}`);
+    const n = Number(integerOf(v, 'int4'));
+    if (n < -(2 ** 31) || n >= 2 ** 31) throw new RangeError(`not an int4: ${String(v)}`);
     out.writeInt32BE(n, at);
     out.writeInt32BE(4, lengthAt);
     return at + 4;
@@ -113,6 +116,18 @@ const ENCODERS: Record<BinaryElement, Encoder> = {
     return at + length;
   },
 };
+
+/** An integer given as a number, or as a string of decimal digits (what int8in and int4in would
+ *  read; JavaScript's own conversions also take '', ' 12 ' and '0x10'). */
+function integerOf(v: unknown, type: string): bigint | number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && INTEGER.test(v)) return BigInt(v);
+  throw new TypeError(`not an ${type}: ${String(v)}`);
+}
+
+const INTEGER = /^-?[0-9]+$/;
+const INT8_MIN = -(2n ** 63n);
+const INT8_MAX = 2n ** 63n - 1n;
 
 /** Hex digit values by character code; -1 for anything else. */
 const HEX = new Int8Array(128).fill(-1);

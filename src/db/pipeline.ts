@@ -67,7 +67,8 @@ class PipelinedStatements {
     connection.stream.cork?.();
     for (const s of this.statements) {
       connection.parse({ text: s.text, name: '', types: [] });
-      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: prepareValue });
+      // Already prepared (runPipelined): strings, Buffers (binary) or nulls.
+      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: undefined });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     }
@@ -124,8 +125,8 @@ class PipelinedStatements {
 }
 
 /** pg's own conversion, except that arrays marked binary (binary-arrays.ts) are sent in binary,
- *  and other flat arrays of strings, numbers and booleans (a batch's parallel columns: thousands
- *  of elements) take a faster path to the same text as pg's. */
+ *  and other flat arrays of strings, numbers and booleans (columns of a batch that are not marked)
+ *  take a faster path to the same text as pg's. */
 function prepareValue(value: unknown): unknown {
   if (!Array.isArray(value)) return utils.prepareValue(value);
   return encodeIfMarked(value) ?? flatArrayLiteral(value) ?? utils.prepareValue(value);
@@ -160,8 +161,17 @@ function allStrings(values: unknown[]): boolean {
 /** Runs `statements` in one round trip; resolves with each statement's rows, columns named
  *  without pgtyped's nullability hints. */
 export function runPipelined(client: pg.ClientBase, statements: Statement[]): Promise<Record<string, unknown>[][]> {
+  // Every value is converted before anything is written: a value that cannot be (a malformed id in
+  // a binary column) fails this call alone, with the connection untouched. Thrown from inside
+  // submit, it would leave pg waiting for a reply to statements it never finished sending.
+  let prepared: Statement[];
+  try {
+    prepared = statements.map((s) => ({ text: s.text, values: s.values.map(prepareValue) }));
+  } catch (err) {
+    return Promise.reject(err);
+  }
   return new Promise((resolve, reject) => {
-    const submittable = new PipelinedStatements(statements, (err, results) =>
+    const submittable = new PipelinedStatements(prepared, (err, results) =>
       err ? reject(err) : resolve(results.map((r) => r.rows)),
     );
     client.query(submittable as unknown as pg.Submittable);

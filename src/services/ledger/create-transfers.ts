@@ -556,7 +556,7 @@ export async function createTransferGroups(
   // Statements with nothing to look up are left out of the round trip.
   const looked = await client.pipeline([
     ...(first ? [await statementOf(insertTransfers, insertParams(tenantId, first))] : []),
-    await statementOf(lockAccounts, { tenantId, accountIds: binary('uuid', accountIds), pendingIds }),
+    await statementOf(lockAccounts, { tenantId, accountIds: binary('uuid', [...accountIds]), pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: first ? [] : uuids(candidates.map((c) => c.id)) }),

@@ -306,6 +306,7 @@ export async function writeDecided(client: TxClient, tenantId: string, batch: De
   // In id order: the order the settle locks them in. Every one of them is changed (all transfers
   // applied), so these are also the accounts the checksum covers.
   const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
+  // Marked binary once, and sent as uuid[] to both statements below (as are the balance columns).
   const ids = binary('uuid', expected.map((a) => a.id));
   const expectedColumns = balanceColumns(expected);
   const after = expected.map((a) => batch.state.accounts.get(a.id)!);
