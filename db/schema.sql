@@ -75,6 +75,11 @@ CREATE FUNCTION chimera.check_entry_references() RETURNS trigger
 DECLARE
   missing text;
 BEGIN
+  -- Rows inserted as chimera_ledger_writer come from chimera.ledger_write_decided, the role's only
+  -- function, which derives every entry from the transfers it inserts in the same call.
+  IF current_user = 'chimera_ledger_writer' THEN
+    RETURN NULL;
+  END IF;
   SELECT format('the transfer %s of accounts %s', n.transfer_id, n.accounts) INTO missing
   FROM (SELECT i.tenant_id, i.transfer_id, array_agg(i.account_id) AS accounts FROM inserted i GROUP BY i.tenant_id, i.transfer_id) n
   LEFT JOIN LATERAL (
@@ -415,7 +420,8 @@ CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
 --
 
 CREATE FUNCTION chimera.ledger_write_decided(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric) RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$
@@ -424,6 +430,11 @@ DECLARE
   pending_deltas numeric[];
   posted_deltas numeric[];
 BEGIN
+  -- Owned by anyone else (a schema restored without owners, say), it could bypass row-level
+  -- security or skip checks meant for other writers: it refuses to run.
+  IF current_user <> 'chimera_ledger_writer' THEN
+    RAISE EXCEPTION 'ledger_write_decided runs as chimera_ledger_writer, not %', current_user USING ERRCODE = 'insufficient_privilege';
+  END IF;
   -- Posting and voiding resolve an earlier transfer: never part of a decided batch.
   IF cardinality(p_pending_ids) > 0 OR true = ANY(p_post_pending) OR true = ANY(p_void_pending) THEN
     RAISE EXCEPTION 'ledger_write_decided: a decided batch holds only new plain and pending transfers' USING ERRCODE = 'internal_error';
@@ -1467,7 +1478,7 @@ ALTER TABLE public.ledger_accounts ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_accounts ledger_accounts_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1493,7 +1504,7 @@ ALTER TABLE public.ledger_entries ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_entries ledger_entries_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY ledger_entries_tenant ON public.ledger_entries TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1513,7 +1524,7 @@ CREATE POLICY ledger_pending_sweeper ON public.ledger_pending FOR SELECT TO chim
 -- Name: ledger_pending ledger_pending_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY ledger_pending_tenant ON public.ledger_pending TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1526,7 +1537,7 @@ ALTER TABLE public.ledger_spend_policies ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_spend_policies ledger_spend_policies_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_spend_policies_tenant ON public.ledger_spend_policies TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY ledger_spend_policies_tenant ON public.ledger_spend_policies TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1552,7 +1563,7 @@ ALTER TABLE public.ledger_transfers ENABLE ROW LEVEL SECURITY;
 -- Name: ledger_transfers ledger_transfers_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
-CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -1598,4 +1609,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201120000'),
     ('20261201140000'),
     ('20261201140500'),
-    ('20261201150000');
+    ('20261201150000'),
+    ('20261201170000');

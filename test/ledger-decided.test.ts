@@ -340,6 +340,37 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
     expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
   });
 
+  it('ledger_write_decided alone writes as chimera_ledger_writer, a role nobody logs in as or is granted, and it refuses to run under any other owner', async () => {
+    const pool = testEnv().pool;
+    const { rows: role } = await pool.query(
+      `SELECT rolcanlogin, rolbypassrls, (SELECT count(*)::int FROM pg_auth_members m WHERE m.roleid = r.oid) AS members
+       FROM pg_roles r WHERE rolname = 'chimera_ledger_writer'`,
+    );
+    expect(role).to.deep.equal([{ rolcanlogin: false, rolbypassrls: false, members: 0 }]);
+    const { rows: owned } = await pool.query(
+      `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.proowner = 'chimera_ledger_writer'::regrole
+       UNION ALL SELECT c.oid::regclass::text FROM pg_class c WHERE c.relowner = 'chimera_ledger_writer'::regrole`,
+    );
+    expect(owned.map((r: { name: string }) => r.name.split('(')[0])).to.deep.equal(['chimera.ledger_write_decided']);
+
+    // Owned by the session's own (super)user, as a schema restored without owners would leave it.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`ALTER FUNCTION chimera.ledger_write_decided OWNER TO CURRENT_USER`);
+      const code = await client
+        .query(`SELECT chimera.ledger_write_decided($1, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', 0)`, [t.tenant.id])
+        .then(
+          () => 'ran',
+          (e: unknown) => (e as pg.DatabaseError).code,
+        );
+      expect(code).to.equal('42501');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
   describe('ledger_settle_balances waiting for an account a writer holds', () => {
     before(function () {
       if (!testEnv().realPostgres) {
