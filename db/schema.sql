@@ -430,10 +430,19 @@ DECLARE
   pending_deltas numeric[];
   posted_deltas numeric[];
 BEGIN
-  -- Owned by anyone else (a schema restored without owners, say), it could bypass row-level
-  -- security or skip checks meant for other writers: it refuses to run.
-  IF current_user <> 'chimera_ledger_writer' THEN
+  -- Owned by anyone else (a schema restored without owners, say), or by a writer role that has
+  -- come to bypass row-level security, it could write for any tenant or skip checks meant for
+  -- other writers: it refuses to run.
+  IF current_user <> 'chimera_ledger_writer'
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
     RAISE EXCEPTION 'ledger_write_decided runs as chimera_ledger_writer, not %', current_user USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  -- The entries skip their reference check because they are made from these arrays alone: one
+  -- transfer per element, and the accounts exactly those the transfers move, each once, in order.
+  IF cardinality(p_debit_ids) IS DISTINCT FROM cardinality(p_ids) OR cardinality(p_credit_ids) IS DISTINCT FROM cardinality(p_ids)
+     OR cardinality(p_amounts) IS DISTINCT FROM cardinality(p_ids)
+     OR p_a_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT a.id ORDER BY a.id) FROM unnest(p_debit_ids || p_credit_ids) AS a(id)) THEN
+    RAISE EXCEPTION 'ledger_write_decided: the transfers and their accounts do not match' USING ERRCODE = 'internal_error';
   END IF;
   -- Posting and voiding resolve an earlier transfer: never part of a decided batch.
   IF cardinality(p_pending_ids) > 0 OR true = ANY(p_post_pending) OR true = ANY(p_void_pending) THEN

@@ -343,10 +343,35 @@ describe('CreateTransfers: batches decided before their accounts are locked', ()
   it('ledger_write_decided alone writes as chimera_ledger_writer, a role nobody logs in as or is granted, and it refuses to run under any other owner', async () => {
     const pool = testEnv().pool;
     const { rows: role } = await pool.query(
-      `SELECT rolcanlogin, rolbypassrls, (SELECT count(*)::int FROM pg_auth_members m WHERE m.roleid = r.oid) AS members
+      `SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole,
+              (SELECT count(*)::int FROM pg_auth_members m WHERE m.roleid = r.oid OR m.member = r.oid) AS memberships
        FROM pg_roles r WHERE rolname = 'chimera_ledger_writer'`,
     );
-    expect(role).to.deep.equal([{ rolcanlogin: false, rolbypassrls: false, members: 0 }]);
+    expect(role).to.deep.equal([{ rolcanlogin: false, rolsuper: false, rolbypassrls: false, rolcreaterole: false, memberships: 0 }]);
+    // Only the service's tenant role may call it; the admin plane's role may not.
+    const { rows: callers } = await pool.query(
+      `SELECT r AS role, has_function_privilege(r, 'chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric)', 'EXECUTE') AS may
+       FROM unnest(ARRAY['chimera_app', 'chimera_admin']) AS r ORDER BY r`,
+    );
+    expect(callers).to.deep.equal([
+      { role: 'chimera_admin', may: false },
+      { role: 'chimera_app', may: true },
+    ]);
+    expect((await pool.query(`SELECT has_schema_privilege('chimera_app', 'public', 'CREATE') AS may`)).rows[0].may).to.equal(false);
+    // chimera_app inserting an entry itself is still checked: one naming a transfer that does not exist.
+    const dangling = await db
+      .tenantTx(scope(), (client) =>
+        client.query(
+          `INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id, debits_pending, debits_posted, credits_pending, credits_posted)
+           VALUES ($1, $2, 99, $3, 0, 0, 0, 0)`,
+          [t.tenant.id, a, randomUUID()],
+        ),
+      )
+      .then(
+        () => 'inserted',
+        (e: unknown) => (e as pg.DatabaseError).code,
+      );
+    expect(dangling).to.equal('23503');
     const { rows: owned } = await pool.query(
       `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.proowner = 'chimera_ledger_writer'::regrole
        UNION ALL SELECT c.oid::regclass::text FROM pg_class c WHERE c.relowner = 'chimera_ledger_writer'::regrole`,

@@ -8,11 +8,18 @@
 -- They were the largest single cost of a batch of 8,000 transfers (BENCHMARKS.md). Every other
 -- writer, the service's careful path and anyone with INSERT included, is still checked.
 --
--- chimera_ledger_writer cannot log in and is granted to nobody: the only way to act as it is to
--- call the function, which owns nothing else. Row-level security applies to it as to chimera_app
--- (the same tenant policies). The function pins its search_path, and refuses to run as anyone
--- else, so that a copy of the schema restored without owners fails instead of running as a
--- superuser. The transfers' own check (that their accounts exist) still runs for its rows.
+-- chimera_ledger_writer cannot log in, is no superuser, does not bypass row-level security, has no
+-- members and belongs to no role: the only way to act as it is to call the function, which owns
+-- nothing else, and which only chimera_app may call. Roles are shared by every database of the
+-- server, so these attributes are set, and the memberships checked, whether or not the role
+-- existed. Row-level security applies to it as to chimera_app (the same tenant policies).
+-- The function pins its search_path (and nobody but the owner may create objects in public, where
+-- one could otherwise shadow a function it calls), and refuses to run as anyone else or as a role
+-- that bypasses row-level security, so that a copy of the schema restored without owners fails
+-- instead of running as a superuser. The transfers' own check (that their accounts exist) still
+-- runs for its rows. The skip relies on the bodies of the functions it calls
+-- (chimera.ledger_insert_transfers, chimera.ledger_write_decided_entries): a change to them must
+-- keep every entry derived from the transfers inserted in the same call.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chimera_ledger_writer') THEN
@@ -20,9 +27,26 @@ BEGIN
   END IF;
 END
 $$;
+ALTER ROLE chimera_ledger_writer NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEROLE NOCREATEDB NOREPLICATION NOINHERIT;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_auth_members m
+             WHERE m.roleid = 'chimera_ledger_writer'::regrole OR m.member = 'chimera_ledger_writer'::regrole) THEN
+    RAISE EXCEPTION 'chimera_ledger_writer must have no members and belong to no role';
+  END IF;
+END
+$$;
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public, chimera TO chimera_ledger_writer;
-GRANT SELECT, INSERT ON ledger_transfers, ledger_entries, ledger_pending TO chimera_ledger_writer;
+GRANT SELECT, INSERT ON ledger_transfers, ledger_pending TO chimera_ledger_writer;
+GRANT INSERT ON ledger_entries TO chimera_ledger_writer;
 GRANT SELECT ON ledger_accounts, ledger_spend_policies TO chimera_ledger_writer;
+-- What it calls, and what the policies and reference checks it meets call.
+GRANT EXECUTE ON FUNCTION chimera.ledger_insert_transfers(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[]),
+  chimera.ledger_write_decided_entries(uuid, uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric),
+  chimera.existing_accounts(uuid, uuid[]), chimera.existing_transfers(uuid, uuid[]),
+  chimera.current_tenant_id(), chimera.now_ms()
+  TO chimera_ledger_writer;
 ALTER POLICY ledger_transfers_tenant ON ledger_transfers TO chimera_app, chimera_ledger_writer;
 ALTER POLICY ledger_entries_tenant ON ledger_entries TO chimera_app, chimera_ledger_writer;
 ALTER POLICY ledger_pending_tenant ON ledger_pending TO chimera_app, chimera_ledger_writer;
@@ -41,10 +65,19 @@ DECLARE
   pending_deltas numeric[];
   posted_deltas numeric[];
 BEGIN
-  -- Owned by anyone else (a schema restored without owners, say), it could bypass row-level
-  -- security or skip checks meant for other writers: it refuses to run.
-  IF current_user <> 'chimera_ledger_writer' THEN
+  -- Owned by anyone else (a schema restored without owners, say), or by a writer role that has
+  -- come to bypass row-level security, it could write for any tenant or skip checks meant for
+  -- other writers: it refuses to run.
+  IF current_user <> 'chimera_ledger_writer'
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
     RAISE EXCEPTION 'ledger_write_decided runs as chimera_ledger_writer, not %', current_user USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  -- The entries skip their reference check because they are made from these arrays alone: one
+  -- transfer per element, and the accounts exactly those the transfers move, each once, in order.
+  IF cardinality(p_debit_ids) IS DISTINCT FROM cardinality(p_ids) OR cardinality(p_credit_ids) IS DISTINCT FROM cardinality(p_ids)
+     OR cardinality(p_amounts) IS DISTINCT FROM cardinality(p_ids)
+     OR p_a_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT a.id ORDER BY a.id) FROM unnest(p_debit_ids || p_credit_ids) AS a(id)) THEN
+    RAISE EXCEPTION 'ledger_write_decided: the transfers and their accounts do not match' USING ERRCODE = 'internal_error';
   END IF;
   -- Posting and voiding resolve an earlier transfer: never part of a decided batch.
   IF cardinality(p_pending_ids) > 0 OR true = ANY(p_post_pending) OR true = ANY(p_void_pending) THEN
@@ -67,6 +100,7 @@ END
 $$;
 
 ALTER FUNCTION chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric) OWNER TO chimera_ledger_writer;
+REVOKE EXECUTE ON FUNCTION chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric) TO chimera_app;
 
 CREATE OR REPLACE FUNCTION chimera.check_entry_references() RETURNS trigger
@@ -123,6 +157,7 @@ END
 $$;
 
 ALTER FUNCTION chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric) OWNER TO CURRENT_USER;
+GRANT EXECUTE ON FUNCTION chimera.ledger_write_decided(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric) TO PUBLIC;
 CREATE OR REPLACE FUNCTION chimera.ledger_write_decided(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric) RETURNS bigint
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
@@ -159,4 +194,9 @@ ALTER POLICY ledger_pending_tenant ON ledger_pending TO chimera_app;
 ALTER POLICY ledger_spend_policies_tenant ON ledger_spend_policies TO chimera_app;
 ALTER POLICY ledger_accounts_tenant ON ledger_accounts TO chimera_app;
 REVOKE ALL ON ledger_transfers, ledger_entries, ledger_pending, ledger_accounts, ledger_spend_policies FROM chimera_ledger_writer;
+REVOKE EXECUTE ON FUNCTION chimera.ledger_insert_transfers(uuid, uuid[], uuid[], uuid[], numeric[], uuid[], boolean[], boolean[], boolean[], boolean[], integer[], integer[], text[], text[]),
+  chimera.ledger_write_decided_entries(uuid, uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], numeric),
+  chimera.existing_accounts(uuid, uuid[]), chimera.existing_transfers(uuid, uuid[]),
+  chimera.current_tenant_id(), chimera.now_ms()
+  FROM chimera_ledger_writer;
 REVOKE USAGE ON SCHEMA public, chimera FROM chimera_ledger_writer;
