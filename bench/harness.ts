@@ -48,8 +48,6 @@ export async function benchDatabaseUrl(): Promise<string> {
   return bench.toString();
 }
 
-/** A new tenant with `count` USDC accounts, made directly through the service layer (no gRPC),
- *  for the scripts that time or explain CreateTransfers' database work. */
 /** psql and pgbench arguments for the server of a postgres:// URL. */
 export function pgbenchArgsOf(url: string): string[] {
   const server = new URL(url);
@@ -85,6 +83,8 @@ export function handwrittenBatches(opts: {
   return Number(/tps = ([0-9.]+)/.exec(out)?.[1]) * 1_000;
 }
 
+/** A new tenant with `count` USDC accounts, made directly through the service layer (no gRPC),
+ *  for the scripts that time or explain CreateTransfers' database work. */
 export async function ledgerTenant(db: Database, count: number): Promise<{ tenantId: string; scope: TenantScope; ids: string[] }> {
   const tenantId = randomUUID();
   await db.pool.query(`INSERT INTO tenants (id, name, create_fingerprint) VALUES ($1, $2, '')`, [tenantId, `bench-${tenantId.slice(0, 8)}`]);
