@@ -548,7 +548,8 @@ export async function createTransferGroups(
       ? candidates.map((c) => ({ ...c, amount: c.amount! }))
       : undefined;
   const uuids = (values: string[]) => [...new Set(values.filter((v) => UUID.test(v)))];
-  const accountIds = uuids([...candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]), ...alsoTouch]);
+  // Sent in binary to both statements that take it, each as uuid[].
+  const accountIds = binary('uuid', uuids([...candidates.flatMap((c) => [c.debitAccountId, c.creditAccountId]), ...alsoTouch]));
   const pendingIds = uuids(candidates.map((c) => c.pendingId));
   // Inserted first, the rows' unique indexes stand for the lookups of ids and external refs.
   const refs = first ? [] : [...new Set(candidates.map((c) => c.externalRef).filter((r) => r !== ''))];
@@ -556,7 +557,7 @@ export async function createTransferGroups(
   // Statements with nothing to look up are left out of the round trip.
   const looked = await client.pipeline([
     ...(first ? [await statementOf(insertTransfers, insertParams(tenantId, first))] : []),
-    await statementOf(lockAccounts, { tenantId, accountIds: binary('uuid', [...accountIds]), pendingIds }),
+    await statementOf(lockAccounts, { tenantId, accountIds, pendingIds }),
     await statementOf(transactionTime, undefined),
     await statementOf(getExpiredReservations, { tenantId, accountIds, pendingIds }),
     await statementOf(getTransfersByIds, { tenantId, ids: first ? [] : uuids(candidates.map((c) => c.id)) }),
