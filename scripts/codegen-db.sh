@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Creates a fresh, fully migrated database for pgtyped to type queries against, and prints
 # libpq environment variables for it (eval them). Uses CHIMERA_CODEGEN_URL, else DATABASE_URL's
-# server, else the local server at 127.0.0.1:5432.
+# server, else the local server at 127.0.0.1:5432. CHIMERA_CODEGEN_DB names the scratch database
+# (default chimera_codegen), so that two checkouts can generate at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 base=${CHIMERA_CODEGEN_URL:-${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}}
-db=chimera_codegen
+db=${CHIMERA_CODEGEN_DB:-chimera_codegen}
 admin_url=$(node -e 'const u=new URL(process.argv[1]); u.pathname="/postgres"; console.log(u.toString())' "$base")
 codegen_url=$(node -e 'const u=new URL(process.argv[1]); u.pathname="/"+process.argv[2]; console.log(u.toString())' "$base" "$db")
 
