@@ -1,7 +1,7 @@
 // Where a 1,000-transfer CreateTransfers batch spends its time, phase by phase, on a warm
 // connection with no concurrency: the JavaScript state machine, each round trip, and PostgreSQL's
 // own plan of the write statement (EXPLAIN ANALYZE, rolled back).
-// With DECIDED=1 the batches are decided before their accounts are locked (speculative.ts), as
+// With DECIDED=1 the batches are decided before their accounts are locked (decided-batches.ts), as
 // the service does once it knows the accounts' balances.
 //   DATABASE_URL=postgres://... [DECIDED=1] npx tsx bench/ledger-phases.ts [batches=20] [size=1000] [accounts=1000]
 import { randomUUID } from 'node:crypto';
@@ -12,8 +12,9 @@ import { createPool } from '../src/db/pool.js';
 import { Database, type TxClient } from '../src/db/tx.js';
 import type { Statement } from '../src/db/pipeline.js';
 import { silentLogger } from '../src/lib/log.js';
-import { createTransferGroups, INSERT_FIRST_FROM } from '../src/services/ledger/create-transfers.js';
-import { LedgerView, writeDecided } from '../src/services/ledger/speculative.js';
+import { INSERT_FIRST_FROM, writeCarefully } from '../src/services/ledger/careful-write.js';
+import { DecidedBatches } from '../src/services/ledger/decided-batches.js';
+import { writeDecided } from '../src/services/ledger/decided-write.js';
 
 const url = await benchDatabaseUrl();
 const batches = Number(process.argv[2] ?? 20);
@@ -78,14 +79,14 @@ async function explainEach(client: TxClient, statements: Statement[]): Promise<v
   });
 }
 
-const view = new LedgerView();
-// A careful batch over every account teaches the view their balances.
-await db.tenantTx(scope, (c) => createTransferGroups(c, tenantId, [[]], ids, false, (locked) => view.learn(locked)));
+const decidedBatches = new DecidedBatches();
+// A careful batch over every account teaches it their balances.
+decidedBatches.learn((await db.tenantTx(scope, (c) => writeCarefully(c, { tenantId, groups: [[]], alsoTouch: ids }))).locked);
 for (let i = 0; i < batches; i++) {
   const transfers = batch();
   const t0 = performance.now();
   if (decided) {
-    await view.run([transfers], {
+    await decidedBatches.run([transfers], {
       mayDecide: () => true,
       decided: (d) => {
         add('deciding (JavaScript)', performance.now() - t0);
@@ -94,7 +95,7 @@ for (let i = 0; i < batches; i++) {
       careful: () => Promise.reject(new Error('the batch could not be decided')),
     });
   } else {
-    await db.tenantTx(scope, (c) => createTransferGroups(timed(c, false), tenantId, [transfers], [], size >= INSERT_FIRST_FROM));
+    await db.tenantTx(scope, (c) => writeCarefully(timed(c, false), { tenantId, groups: [transfers], insertFirst: size >= INSERT_FIRST_FROM }));
   }
   add('total', performance.now() - t0);
 }
@@ -103,5 +104,5 @@ for (const k of totals.keys()) console.log(`${k.padEnd(40)} ${perBatch(k).padSta
 const trips = [...totals.entries()].filter(([k]) => k !== 'total').reduce((a, [, v]) => a + v, 0);
 console.log(`${'JavaScript and pool (the rest)'.padEnd(40)} ${((totals.get('total')! - trips) / batches).toFixed(2).padStart(8)} ms per batch`);
 console.log(`=> ${((size * batches * 1000) / totals.get('total')!).toFixed(0)} transfers/s sequentially`);
-if (explain) await db.tenantTx(scope, (c) => createTransferGroups(timed(c, true), tenantId, [batch()], [], size >= INSERT_FIRST_FROM)).catch(() => {});
+if (explain) await db.tenantTx(scope, (c) => writeCarefully(timed(c, true), { tenantId, groups: [batch()], insertFirst: size >= INSERT_FIRST_FROM })).catch(() => {});
 await pool.end();

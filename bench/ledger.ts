@@ -86,7 +86,7 @@ if (fewClients || manyClients) console.log(handwrittenLine);
 const pool = createPool(url, 20, silentLogger);
 // LEDGER_TX_PER_KEY sets the CreateTransfers transactions in flight per tenant and key.
 const ledgerTransactionsPerKey = process.env.LEDGER_TX_PER_KEY ? Number(process.env.LEDGER_TX_PER_KEY) : undefined;
-const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, ledgerTransactionsPerKey });
+const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, ledger: { transactionsPerKey: ledgerTransactionsPerKey } });
 const transport = (token: string) =>
   createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
 const tenants = createClient(TenantService, transport(ADMIN));

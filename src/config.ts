@@ -21,6 +21,8 @@ export interface Config {
   authCacheTtlMs: number;
   /** How often expired ledger reservations are voided (0 disables). */
   ledgerSweepIntervalMs: number;
+  /** The ledger's fast paths (group commit, decided batches, insert first); false: the plain path. */
+  ledgerFastPaths: boolean;
   /** Serve unary binary-gRPC calls on the lean path (src/server/grpc-unary.ts). */
   grpcFastPath: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: integer(env, 'CHIMERA_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     authCacheTtlMs: integer(env, 'CHIMERA_AUTH_CACHE_TTL_MS', 5_000, 0, 5_000),
     ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
+    ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
     logLevel: logLevel as Config['logLevel'],
   };

@@ -7,7 +7,7 @@ import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedDatabase, type EmbeddedDatabase 
 import { applyMigrations, pendingMigrations } from './db/migrate.js';
 import { createPool } from './db/pool.js';
 import { Database } from './db/tx.js';
-import { createLogger, type Logger } from './lib/log.js';
+import { createLogger } from './lib/log.js';
 import { startServer } from './server/server.js';
 
 async function main(): Promise<void> {
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     adminToken,
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
-    ledgerSweepIntervalMs: config.ledgerSweepIntervalMs,
+    ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
     grpcFastPath: config.grpcFastPath,
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Code, type Client } from '@connectrpc/connect';
 import { expect } from 'chai';
 import { CreateTransferResult as R, LedgerService, OwnerType, SpendWindow } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { windowStartOf } from '../src/services/ledger/create-transfers.js';
+import { windowStartOf } from '../src/services/ledger/state-machine.js';
 import { testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';

@@ -12,7 +12,7 @@ import {
   TransferSchema,
 } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database, type TxClient } from '../src/db/tx.js';
-import { createTransferGroups, INSERT_FIRST_FROM, mustRunCarefully } from '../src/services/ledger/create-transfers.js';
+import { INSERT_FIRST_FROM, mustRunCarefully, writeCarefully } from '../src/services/ledger/careful-write.js';
 import { insertTransfers, writePostings } from '../src/gen/sql/ledger/transfers.queries.js';
 import { LEDGER_SWEEP_MS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
@@ -223,7 +223,7 @@ describe('LedgerService transfers', () => {
       const run = async (insertFirst: boolean) => {
         const batch = many(treasury, wallet).map((x) => create(TransferSchema, x));
         const trips: string[][] = [];
-        const [results] = await inTenantTx((client) => createTransferGroups(recordingTrips(client, trips), t.tenant.id, [batch], [], insertFirst));
+        const { results: [results] } = await inTenantTx((client) => writeCarefully(recordingTrips(client, trips), { tenantId: t.tenant.id, groups: [batch], insertFirst }));
         expect(results.every((r) => r === R.OK)).to.equal(true);
         return shown(trips);
       };
@@ -236,7 +236,7 @@ describe('LedgerService transfers', () => {
       // The wallet holds 512: one more unit is an overdraft, so the attempt throws and writes nothing.
       const before = await transferCount();
       const overdraft = [...many(treasury, other), { id: randomUUID(), ...move(wallet, other, String(2 * INSERT_FIRST_FROM + 1)) }].map((x) => create(TransferSchema, x));
-      const err = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [overdraft], [], true)).catch((e: unknown) => e);
+      const err = await inTenantTx((client) => writeCarefully(client, { tenantId: t.tenant.id, groups: [overdraft], insertFirst: true })).catch((e: unknown) => e);
       expect(mustRunCarefully(err), String(err)).to.equal(true);
       expect(await transferCount()).to.equal(before);
     });
@@ -252,7 +252,7 @@ describe('LedgerService transfers', () => {
         const batch = [...many(treasury, other).slice(0, 10), { id: randomUUID(), ...odd }, ...many(treasury, other).slice(10)];
         // Insert first, the attempt is refused and writes nothing...
         const before = await transferCount();
-        const err = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [batch.map((x) => create(TransferSchema, x))], [], true)).catch(
+        const err = await inTenantTx((client) => writeCarefully(client, { tenantId: t.tenant.id, groups: [batch.map((x) => create(TransferSchema, x))], insertFirst: true })).catch(
           (e: unknown) => e,
         );
         expect(mustRunCarefully(err), String(err)).to.equal(true);
@@ -291,11 +291,11 @@ describe('LedgerService transfers', () => {
       // sweeper cannot see them expired and void them first.
       const spend = many(wallet, other).map((x) => create(TransferSchema, x));
       const trips: string[][] = [];
-      const [results] = await inTenantTx(async (client) => {
+      const { results: [results] } = await inTenantTx(async (client) => {
         await client.query(`SELECT set_config('role', session_user, true)`, []);
         await client.query(`UPDATE ledger_pending SET expire_time = now() - interval '1 second' WHERE tenant_id = $1`, [t.tenant.id]);
         await client.query(`SELECT set_config('role', 'chimera_app', true)`, []);
-        return createTransferGroups(recordingTrips(client, trips), t.tenant.id, [spend], [], true);
+        return writeCarefully(recordingTrips(client, trips), { tenantId: t.tenant.id, groups: [spend], insertFirst: true });
       });
       expect(new Set(results)).to.deep.equal(new Set([R.OK]));
       // The batch's own rows went out before the lock; the 256 voids, with the rest of the write.
@@ -381,7 +381,7 @@ describe('LedgerService transfers', () => {
   it('grouped requests: a chain left open in one group does not link into the next', async () => {
     const mk = (amount: string, linked = false) =>
       create(TransferSchema, { id: randomUUID(), debitAccountId: treasury, creditAccountId: other, amount, flags: { linked } });
-    const results = await inTenantTx((client) => createTransferGroups(client, t.tenant.id, [[mk('1', true)], [mk('2')], [mk('3', true), mk('4')], []]));
+    const { results } = await inTenantTx((client) => writeCarefully(client, { tenantId: t.tenant.id, groups: [[mk('1', true)], [mk('2')], [mk('3', true), mk('4')], []] }));
     expect(results).to.deep.equal([[R.LINKED_EVENT_CHAIN_OPEN], [R.OK], [R.OK, R.OK], []]);
     expect((await balances(other)).creditsPosted).to.equal('9');
   });

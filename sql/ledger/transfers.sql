@@ -139,7 +139,7 @@ WHERE e.tenant_id = :tenantId! AND e.account_id = :accountId!
 ORDER BY e.account_version
 LIMIT :limit!;
 
-/* A batch decided before its accounts are locked (speculative.ts): its transfers, and its entries
+/* A batch decided before its accounts are locked (decided-batches.ts): its transfers, and its entries
    running from the balances its accounts are expected to hold, and its reservations, written
    before any lock is taken (chimera.ledger_write_decided, migration 20261201140000; the arrays as
    in insertTransfers). SQLSTATE CH001 when the batch must run the careful way. */
@@ -154,7 +154,7 @@ SELECT chimera.ledger_write_decided(
 ) AS "transfers!";
 
 /* A decided batch never waits long for a lock. Its own instance's batches never make it wait
-   (speculative.ts), so the holder is another writer: another instance, about to change balances
+   (decided-batches.ts), so the holder is another writer: another instance, about to change balances
    the batch expects and likely to wait in turn for the batch's entries of the same account
    versions (a deadlock PostgreSQL would break only after deadlock_timeout, 1 s by default), or a
    spend policy being set. Past this the batch gives up (55P03) and runs the careful way, which

@@ -1,7 +1,6 @@
-// Every service the server exposes, with the policy that authorises each method. A newcomer adds
-// an RPC's scope here in the same change as its handler.
+// Every service the server exposes, with the policy that authorises each method, and the modules
+// they are built into. A newcomer adds an RPC's scope here in the same change as its handler.
 import type { ConnectRouter } from '@connectrpc/connect';
-import type { DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
@@ -9,8 +8,9 @@ import { Health } from '../gen/proto/grpc/health/v1/health_pb.js';
 import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v1/reflection_pb.js';
 import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
 import { agentService } from '../services/agents/handler.js';
-import { ledgerService } from '../services/ledger/handler.js';
+import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
 import type { ServiceDeps } from '../services/deps.js';
+import { statelessModule, type ServiceModule } from '../services/module.js';
 import { tenantService } from '../services/tenancy/handler.js';
 import { healthServiceImpl, type HealthState } from './health.js';
 import type { MethodPolicy, PolicyLookup } from './interceptors.js';
@@ -49,15 +49,24 @@ const PUBLIC_SERVICES = new Set([Health.typeName, ReflectionV1.typeName, Reflect
 export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
-/** The application services, in the order reflection lists them. */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService];
+export interface ModuleOptions {
+  ledger: LedgerOptions;
+}
 
-export function routes(deps: ServiceDeps, health: HealthState) {
+/** The application services' modules, in the order reflection lists them. */
+export function serviceModules(deps: ServiceDeps, options: ModuleOptions): ServiceModule[] {
+  return [
+    statelessModule(TenantService, (router) => router.service(TenantService, tenantService(deps))),
+    statelessModule(AgentService, (router) => router.service(AgentService, agentService(deps))),
+    createLedgerModule(deps, options.ledger),
+  ];
+}
+
+/** Every route: the modules' services, health, and reflection over all of them. */
+export function routes(modules: ServiceModule[], health: HealthState) {
   return (router: ConnectRouter) => {
-    router.service(TenantService, tenantService(deps));
-    router.service(AgentService, agentService(deps));
-    router.service(LedgerService, ledgerService(deps));
+    for (const m of modules) m.register(router);
     router.service(Health, healthServiceImpl(health));
-    registerReflection(router, [...APPLICATION_SERVICES, Health]);
+    registerReflection(router, [...modules.map((m) => m.service), Health]);
   };
 }

@@ -10,9 +10,8 @@ import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
 import { listen, type NodeHandler } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
-import { startSweeper } from '../services/ledger/sweeper.js';
-import { TransferBatcher } from '../services/ledger/transfer-batcher.js';
-import { APPLICATION_SERVICES, policyFor, routes } from './routes.js';
+import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
+import { policyFor, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -24,12 +23,10 @@ export interface ServerOptions {
   adminToken: string | undefined;
   defaultTimeoutMs: number;
   authCacheTtlMs: number;
-  /** How often expired ledger reservations are voided; 0 disables the sweeper. */
-  ledgerSweepIntervalMs?: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
-  /** CreateTransfers transactions in flight per tenant and key; see transfer-batcher.ts. */
-  ledgerTransactionsPerKey?: number;
+  /** The ledger's fast paths and sweeper (services/ledger/module.ts); defaults: on, every second. */
+  ledger?: Partial<LedgerOptions>;
 }
 
 export interface RunningServer {
@@ -43,9 +40,10 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = new Database(opts.pool);
+  const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,
-    APPLICATION_SERVICES.map((s) => s.typeName),
+    modules.map((m) => m.service.typeName),
   );
   const inFlight = new InFlight((service) => policyFor(service, '')?.kind === 'public');
   const interceptors = [
@@ -55,8 +53,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
-  const ledgerTransfers = new TransferBatcher(db, opts.ledgerTransactionsPerKey);
-  const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, ledgerTransfers }, health);
+  const serviceRoutes = routes(modules, health);
   const connectHandler = connectNodeAdapter({
     routes: (router) => serviceRoutes(unary.recording(router)),
     interceptors,
@@ -69,7 +66,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     connectHandler(req, res);
   };
   const listener = await listen(handler, { port: opts.port, host: opts.host });
-  const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, ledgerTransfers, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
+  for (const m of modules) m.start();
 
   return {
     port: listener.port,
@@ -77,7 +74,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     grpcFastPathCalls: () => unary.served,
     async shutdown(graceMs) {
       health.setDraining();
-      await stopSweeper();
+      await Promise.all(modules.map((m) => m.stop()));
       const started = Date.now();
       await inFlight.drain(graceMs);
       await listener.close(Math.max(0, graceMs - (Date.now() - started)));

@@ -2,7 +2,6 @@
 import type { HandlerContext } from '@connectrpc/connect';
 import type { Database, TenantScope, TxScope } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
-import type { TransferBatcher } from './ledger/transfer-batcher.js';
 import { callerKey, requestIdKey } from '../server/context.js';
 
 export interface ServiceDeps {
@@ -10,8 +9,6 @@ export interface ServiceDeps {
   log: Logger;
   /** Upper bound on statement_timeout when the client sets no (or a longer) deadline. */
   defaultTimeoutMs: number;
-  /** Runs CreateTransfers batches; the expiry sweeper shares it (transfer-batcher.ts). */
-  ledgerTransfers: TransferBatcher;
 }
 
 function timeoutMs(ctx: HandlerContext, fallback: number): number {

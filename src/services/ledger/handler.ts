@@ -13,7 +13,7 @@ import { listBalanceHistory } from '../../gen/sql/ledger/balances.queries.js';
 import { getPendingTransfers, listAccountTransfers, listTransfers } from '../../gen/sql/ledger/transfers.queries.js';
 import { createAccounts, MAX_BATCH } from './create-accounts.js';
 import { AMOUNT, ASSET } from './formats.js';
-import { TransferBatcher } from './transfer-batcher.js';
+import type { TransferWriter } from './plain-transfers.js';
 import {
   accountFromRow,
   balanceFromAccount,
@@ -28,8 +28,8 @@ import {
 
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
 
-export function ledgerService(deps: ServiceDeps): ServiceImpl<typeof LedgerService> {
-  const transfers = deps.ledgerTransfers;
+/** `transfers` applies CreateTransfers' batches: the fast paths or the plain path (module.ts). */
+export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): ServiceImpl<typeof LedgerService> {
   return {
     async createAccounts(req, ctx) {
       if (req.accounts.length > MAX_BATCH) {

@@ -1,16 +1,16 @@
 // Voids expired reservations that no transfer touches. Reads already leave them out and any
 // transfer touching their accounts voids them first; the sweeper makes the stored balances and
 // the pending state catch up for idle accounts. Safe with many instances: the accounts are locked.
-// It runs through the transfer batcher, so that it takes turns with this process's batches like
-// a careful one (see speculative.ts).
+// It runs through the ledger's transfer writer, so that it takes turns with this process's
+// batches like a careful one (see decided-batches.ts).
 import type { Database } from '../../db/tx.js';
 import { findExpiredReservations } from '../../gen/sql/ledger/sweeper.queries.js';
 import type { Logger } from '../../lib/log.js';
-import type { TransferBatcher } from './transfer-batcher.js';
+import type { TransferWriter } from './plain-transfers.js';
 
 const TENANTS_PER_PASS = 100;
 
-export async function sweepExpiredReservations(db: Database, transfers: TransferBatcher): Promise<number> {
+export async function sweepExpiredReservations(db: Database, transfers: TransferWriter): Promise<number> {
   const scope = { actor: 'ledger-sweeper', requestId: 'ledger-sweeper', timeoutMs: 30_000 };
   const due = await db.adminTx(scope, (client) => findExpiredReservations.run({ limit: String(TENANTS_PER_PASS) }, client));
   for (const { tenant_id: tenantId, account_ids: accountIds } of due) {
@@ -19,8 +19,15 @@ export async function sweepExpiredReservations(db: Database, transfers: Transfer
   return due.length;
 }
 
+export interface SweeperOptions {
+  db: Database;
+  transfers: TransferWriter;
+  log: Logger;
+  intervalMs: number;
+}
+
 /** Runs a sweep every `intervalMs` until the returned stop function is called. */
-export function startSweeper(db: Database, transfers: TransferBatcher, log: Logger, intervalMs: number): () => Promise<void> {
+export function startSweeper({ db, transfers, log, intervalMs }: SweeperOptions): () => Promise<void> {
   let stopped = false;
   let running: Promise<void> = Promise.resolve();
   const tick = () => {

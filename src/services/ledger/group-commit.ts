@@ -4,13 +4,18 @@
 // TigerBeetle batches its clients' requests. Each call still gets exactly its own results, and a
 // linked chain never crosses from one call into another.
 //
-// A batch is decided against the balances this process expects (speculative.ts) when it can be;
-// otherwise, or when that fails, it runs the careful way (create-transfers.ts).
+// A batch is decided against the balances this process expects (decided-batches.ts) when it can
+// be; otherwise, or when that fails, it runs the careful way (careful-write.ts). Large careful
+// batches try "insert first" (careful-write.ts). All of this is the ledger's fast paths: with them
+// off, plain-transfers.ts runs each request in a transaction of its own.
 import type { CreateTransferResult, Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import type { Database, TenantScope, TxClient } from '../../db/tx.js';
 import { MAX_BATCH } from './create-accounts.js';
-import { createTransferGroups, INSERT_FIRST_FROM, mayInsertFirst, mustRunCarefully, type LockedAccounts } from './create-transfers.js';
-import { LedgerView, writeDecided, type BatchWays } from './speculative.js';
+import { INSERT_FIRST_FROM, mustRunCarefully, writeCarefully } from './careful-write.js';
+import { DecidedBatches, type BatchWays } from './decided-batches.js';
+import { writeDecided } from './decided-write.js';
+import { mayInsertFirst } from './transfer-checks.js';
+import type { TransferWriter } from './plain-transfers.js';
 
 interface Waiting {
   scope: TenantScope;
@@ -61,17 +66,25 @@ export class Backoff {
   }
 }
 
-export class TransferBatcher {
+export interface GroupCommitOptions {
+  /** Transactions in flight per tenant and key (default TRANSACTIONS_PER_KEY). */
+  transactionsPerKey?: number;
+}
+
+export class GroupCommit implements TransferWriter {
   private readonly lanes = new Map<string, Lane>();
   /** By tenant: every key of a tenant writes the same accounts. */
-  private readonly views = new Map<string, LedgerView>();
+  private readonly tenants = new Map<string, DecidedBatches>();
   private readonly insertFirstBackoff = new Backoff();
   private readonly decideBackoff = new Backoff();
+  private readonly maxRunning: number;
 
   constructor(
     private readonly db: Database,
-    private readonly maxRunning = TRANSACTIONS_PER_KEY,
-  ) {}
+    options: GroupCommitOptions = {},
+  ) {
+    this.maxRunning = options.transactionsPerKey ?? TRANSACTIONS_PER_KEY;
+  }
 
   submit(scope: TenantScope, transfers: Transfer[]): Promise<CreateTransferResult[]> {
     const key = `${scope.tenantId}|${scope.actor}`;
@@ -112,25 +125,21 @@ export class TransferBatcher {
   /** Voids the expired reservations on these accounts (the expiry sweeper): a careful batch with
    *  no transfers of its own. */
   async sweep(scope: TenantScope, accountIds: string[]): Promise<void> {
-    await this.viewOf(scope.tenantId).run([], {
+    await this.decidedBatchesOf(scope.tenantId).run([], {
       mayDecide: () => false,
       decided: () => Promise.reject(new Error('a sweep is never decided')),
-      careful: async () => {
-        let locked: LockedAccounts | undefined;
-        await this.db.tenantTx(scope, (client) => createTransferGroups(client, scope.tenantId, [[]], accountIds, false, (l) => (locked = l)));
-        return { results: [], locked };
-      },
+      careful: () => this.db.tenantTx(scope, (client) => writeCarefully(client, { tenantId: scope.tenantId, groups: [[]], alsoTouch: accountIds })),
     });
   }
 
-  private viewOf(tenantId: string): LedgerView {
-    let view = this.views.get(tenantId);
-    if (!view) {
-      // Views of tenants that went quiet are dropped; they are relearnt on use.
-      if (this.views.size >= MAX_VIEWS) for (const [id, v] of this.views) if (v.idle) this.views.delete(id);
-      this.views.set(tenantId, (view = new LedgerView()));
+  private decidedBatchesOf(tenantId: string): DecidedBatches {
+    let batches = this.tenants.get(tenantId);
+    if (!batches) {
+      // Tenants that went quiet are dropped; their balances are relearnt on use.
+      if (this.tenants.size >= MAX_TENANTS) for (const [id, b] of this.tenants) if (b.idle) this.tenants.delete(id);
+      this.tenants.set(tenantId, (batches = new DecidedBatches()));
     }
-    return view;
+    return batches;
   }
 
   private async run(key: string, group: Waiting[]): Promise<void> {
@@ -159,25 +168,21 @@ export class TransferBatcher {
         this.decideBackoff.succeeded(tenantId);
       },
       fellBack: () => this.decideBackoff.fellBack(tenantId),
-      careful: async () => {
-        let locked: LockedAccounts | undefined;
-        const attempt = (insertFirst: boolean) =>
-          tx((client) => createTransferGroups(client, tenantId, groups, [], insertFirst, (l) => (locked = l)));
+      careful: () => {
+        const attempt = (insertFirst: boolean) => tx((client) => writeCarefully(client, { tenantId, groups, insertFirst }));
         // Large batches assume every transfer applies, and run carefully only if one does not.
         const insertFirst = groups.reduce((n, g) => n + g.length, 0) >= INSERT_FIRST_FROM && mayInsertFirst(groups) && this.insertFirstBackoff.shouldTry(key);
-        const results = insertFirst
-          ? await attempt(true).then(
-              (r) => (this.insertFirstBackoff.succeeded(key), r),
-              (err: unknown) => (mustRunCarefully(err) ? (this.insertFirstBackoff.fellBack(key), attempt(false)) : Promise.reject(err)),
-            )
-          : await attempt(false);
-        return { results, locked };
+        if (!insertFirst) return attempt(false);
+        return attempt(true).then(
+          (outcome) => (this.insertFirstBackoff.succeeded(key), outcome),
+          (err: unknown) => (mustRunCarefully(err) ? (this.insertFirstBackoff.fellBack(key), attempt(false)) : Promise.reject(err)),
+        );
       },
     };
-    return this.viewOf(tenantId).run(groups, ways);
+    return this.decidedBatchesOf(tenantId).run(groups, ways);
   }
 }
 
-/** Tenants whose balances are remembered at once (see LedgerView). With LedgerView.MAX_ACCOUNTS
- *  and about 270 bytes per account, the views stay under 200 MB. */
-const MAX_VIEWS = 32;
+/** Tenants whose balances are remembered at once (see DecidedBatches). With
+ *  DecidedBatches.MAX_ACCOUNTS and about 270 bytes per account, that stays under 200 MB. */
+const MAX_TENANTS = 32;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Backoff } from '../src/services/ledger/transfer-batcher.js';
+import { Backoff } from '../src/services/ledger/group-commit.js';
 
 describe('CreateTransfers: when large batches try insert first', () => {
   /** How the next `n` large batches of `key` would run: true = insert first. */

@@ -1,4 +1,4 @@
-// Batches decided before their accounts are locked. The careful way (create-transfers.ts) holds
+// Batches decided before their accounts are locked. The careful write (careful-write.ts) holds
 // the accounts' locks from the read that decides a batch until its COMMIT: a round trip, the state
 // machine and the whole write. Two batches over the same accounts take turns for all of that.
 //
@@ -11,73 +11,19 @@
 // moves them to the computed ones. If anything differs (another server instance wrote, an earlier
 // batch did not commit, a spend policy appeared, a reservation expired, an id was replayed) the
 // transaction fails with nothing written, and the batch runs the careful way, which also teaches
-// the view the accounts' real balances. Only results of OK are ever decided this way. Nor does a
+// the tenant's DecidedBatches the accounts' real balances. Only results of OK are ever decided this way. Nor does a
 // decided batch wait long for a lock (decidedLockTimeout): only another writer can hold one, and
 // that writer is about to change what the batch expects, or waits for the batch's entries itself.
 //
 // A batch decided on top of one that is still in flight sends its settle only once that one has
 // committed, so the two never reach the locks in the wrong order; its inserts overlap the other's
 // turn with the locks. A tenant's decided and careful batches never run at the same time; they
-// take turns first come, first served (LedgerView.run).
+// take turns first come, first served (DecidedBatches.run).
 import { CreateTransferResult as R, type Transfer } from '../../gen/proto/chimera/ledger/v1/ledger_pb.js';
-import pg from 'pg';
-import { decidedLockTimeout, settleBalances, writeDecidedBatch } from '../../gen/sql/ledger/transfers.queries.js';
-import type { TxClient } from '../../db/tx.js';
-import { statementOf } from '../../db/pipeline.js';
-import { binary } from '../../db/binary-arrays.js';
-import {
-  applyInOrder,
-  checksumOf,
-  BatchState,
-  groupEndsOf,
-  insertParams,
-  mayInsertFirst,
-  mustRunCarefully,
-  staticCheck,
-  type AccountState,
-  type Candidate,
-  type LockedAccounts,
-} from './create-transfers.js';
-
-/** SQLSTATE of a decided batch whose expectations do not hold (migration 20261201120000). */
-const EXPECTATION_FAILED = 'CH001';
-/** SQLSTATE of a decided batch that gave up waiting for another writer's lock (decidedLockTimeout). */
-const LOCK_NOT_AVAILABLE = '55P03';
-
-/** A decided batch that did not commit: its own expectations failed, or those of a batch it was
- *  decided on top of. Nothing of it was written. */
-export class DecidedTooEarly extends Error {
-  constructor() {
-    super('a batch this one was decided on top of did not commit; run it the careful way');
-  }
-}
-
-/** Whether a decided batch failed in a way the careful way answers, with nothing written: its
- *  expectations did not hold (or those of a batch it was decided on), the database refused a row
- *  (an id or external ref already used, or the entry of an account version another writer took),
- *  it gave up waiting for another writer's lock, or it was chosen to break a deadlock (or a
- *  serialization failure). */
-export function mustDecideCarefully(err: unknown): boolean {
-  if (err instanceof DecidedTooEarly || mustRunCarefully(err)) return true;
-  const code = err instanceof pg.DatabaseError ? err.code : undefined;
-  return code === EXPECTATION_FAILED || code === LOCK_NOT_AVAILABLE || code === '40P01' || code === '40001';
-}
-
-/** A batch decided from the view, ready to write. */
-export interface DecidedBatch {
-  /** One result per transfer per request: all OK. */
-  results: R[][];
-  state: BatchState;
-  /** The touched accounts as the batch expects to find them, by id. */
-  expected: Map<string, AccountState>;
-  /** Batches still in flight whose outcome this one was decided on. */
-  after: Promise<boolean>[];
-  /** Resolves once this batch has committed (true) or failed (false). */
-  outcome: Promise<boolean>;
-  settle(committed: boolean): void;
-  /** Its transfer ids and external refs (as "ref:..."). */
-  keys: string[];
-}
+import { mustDecideCarefully, type DecidedBatch } from './decided-write.js';
+import type { LockedAccounts } from './careful-write.js';
+import { applyInOrder, BatchState, groupEndsOf, type AccountState } from './state-machine.js';
+import { mayInsertFirst, staticCheck, type Candidate } from './transfer-checks.js';
 
 interface Known {
   state: AccountState;
@@ -106,7 +52,7 @@ export interface BatchWays<T> {
  * before it left). A batch that must wait keeps the ones behind it waiting too, so neither kind
  * can starve the other.
  */
-export class LedgerView {
+export class DecidedBatches {
   /** Beyond this many accounts the committed ones are forgotten (they are relearnt on use). */
   static readonly MAX_ACCOUNTS = 20_000;
   private readonly known = new Map<string, Known>();
@@ -123,7 +69,7 @@ export class LedgerView {
 
   /** A batch's accounts as a committed careful batch left them. */
   learn(locked: LockedAccounts): void {
-    if (this.known.size >= LedgerView.MAX_ACCOUNTS) this.forgetCommitted();
+    if (this.known.size >= DecidedBatches.MAX_ACCOUNTS) this.forgetCommitted();
     for (const a of locked.accounts) {
       const had = this.known.get(a.id);
       // Two careful batches may report in either order; versions only grow.
@@ -252,7 +198,7 @@ export class LedgerView {
     const outcome = new Promise<boolean>((resolve) => (settle = resolve));
     const batch = { results: groups.map((g) => results.slice(start, (start += g.length))), state, expected, after: [...after], outcome, settle, keys };
     const leaves = [...expected.keys()].map((id) => [id, { state: { ...state.accounts.get(id)! }, withPolicy: false, by: outcome }] as const);
-    // From here on (nothing below can throw) the view expects the batch's balances.
+    // From here on (nothing below can throw) the batch's balances are what the accounts are expected to hold.
     for (const [id, known] of leaves) this.known.set(id, known);
     for (const k of keys) this.inFlightKeys.add(k);
     this.decidedInFlight.add(outcome);
@@ -268,8 +214,8 @@ export class LedgerView {
     return candidates.every((c) => usable(c.debitAccountId) && usable(c.creditAccountId));
   }
 
-  /** A decided batch is done: if it did not commit, the view forgets what it expected of the
-   *  batch's accounts. */
+  /** A decided batch is done: if it did not commit, what it left expected of its accounts is
+   *  forgotten (relearnt by the careful way). */
   private endDecided(batch: DecidedBatch, committed: boolean): void {
     for (const id of batch.expected.keys()) {
       const known = this.known.get(id);
@@ -294,60 +240,4 @@ function passedStaticChecks(groups: Transfer[][]): Candidate[] | undefined {
   if (!mayInsertFirst(groups) || groups.every((g) => g.length === 0)) return undefined;
   const judged = groups.flat().map(staticCheck);
   return judged.every((c) => typeof c !== 'number') ? (judged as Candidate[]) : undefined;
-}
-
-/**
- * Writes a decided batch and commits: the transfers and entries first, then, once the batches it
- * was decided on have committed, the settle of its balances with the COMMIT. With none in flight,
- * all in one round trip. It waits for no other writer's lock for more than a moment.
- */
-export async function writeDecided(client: TxClient, tenantId: string, batch: DecidedBatch): Promise<void> {
-  const transfers = [...batch.state.created.values()].map((p) => p.transfer);
-  // In id order: the order the settle locks them in. Every one of them is changed (all transfers
-  // applied), so these are also the accounts the checksum covers.
-  const expected = [...batch.expected.values()].sort((x, y) => (x.id < y.id ? -1 : 1));
-  // Marked binary once, and sent as uuid[] to both statements below (as are the balance columns).
-  const ids = binary('uuid', expected.map((a) => a.id));
-  const expectedColumns = balanceColumns(expected);
-  const after = expected.map((a) => batch.state.accounts.get(a.id)!);
-  const unlocked = await statementOf(writeDecidedBatch, {
-    ...insertParams(tenantId, transfers),
-    aIds: ids,
-    ...prefixed('a', expectedColumns),
-    expectedChecksum: checksumOf(after).toString(),
-  });
-  const settle = await statementOf(settleBalances, {
-    tenantId,
-    ids,
-    ...expectedColumns,
-    ...prefixed('new', balanceColumns(after)),
-  });
-  const noLongWaits = await statementOf(decidedLockTimeout, undefined);
-  if (batch.after.length === 0) {
-    await client.commitWith([noLongWaits, unlocked, settle]);
-    return;
-  }
-  await client.pipeline([noLongWaits, unlocked]);
-  if (!(await Promise.all(batch.after)).every(Boolean)) throw new DecidedTooEarly();
-  await client.commitWith([settle]);
-}
-
-/** Accounts' versions and balances as parallel columns, sent in binary. */
-function balanceColumns(accounts: AccountState[]) {
-  const column = (value: (a: AccountState) => bigint) => binary('numeric', accounts.map((a) => value(a).toString()));
-  return {
-    versions: binary('int8', accounts.map((a) => a.version.toString())),
-    debitsPending: column((a) => a.debitsPending),
-    debitsPosted: column((a) => a.debitsPosted),
-    creditsPending: column((a) => a.creditsPending),
-    creditsPosted: column((a) => a.creditsPosted),
-  };
-}
-
-/** The columns under the names the other statements give them: aVersions, newDebitsPending... */
-function prefixed<P extends string>(prefix: P, columns: ReturnType<typeof balanceColumns>) {
-  const name = <K extends string>(key: K) => `${prefix}${key[0].toUpperCase()}${key.slice(1)}` as `${P}${Capitalize<K>}`;
-  return Object.fromEntries(Object.entries(columns).map(([key, values]) => [name(key), values])) as {
-    [K in keyof typeof columns as `${P}${Capitalize<K>}`]: string[];
-  };
 }

@@ -1,0 +1,101 @@
+// Shared by the tests of decided batches: a tenant with three accounts whose balances a group
+// commit has learnt, a Database that records which ledger functions each round trip calls, and a
+// wait for sessions queued behind a lock.
+import { randomUUID } from 'node:crypto';
+import { create, type MessageInitShape } from '@bufbuild/protobuf';
+import { expect } from 'chai';
+import pg from 'pg';
+import { LedgerService, OwnerType, TransferSchema } from '../../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { Database, type TenantScope, type TxClient } from '../../src/db/tx.js';
+import { GroupCommit } from '../../src/services/ledger/group-commit.js';
+import { testEnv } from './environment.js';
+import { newTenant, type TestTenant } from './fixtures.js';
+import { recordingTrips } from './ledger.js';
+
+/** A Database that records, for each round trip of its tenant transactions, the ledger functions
+ *  it calls (and COMMIT). */
+export class RecordingDatabase extends Database {
+  readonly trips: string[][] = [];
+
+  override tenantTx<T>(scope: TenantScope, work: (client: TxClient) => Promise<T>, attempts?: number): Promise<T> {
+    return super.tenantTx(scope, (client) => work(recordingTrips(client, this.trips)), attempts);
+  }
+
+  /** The round trips since the last call. */
+  take(): string[][] {
+    return this.trips.splice(0);
+  }
+}
+
+export const DECIDED = ['write_decided', 'settle_balances', 'COMMIT'];
+/** Whether the round trips show a decided attempt, and a careful run (which locks to read). */
+export const ways = (trips: string[][]) => ({
+  decided: trips.some((t) => t.includes('write_decided')),
+  careful: trips.some((t) => t.includes('lock_accounts')),
+});
+
+/** Waits until `n` sessions queue behind `holder`: blocked by it, or by a session that is. */
+export async function queued(holder: pg.PoolClient, n: number): Promise<void> {
+  const { rows } = await holder.query('SELECT pg_backend_pid() AS pid');
+  for (let i = 0; i < 500; i++) {
+    const { rows: blocked } = await testEnv().pool.query('SELECT pid, pg_blocking_pids(pid) AS by FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0');
+    const chain = new Set<number>([rows[0].pid as number]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const r of blocked as Array<{ pid: number; by: number[] }>) {
+        if (!chain.has(r.pid) && r.by.some((p) => chain.has(p))) (chain.add(r.pid), (grew = true));
+      }
+    }
+    if (chain.size - 1 >= n) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`fewer than ${n} sessions queued behind the lock`);
+}
+
+export interface DecidedSetup {
+  t: TestTenant;
+  /** Two plain accounts and one that cannot spend more than it received. */
+  a: string;
+  b: string;
+  capped: string;
+  db: RecordingDatabase;
+  /** A group commit over `db` that knows the three accounts' balances. */
+  groupCommit: GroupCommit;
+}
+
+export async function decidedSetup(): Promise<DecidedSetup> {
+  const t = await newTenant();
+  const [a, b, capped] = [randomUUID(), randomUUID(), randomUUID()];
+  const { results } = await t.client(LedgerService).createAccounts({
+    accounts: [a, b, capped].map((id) => ({
+      id,
+      asset: 'USDC',
+      assetScale: 6,
+      owner: { type: OwnerType.EXTERNAL, id: 'test' },
+      flags: { debitsMustNotExceedCredits: id === capped },
+    })),
+  });
+  expect(results.map((r) => r.result)).to.deep.equal([1, 1, 1]);
+  const db = new RecordingDatabase(testEnv().pool);
+  const groupCommit = new GroupCommit(db);
+  // A careful batch that locks the three accounts teaches it their balances.
+  await groupCommit.sweep(scopeOf(t), [a, b, capped]);
+  db.take();
+  return { t, a, b, capped, db, groupCommit };
+}
+
+export const scopeOf = (t: TestTenant): TenantScope => ({ tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 });
+
+export const transfer = (debitAccountId: string, creditAccountId: string, amount: string, extra: MessageInitShape<typeof TransferSchema> = {}) =>
+  create(TransferSchema, { id: randomUUID(), debitAccountId, creditAccountId, amount, ...extra });
+
+/** Another server instance: its own group commit, its own expected balances. */
+export const elsewhere = (t: TestTenant, ...transfers: ReturnType<typeof transfer>[]) => new GroupCommit(new Database(testEnv().pool)).submit(scopeOf(t), transfers);
+
+export async function balancesOf(t: TestTenant, id: string) {
+  const { rows } = await testEnv().pool.query(
+    'SELECT version::int AS version, debits_pending::text AS dpe, debits_posted::text AS dp, credits_pending::text AS cpe, credits_posted::text AS cp FROM ledger_accounts WHERE tenant_id = $1 AND id = $2',
+    [t.tenant.id, id],
+  );
+  return rows[0] as { version: number; dpe: string; dp: string; cpe: string; cp: string };
+}
