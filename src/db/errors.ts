@@ -36,10 +36,23 @@ function fromSqlState(err: pg.DatabaseError): ConnectError {
     return apiError(Code.Aborted, 'CONCURRENT_MODIFICATION', 'the request conflicted with concurrent changes; retry it');
   }
   if (state === '57014') return apiError(Code.DeadlineExceeded, 'DEADLINE_EXCEEDED', 'the request ran past its deadline');
-  if (state.startsWith('08') || state === '57P01' || state === '57P03' || state === '53300') {
+  if (endsSession(state) || state === '53300') {
     return apiError(Code.Unavailable, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
   }
   return internal();
+}
+
+/** SQLSTATEs after which the server closes the session: a connection exception, or the backend
+ *  terminated (administrator command, crash of another backend, shutdown). */
+function endsSession(state: string): boolean {
+  return state.startsWith('08') || state === '57P01' || state === '57P02' || state === '57P03';
+}
+
+/** Whether the server ended the session of the connection that saw `err`: it must not go back to
+ *  the pool, even in the moment before its socket closes (the pool itself drops a connection whose
+ *  socket has closed). */
+export function sessionEnded(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && endsSession(err.code ?? '');
 }
 
 function internal(): ConnectError {

@@ -11,7 +11,14 @@ export function createPool(url: string, max: number, log: Logger): pg.Pool {
     connectionTimeoutMillis: 10_000,
     application_name: 'chimera-core',
   });
-  // An idle client's connection dropping must not crash the process; the next checkout reconnects.
-  pool.on('error', (err) => log.warn('idle database connection failed', { error: err.message }));
+  // Every client listens for errors for its whole life, checked out or idle: a connection that
+  // drops (a terminated backend, a restart, a failover, a network reset) must never end the
+  // process. Its calls fail Unavailable (errors.ts), and the pool drops it on release and
+  // connects anew for the next calls.
+  pool.on('connect', (client) => {
+    client.on('error', (err: Error & { code?: string }) => log.warn('database connection lost', { error: err.message, code: err.code }));
+  });
+  // The pool re-emits an idle client's error, already logged by the client's own listener.
+  pool.on('error', () => {});
   return pool;
 }

@@ -8,6 +8,7 @@ import type { IDatabaseConnection } from '@pgtyped/runtime';
 import type { Pool } from './pool.js';
 import { runPipelined, statementOf, type Statement } from './pipeline.js';
 import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
+import { sessionEnded } from './errors.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
@@ -101,7 +102,7 @@ export class Database {
         },
       });
     } catch (err) {
-      broken = !(err instanceof pg.DatabaseError);
+      broken = sessionEnded(err);
       throw err;
     } finally {
       client.release(broken);
@@ -131,7 +132,8 @@ export class Database {
       if (tx.started && !tx.committed) await client.query('COMMIT');
       return result;
     } catch (err) {
-      if (tx.started) {
+      broken = sessionEnded(err);
+      if (tx.started && !broken) {
         try {
           await client.query('ROLLBACK');
         } catch {

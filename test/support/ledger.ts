@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type pg from 'pg';
 import type { Statement } from '../../src/db/pipeline.js';
 import type { TxClient } from '../../src/db/tx.js';
 import { testEnv } from './environment.js';
@@ -17,10 +18,11 @@ export function recordingTrips(client: TxClient, trips: string[][]): TxClient {
 
 /** Per asset, posted and pending debits equal credits; no account breaks its own flags; entries
  *  and reservations have their transfer and account; balances equal the latest entry. Checks every
- *  tenant's ledger, or only `tenantId`'s (cheap enough to run after every test). */
-export async function assertLedgerInvariants(tenantId?: string): Promise<void> {
+ *  tenant's ledger, or only `tenantId`'s (cheap enough to run after every test), in the test
+ *  database or through `pool`. */
+export async function assertLedgerInvariants(tenantId?: string, pool: pg.Pool = testEnv().pool): Promise<void> {
   const scope = [tenantId ?? null];
-  const { rows } = await testEnv().pool.query(`
+  const { rows } = await pool.query(`
     SELECT tenant_id, asset,
            sum(debits_posted) = sum(credits_posted) AS posted_balanced,
            sum(debits_pending) = sum(credits_pending) AS pending_balanced
@@ -29,14 +31,14 @@ export async function assertLedgerInvariants(tenantId?: string): Promise<void> {
     expect(r.posted_balanced, `posted ${r.asset} of ${r.tenant_id}`).to.equal(true);
     expect(r.pending_balanced, `pending ${r.asset} of ${r.tenant_id}`).to.equal(true);
   }
-  const { rows: broken } = await testEnv().pool.query(`
+  const { rows: broken } = await pool.query(`
     SELECT id FROM ledger_accounts
     WHERE ($1::uuid IS NULL OR tenant_id = $1)
       AND ((debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
         OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted))`, scope);
   expect(broken).to.deep.equal([]);
   // Entries and reservations carry no foreign keys (see the migration): check them here.
-  const { rows: orphans } = await testEnv().pool.query(`
+  const { rows: orphans } = await pool.query(`
     SELECT 'entry' AS kind, e.transfer_id::text AS id FROM ledger_entries e
     WHERE ($1::uuid IS NULL OR e.tenant_id = $1) AND (NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = e.tenant_id AND t.id = e.transfer_id)
        OR NOT EXISTS (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = e.tenant_id AND a.id = e.account_id))
@@ -46,7 +48,7 @@ export async function assertLedgerInvariants(tenantId?: string): Promise<void> {
       AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p.tenant_id AND t.id = p.transfer_id AND t.pending)`, scope);
   expect(orphans).to.deep.equal([]);
   // Every account's balances are those of its latest entry.
-  const { rows: drifted } = await testEnv().pool.query(`
+  const { rows: drifted } = await pool.query(`
     SELECT a.id FROM ledger_accounts a
     JOIN LATERAL (SELECT * FROM ledger_entries e WHERE e.tenant_id = a.tenant_id AND e.account_id = a.id
                   ORDER BY e.account_version DESC LIMIT 1) last ON true

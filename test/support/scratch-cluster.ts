@@ -1,0 +1,83 @@
+// A PostgreSQL cluster of the test's own (initdb on a temporary directory and port), for tests that
+// stop or restart the server: the shared one is never disturbed. Uses the binaries of the server
+// DATABASE_URL names; as root, it runs them as the postgres user, as PostgreSQL requires.
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export interface ScratchCluster {
+  /** postgres://postgres@127.0.0.1:PORT/DB?sslmode=disable */
+  url(database: string): string;
+  start(): void;
+  stop(): void;
+  /** Stops with `-m fast` (sessions are terminated) and starts again. */
+  restart(): void;
+  /** Stops it and removes its directory. */
+  remove(): void;
+}
+
+/** The directory of pg_ctl and initdb, or undefined when this machine has none. */
+export function postgresBinaries(): string | undefined {
+  try {
+    const dir = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8' }).trim();
+    return existsSync(join(dir, 'initdb')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function createScratchCluster(): Promise<ScratchCluster> {
+  const bin = postgresBinaries();
+  if (!bin) throw new Error('no PostgreSQL binaries (pg_config --bindir) on this machine');
+  const asRoot = process.getuid?.() === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'chimera-cluster-'));
+  const data = join(dir, 'data');
+  if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+  const run = (tool: string, args: string[]) =>
+    execFileSync(asRoot ? 'runuser' : join(bin, tool), asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args, { stdio: 'pipe' });
+  const port = await freePort();
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
+  const ctl = (...args: string[]) => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
+  const cluster: ScratchCluster = {
+    url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}?sslmode=disable`,
+    start: () => ctl('start'),
+    stop: () => ctl('stop', '-m', 'fast'),
+    restart: () => ctl('restart', '-m', 'fast'),
+    remove() {
+      try {
+        ctl('stop', '-m', 'immediate');
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  cluster.start();
+  return cluster;
+}
+
+/** Creates `database` on the server of `adminUrl` (a URL of its postgres database). */
+export async function createDatabase(adminUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${database}`);
+  } finally {
+    await client.end();
+  }
+}
