@@ -9,35 +9,81 @@ export type Resolution =
   | { ok: true; caller: Caller }
   | { ok: false; why: 'UNKNOWN_KEY' | 'KEY_REVOKED' | 'KEY_EXPIRED' | 'TENANT_SUSPENDED' };
 
-interface Entry {
-  key: { tenantId: string; keyId: string; scopes: string[]; expireTime: Date | null; revoked: boolean; suspended: boolean } | null;
-  fetchedAt: number;
+interface Key {
+  tenantId: string;
+  keyId: string;
+  scopes: string[];
+  expireTime: Date | null;
+  revoked: boolean;
+  suspended: boolean;
 }
 
-const MAX_ENTRIES = 10_000;
+interface Entry<T> {
+  value: T;
+  fetchedAt: number;
+}
 
 export function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
+/** The shape of every secret this service issues (api-key-secret.ts): anything else is refused
+ *  before any lookup, so a malformed key costs no database transaction. */
+export const API_KEY_SHAPE = /^chk_[A-Za-z0-9_-]{43}$/;
+
+export interface ApiKeyResolverOptions {
+  /** How long a lookup's answer is trusted (revocation and suspension delay). */
+  ttlMs: number;
+  /** Keys that exist (revoked and expired ones too), most recently used kept. Default 10,000. */
+  maxKeys?: number;
+  /** Well-formed secrets that matched no key, kept apart so that a flood of random secrets
+   *  cannot push the valid keys out. Default 10,000. */
+  maxUnknown?: number;
+  now?: () => number;
+}
+
+/** A map that keeps its `max` most recently set entries. */
+class Recent<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  constructor(private readonly max: number) {}
+
+  get(key: string, ttlMs: number, now: number): Entry<T> | undefined {
+    const entry = this.entries.get(key);
+    return entry && now - entry.fetchedAt < ttlMs ? entry : undefined;
+  }
+
+  set(key: string, entry: Entry<T>): void {
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
 export class ApiKeyResolver {
-  private readonly cache = new Map<string, Entry>();
+  private readonly keys: Recent<Key>;
+  private readonly unknown: Recent<null>;
+  /** Lookups in flight, so that concurrent calls with one secret share one. */
+  private readonly inFlight = new Map<string, Promise<Key | null>>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly db: Database,
-    private readonly ttlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    options: ApiKeyResolverOptions,
+  ) {
+    this.ttlMs = options.ttlMs;
+    this.now = options.now ?? Date.now;
+    this.keys = new Recent(options.maxKeys ?? 10_000);
+    this.unknown = new Recent(options.maxUnknown ?? 10_000);
+  }
 
   async resolve(secret: string, requestId: string): Promise<Resolution> {
-    const hash = hashSecret(secret);
-    const cacheKey = hash.toString('base64');
-    let entry = this.cache.get(cacheKey);
-    if (!entry || this.now() - entry.fetchedAt >= this.ttlMs) {
-      entry = { key: await this.lookup(hash, requestId), fetchedAt: this.now() };
-      this.remember(cacheKey, entry);
-    }
-    const key = entry.key;
+    if (!API_KEY_SHAPE.test(secret)) return { ok: false, why: 'UNKNOWN_KEY' };
+    const key = await this.find(hashSecret(secret).toString('base64'), requestId);
     if (!key) return { ok: false, why: 'UNKNOWN_KEY' };
     if (key.revoked) return { ok: false, why: 'KEY_REVOKED' };
     if (key.expireTime && key.expireTime.getTime() <= this.now()) return { ok: false, why: 'KEY_EXPIRED' };
@@ -45,7 +91,29 @@ export class ApiKeyResolver {
     return { ok: true, caller: { tenantId: key.tenantId, keyId: key.keyId, scopes: key.scopes } };
   }
 
-  private async lookup(hash: Buffer, requestId: string): Promise<Entry['key']> {
+  private async find(hash: string, requestId: string): Promise<Key | null> {
+    const now = this.now();
+    const known = this.keys.get(hash, this.ttlMs, now);
+    if (known) return known.value;
+    if (this.unknown.get(hash, this.ttlMs, now)) return null;
+    let lookup = this.inFlight.get(hash);
+    if (!lookup) {
+      lookup = this.lookup(Buffer.from(hash, 'base64'), requestId).finally(() => this.inFlight.delete(hash));
+      this.inFlight.set(hash, lookup);
+    }
+    const key = await lookup;
+    const fetchedAt = this.now();
+    if (key) {
+      this.keys.set(hash, { value: key, fetchedAt });
+      this.unknown.delete(hash);
+    } else {
+      this.unknown.set(hash, { value: null, fetchedAt });
+      this.keys.delete(hash);
+    }
+    return key;
+  }
+
+  private async lookup(hash: Buffer, requestId: string): Promise<Key | null> {
     const rows = await this.db.adminTx({ actor: 'auth', requestId, timeoutMs: 5_000 }, (client) =>
       findApiKeyBySecret.run({ secretSha256: hash }, client),
     );
@@ -61,15 +129,6 @@ export class ApiKeyResolver {
       revoked: row.revoke_time !== null,
       suspended: row.tenant_status !== 'ACTIVE',
     };
-  }
-
-  private remember(cacheKey: string, entry: Entry): void {
-    this.cache.delete(cacheKey);
-    this.cache.set(cacheKey, entry);
-    if (this.cache.size > MAX_ENTRIES) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
   }
 }
 

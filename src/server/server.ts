@@ -50,7 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     requestContext(opts.log),
     errorMapping(opts.log),
     inFlight.interceptor(),
-    authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
+    authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
   const serviceRoutes = routes(modules, health);
