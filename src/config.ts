@@ -25,6 +25,8 @@ export interface Config {
   ledgerFastPaths: boolean;
   /** Serve unary binary-gRPC calls on the lean path (src/server/grpc-unary.ts). */
   grpcFastPath: boolean;
+  /** Page token signing keys: the first signs, all verify. Empty: a random key per process. */
+  pageTokenKeys: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -57,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (adminToken !== undefined && adminToken.length < 16) {
     throw new ConfigError('CHIMERA_ADMIN_TOKEN must be at least 16 characters');
   }
+  const pageTokenKeys = (env.CHIMERA_PAGE_TOKEN_KEYS ?? '').split(',').filter((k) => k !== '');
+  if (pageTokenKeys.some((k) => k.length < 32)) throw new ConfigError('CHIMERA_PAGE_TOKEN_KEYS must be a comma-separated list of keys of at least 32 characters each');
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '0.0.0.0',
@@ -71,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
+    pageTokenKeys,
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     authCacheTtlMs: config.authCacheTtlMs,
     ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
     grpcFastPath: config.grpcFastPath,
+    pageTokenKeys: config.pageTokenKeys,
   });
 
   let stopping = false;

@@ -12,8 +12,8 @@ import pg from 'pg';
 import { LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { listAccountTransfers } from '../src/gen/sql/ledger/transfers.queries.js';
 import { Database } from '../src/db/tx.js';
-import { encodePageToken } from '../src/lib/page-token.js';
-import { testEnv } from './support/environment.js';
+import { PageTokens } from '../src/lib/page-token.js';
+import { PAGE_TOKEN_KEYS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
 
@@ -176,7 +176,7 @@ describe('ListTransfers by account: version order, time ranges narrowed by the t
     const byPayer = await ledger.listTransfers({ accountId: payer, pageSize: 1 });
     await expectError(ledger.listTransfers({ accountId: payee, pageToken: byPayer.nextPageToken }), Code.InvalidArgument);
     // A token of this listing from before it was paged by version: (create_time, transfer id).
-    const old = encodePageToken({ create_time: history[0].time, id: history[0].id }, { accountId: payer, startTime: null, endTime: null });
+    const old = new PageTokens(PAGE_TOKEN_KEYS).encode({ create_time: history[0].time, id: history[0].id }, { accountId: payer, startTime: null, endTime: null });
     const err = await expectError(ledger.listTransfers({ accountId: payer, pageToken: old }), Code.InvalidArgument);
     expect(violatedFields(err)).to.deep.equal(['page_token']);
   });

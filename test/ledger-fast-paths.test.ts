@@ -6,6 +6,7 @@ import { CreateTransferResult as R } from '../src/gen/proto/chimera/ledger/v1/le
 import { loadConfig } from '../src/config.js';
 import { Database, type TenantScope, type TxClient } from '../src/db/tx.js';
 import { silentLogger } from '../src/lib/log.js';
+import { PageTokens } from '../src/lib/page-token.js';
 import { createLedgerModule } from '../src/services/ledger/module.js';
 import { testEnv } from './support/environment.js';
 import { decidedSetup, scopeOf, transfer } from './support/decided.js';
@@ -26,7 +27,7 @@ describe('the ledger fast paths switch', () => {
     const { t, a, b } = await decidedSetup();
     for (const fastPaths of [true, false]) {
       const db = new CountingDatabase(testEnv().pool);
-      const ledger = createLedgerModule({ db, log: silentLogger, defaultTimeoutMs: 10_000 }, { fastPaths, sweepIntervalMs: 0 });
+      const ledger = createLedgerModule({ db, log: silentLogger, defaultTimeoutMs: 10_000, pageTokens: new PageTokens() }, { fastPaths, sweepIntervalMs: 0 });
       const calls = Array.from({ length: 8 }, (_, i) => ledger.transfers.submit(scopeOf(t), [transfer(a, b, String(i + 1))]));
       expect(await Promise.all(calls)).to.deep.equal(Array.from({ length: 8 }, () => [R.OK]));
       expect(db.transactions, fastPaths ? 'fast paths' : 'plain path').to.equal(fastPaths ? 1 : 8);

@@ -1,6 +1,8 @@
-// Opaque keyset page tokens: the last row's (create_time, id) plus a hash of the filters that
-// produced the page, so a token cannot be replayed against a different query.
-import { createHash } from 'node:crypto';
+// Opaque keyset page tokens: the last row's (create_time, id) and a hash of the filters that
+// produced the page, so a token cannot be replayed against a different query, signed with a
+// server key (HMAC-SHA256) so that no cursor a client made up ever reaches SQL. Keys rotate: the
+// first key signs, every key verifies (CHIMERA_PAGE_TOKEN_KEYS, README).
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Violations } from './validate.js';
 
 export interface Cursor {
@@ -8,39 +10,73 @@ export interface Cursor {
   afterId: string;
 }
 
+/** Tokens this service issues are far shorter; a longer one is refused unread. */
+const MAX_TOKEN_LENGTH = 512;
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
+/** What a cursor's id may be: a UUID, or an account version (digits). */
+const CURSOR_ID = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9]{1,18})$/;
+
 function filterHash(filters: unknown): string {
   return createHash('sha256').update(JSON.stringify(filters)).digest('base64url').slice(0, 12);
 }
 
-export function encodePageToken(last: { create_time: Date; id: string }, filters: unknown): string {
-  const payload = { t: last.create_time.toISOString(), i: last.id, f: filterHash(filters) };
-  return Buffer.from(JSON.stringify(payload)).toString('base64url');
-}
+export class PageTokens {
+  private readonly keys: Buffer[];
 
-/** Returns null cursor fields for the first page; adds a violation for a bad token. */
-export function decodePageToken(v: Violations, field: string, token: string, filters: unknown): Cursor | { afterTime: null; afterId: null } {
-  const none = { afterTime: null, afterId: null };
-  if (token === '') return none;
-  try {
-    const payload = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown; f?: unknown };
-    const afterTime = new Date(String(payload.t));
-    if (typeof payload.i !== 'string' || Number.isNaN(afterTime.getTime()) || typeof payload.f !== 'string') {
-      throw new Error('malformed');
+  /** `keys`: the signing key first, then older keys still accepted. None: a random key of this
+   *  process (tokens then work only on the instance that issued them, until it restarts). */
+  constructor(keys: string[] = []) {
+    this.keys = keys.length > 0 ? keys.map((k) => Buffer.from(k)) : [randomBytes(32)];
+  }
+
+  encode(last: { create_time: Date; id: string }, filters: unknown): string {
+    const payload = Buffer.from(JSON.stringify({ t: last.create_time.toISOString(), i: last.id, f: filterHash(filters) })).toString('base64url');
+    return `${payload}.${this.mac(this.keys[0], payload).toString('base64url')}`;
+  }
+
+  /** Returns null cursor fields for the first page; adds a violation for a bad token. */
+  decode(v: Violations, field: string, token: string, filters: unknown): Cursor | { afterTime: null; afterId: null } {
+    const none = { afterTime: null, afterId: null };
+    if (token === '') return none;
+    const payload = token.length <= MAX_TOKEN_LENGTH && TOKEN_SHAPE.test(token) ? this.verified(token) : undefined;
+    const cursor = payload && parse(payload);
+    if (!cursor) {
+      v.add(field, 'is not a page token this service issued');
+      return none;
     }
-    if (payload.f !== filterHash(filters)) {
+    if (cursor.f !== filterHash(filters)) {
       v.add(field, 'was issued for different filters; start again without a page token');
       return none;
     }
-    return { afterTime, afterId: payload.i };
-  } catch {
-    v.add(field, 'is not a page token this service issued');
-    return none;
+    return { afterTime: cursor.afterTime, afterId: cursor.afterId };
+  }
+
+  /** Splits a page fetched with limit+1 into the rows to return and the next token. */
+  page<R extends { create_time: Date; id: string }>(rows: R[], pageSize: number, filters: unknown): { rows: R[]; nextPageToken: string } {
+    if (rows.length <= pageSize) return { rows, nextPageToken: '' };
+    const page = rows.slice(0, pageSize);
+    return { rows: page, nextPageToken: this.encode(page[page.length - 1], filters) };
+  }
+
+  private mac(key: Buffer, payload: string): Buffer {
+    return createHmac('sha256', key).update(payload).digest().subarray(0, 16);
+  }
+
+  /** The payload, if one of the keys signed it. */
+  private verified(token: string): string | undefined {
+    const [payload, signature] = token.split('.');
+    const given = Buffer.from(signature, 'base64url');
+    return this.keys.some((key) => timingSafeEqual(this.mac(key, payload), given)) ? payload : undefined;
   }
 }
 
-/** Splits a page fetched with limit+1 into the rows to return and the next token. */
-export function pageOf<R extends { create_time: Date; id: string }>(rows: R[], pageSize: number, filters: unknown): { rows: R[]; nextPageToken: string } {
-  if (rows.length <= pageSize) return { rows, nextPageToken: '' };
-  const page = rows.slice(0, pageSize);
-  return { rows: page, nextPageToken: encodePageToken(page[page.length - 1], filters) };
+function parse(payload: string): (Cursor & { f: string }) | undefined {
+  try {
+    const p = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { t?: unknown; i?: unknown; f?: unknown };
+    const afterTime = new Date(String(p.t));
+    if (typeof p.i !== 'string' || !CURSOR_ID.test(p.i) || Number.isNaN(afterTime.getTime()) || typeof p.f !== 'string') return undefined;
+    return { afterTime, afterId: p.i, f: p.f };
+  } catch {
+    return undefined;
+  }
 }

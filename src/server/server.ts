@@ -5,6 +5,7 @@ import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
 import { Database } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
+import { PageTokens } from '../lib/page-token.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
@@ -25,6 +26,8 @@ export interface ServerOptions {
   authCacheTtlMs: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
+  /** Page token signing keys, the signing one first (CHIMERA_PAGE_TOKEN_KEYS); none: a random key. */
+  pageTokenKeys?: string[];
   /** The ledger's fast paths and sweeper (services/ledger/module.ts); defaults: on, every second. */
   ledger?: Partial<LedgerOptions>;
 }
@@ -40,7 +43,7 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = new Database(opts.pool);
-  const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
+  const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,
     modules.map((m) => m.service.typeName),

@@ -2,6 +2,7 @@
 import type { HandlerContext } from '@connectrpc/connect';
 import type { Database, TenantScope, TxScope } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
+import type { PageTokens } from '../lib/page-token.js';
 import { callerKey, requestIdKey } from '../server/context.js';
 
 export interface ServiceDeps {
@@ -9,6 +10,8 @@ export interface ServiceDeps {
   log: Logger;
   /** Upper bound on statement_timeout when the client sets no (or a longer) deadline. */
   defaultTimeoutMs: number;
+  /** Signs and checks the lists' page tokens. */
+  pageTokens: PageTokens;
 }
 
 function timeoutMs(ctx: HandlerContext, fallback: number): number {

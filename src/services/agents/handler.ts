@@ -17,7 +17,6 @@ import type { TxClient } from '../../db/tx.js';
 import { fingerprint } from '../../lib/canonical.js';
 import { etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
-import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { agentFromRow, agentStatusToRow, embeddingToSql, personaToRow, type PersonaRow } from './mapping.js';
@@ -103,7 +102,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const pageSize = v.pageSize('page_size', req.pageSize);
       const status = req.status ? v.enumOf('status', req.status, ANY_STATUS, 'ACTIVE, PAUSED, ARCHIVED') : undefined;
       const filters = { status: status ?? null, showArchived: req.showArchived };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
       const rows = await deps.db.tenantRead(scope, (client) =>
@@ -118,7 +117,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
           client,
         ),
       );
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { agents: page.rows.map(agentFromRow), nextPageToken: page.nextPageToken };
     },
 

@@ -5,7 +5,6 @@ import { AccountBalanceSchema, LedgerService, OwnerType, SpendWindow } from '../
 import { listBudgetAlerts, upsertSpendPolicy } from '../../gen/sql/ledger/policies.queries.js';
 import { getAccount, listAccounts } from '../../gen/sql/ledger/accounts.queries.js';
 import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
-import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
@@ -67,7 +66,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const endTime = req.endTime ? timestampDate(req.endTime) : null;
       if (startTime && endTime && startTime >= endTime) v.add('end_time', 'must be after start_time');
       const filters = { accountId: accountId ?? null, startTime, endTime };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       // An account's transfers are paged by its versions, the others by (create_time, id).
       if (accountId && cursor.afterId !== null && !/^[0-9]{1,18}$/.test(cursor.afterId)) v.add('page_token', 'is not a page token of this listing; start again without one');
       v.throwIfAny();
@@ -77,11 +76,11 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
         const rows = await deps.db.tenantRead(scope, (client) =>
           listAccountTransfers.run({ tenantId: scope.tenantId, accountId, startTime, endTime, afterVersion: cursor.afterId, limit }, client),
         );
-        const page = pageOf(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters);
+        const page = deps.pageTokens.page(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters);
         return { transfers: page.rows.map((r) => transferFromRow(r.row)), nextPageToken: page.nextPageToken };
       }
       const rows = await deps.db.tenantRead(scope, (client) => listTransfers.run({ tenantId: scope.tenantId, startTime, endTime, ...cursor, limit }, client));
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { transfers: page.rows.map(transferFromRow), nextPageToken: page.nextPageToken };
     },
 
@@ -91,7 +90,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const pageSize = v.pageSize('page_size', req.pageSize);
       const asOf = req.asOfTime ? timestampDate(req.asOfTime) : null;
       const filters = { accountId, asOf, history: req.history };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
       return deps.db.tenantTx(scope, async (client) => {
@@ -114,7 +113,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
             : balanceFromAccount(accountFromRow(account), now);
         if (!req.history) return { balance };
         // History pages are keyed by account version, newest first.
-        const page = pageOf(entries.map((e) => ({ ...e, id: e.account_version })), pageSize, filters);
+        const page = deps.pageTokens.page(entries.map((e) => ({ ...e, id: e.account_version })), pageSize, filters);
         return { balance, history: page.rows.map(balanceFromEntry), nextPageToken: page.nextPageToken };
       });
     },
@@ -159,13 +158,13 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const pageSize = v.pageSize('page_size', req.pageSize);
       const accountId = v.optionalUuid('account_id', req.accountId);
       const filters = { accountId: accountId ?? null };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
       const rows = await deps.db.tenantRead(scope, (client) =>
         listBudgetAlerts.run({ tenantId: scope.tenantId, accountId: filters.accountId, ...cursor, limit: String(pageSize + 1) }, client),
       );
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { alerts: page.rows.map(budgetAlertFromRow), nextPageToken: page.nextPageToken };
     },
 
@@ -185,7 +184,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const ownerType = req.owner?.type ? v.enumOf('owner.type', req.owner.type, OWNER_TYPES, 'AGENT, CAMPAIGN, TENANT_TREASURY, EXTERNAL') : undefined;
       if (req.asset !== '' && !ASSET.test(req.asset)) v.add('asset', 'must be 1-16 of A-Z 0-9');
       const filters = { ownerType: ownerType ?? null, ownerId: req.owner?.id || null, asset: req.asset || null };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
       const rows = await deps.db.tenantRead(scope, (client) =>
@@ -201,7 +200,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
           client,
         ),
       );
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { accounts: page.rows.map(accountFromRow), nextPageToken: page.nextPageToken };
     },
   };

@@ -8,7 +8,6 @@ import { insertApiKey, listApiKeys, revokeApiKey } from '../../gen/sql/tenancy/a
 import { fingerprint } from '../../lib/canonical.js';
 import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
-import { decodePageToken, pageOf } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { adminScope, type ServiceDeps } from '../deps.js';
 import { apiKeyFromRow, settingsToRow, tenantFromRow, tenantStatusToRow } from './mapping.js';
@@ -86,12 +85,12 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const pageSize = v.pageSize('page_size', req.pageSize);
       const status = req.status ? v.enumOf('status', req.status, SETTABLE_STATUSES, 'ACTIVE, SUSPENDED') : undefined;
       const filters = { status: status ?? null };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const rows = await deps.db.adminTx(adminScope(ctx, deps), (client) =>
         listTenants.run({ status: status ? tenantStatusToRow[status] : null, ...cursor, limit: String(pageSize + 1) }, client),
       );
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { tenants: page.rows.map(tenantFromRow), nextPageToken: page.nextPageToken };
     },
 
@@ -166,13 +165,13 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const tenantId = v.uuid('tenant_id', req.tenantId);
       const pageSize = v.pageSize('page_size', req.pageSize);
       const filters = { tenantId, showRevoked: req.showRevoked };
-      const cursor = decodePageToken(v, 'page_token', req.pageToken, filters);
+      const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const rows = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
         await existingTenant(client, tenantId);
         return listApiKeys.run({ tenantId, showRevoked: req.showRevoked, ...cursor, limit: String(pageSize + 1) }, client);
       });
-      const page = pageOf(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters);
       return { apiKeys: page.rows.map(apiKeyFromRow), nextPageToken: page.nextPageToken };
     },
 
