@@ -39,7 +39,8 @@ import {
   type LockedAccounts,
 } from './create-transfers.js';
 
-/** SQLSTATE of a decided batch whose expectations do not hold (migration 20261201120000). */
+/** SQLSTATE of a decided batch whose expectations do not hold (chimera.ledger_write_decided_entries,
+ *  chimera.ledger_settle_balances). */
 const EXPECTATION_FAILED = 'CH001';
 /** SQLSTATE of a decided batch that gave up waiting for another writer's lock (decidedLockTimeout). */
 const LOCK_NOT_AVAILABLE = '55P03';
