@@ -1,5 +1,5 @@
 // What the ledger's table layout costs a 1,000-transfer batch, in plain SQL with no service in
-// front: the service's layout until migration 20261201150000 (a, la_*: transfers indexed by id,
+// front: the service's layout until commit 90946ad (a, la_*: transfers indexed by id,
 // time and each account and time; one entry row per account per transfer) against keeping each posting's balances and version on
 // the transfer row (b, lb_*: no entries table; the account history indexed by account and
 // version), b with a's two indexes by account and time added (c), and a without them (d, the

@@ -21,6 +21,13 @@ CREATE SCHEMA chimera;
 
 
 --
+-- Name: SCHEMA chimera; Type: COMMENT; Schema: -; Owner: -
+--
+
+COMMENT ON SCHEMA chimera IS 'Platform and ledger functions; the tables live in public.';
+
+
+--
 -- Name: vector; Type: EXTENSION; Schema: -; Owner: -
 --
 
@@ -61,6 +68,13 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+
+--
+-- Name: FUNCTION audit_row_change(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.audit_row_change() IS 'AFTER ... FOR EACH ROW trigger writing audit_events; trigger arguments name columns left out of before/after.';
 
 
 --
@@ -196,6 +210,13 @@ CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
 
 
 --
+-- Name: FUNCTION current_tenant_id(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.current_tenant_id() IS 'The transaction''s tenant (app.tenant_id), which every tenant policy compares tenant_id with; NULL outside a tenant transaction.';
+
+
+--
 -- Name: existing_accounts(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -245,6 +266,13 @@ $$;
 
 
 --
+-- Name: FUNCTION ledger_check_time_bound(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_check_time_bound() IS 'Raises 40001 once the transaction is more than chimera.ledger_time_bound() old; true otherwise.';
+
+
+--
 -- Name: ledger_expired_reservations(uuid, uuid[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -263,6 +291,13 @@ BEGIN
   ORDER BY p.transfer_id;
 END
 $$;
+
+
+--
+-- Name: FUNCTION ledger_expired_reservations(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_expired_reservations(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) IS 'Expired reservations on the batch''s accounts or that it resolves; voided before the batch is applied.';
 
 
 --
@@ -294,6 +329,13 @@ BEGIN
   RETURN written;
 END
 $$;
+
+
+--
+-- Name: FUNCTION ledger_insert_transfers(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_insert_transfers(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[]) IS 'Writes a batch''s transfer rows; arrays whose every element is the column default may be empty.';
 
 
 --
@@ -355,6 +397,13 @@ $$;
 
 
 --
+-- Name: FUNCTION ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) IS 'Locks every account a batch touches, in id order, and returns balances with spend policy and current window.';
+
+
+--
 -- Name: ledger_settle_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -407,12 +456,26 @@ $$;
 
 
 --
+-- Name: FUNCTION ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) IS 'Under the locks: moves each account from the expected balances to the computed ones; CH001 if any holds something else.';
+
+
+--
 -- Name: ledger_time_bound(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
 CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
     AS $$SELECT '00:00:10'::interval$$;
+
+
+--
+-- Name: FUNCTION ledger_time_bound(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_time_bound() IS 'B: no transaction changes balances more than this after it began, so account versions are in time order to within B.';
 
 
 --
@@ -463,6 +526,13 @@ BEGIN
     p_a_credits_pending, p_a_credits_posted, p_expected_checksum);
 END
 $$;
+
+
+--
+-- Name: FUNCTION ledger_write_decided(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_write_decided(p_tenant_id uuid, p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_amounts numeric[], p_pending_ids uuid[], p_linked boolean[], p_pending boolean[], p_post_pending boolean[], p_void_pending boolean[], p_timeouts integer[], p_codes integer[], p_external_refs text[], p_metadata text[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric) IS 'A decided batch''s transfers, entries and reservations, written as chimera_ledger_writer (whose entries skip the reference check) before any lock.';
 
 
 --
@@ -548,6 +618,13 @@ $$;
 
 
 --
+-- Name: FUNCTION ledger_write_decided_entries(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_write_decided_entries(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_a_ids uuid[], p_a_versions bigint[], p_a_debits_pending numeric[], p_a_debits_posted numeric[], p_a_credits_pending numeric[], p_a_credits_posted numeric[], p_expected_checksum numeric) IS 'A decided batch''s entries from the balances its accounts are expected to hold, and its reservations; CH001 when it must run carefully.';
+
+
+--
 -- Name: ledger_write_postings(uuid, uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], numeric, uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -608,7 +685,7 @@ BEGIN
   )
   -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
   -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
-  -- account changes it. create-transfers.ts (balanceChecksum) computes the same.
+  -- account changes it. state-machine.ts (balanceChecksum) computes the same.
   SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
                        + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
   INTO checksum
@@ -664,12 +741,26 @@ $$;
 
 
 --
+-- Name: FUNCTION ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) IS 'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
+
+
+--
 -- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
 CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
     LANGUAGE sql STABLE PARALLEL SAFE
     AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
+
+--
+-- Name: FUNCTION now_ms(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
 
 
 --
@@ -689,6 +780,13 @@ $$;
 
 
 --
+-- Name: FUNCTION protect_tenant_table(t regclass); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.protect_tenant_table(t regclass) IS 'Enables and forces RLS on a table with a tenant_id column and creates its policy <table>_tenant for chimera_app.';
+
+
+--
 -- Name: reject_history_change(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -699,6 +797,13 @@ BEGIN
   RAISE EXCEPTION 'table % is append-only', TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
 END
 $$;
+
+
+--
+-- Name: FUNCTION reject_history_change(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.reject_history_change() IS 'BEFORE UPDATE/DELETE (per row) or TRUNCATE (per statement) trigger: the table is append-only (42501).';
 
 
 SET default_tablespace = '';
@@ -737,6 +842,13 @@ ALTER TABLE ONLY public.agents FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE agents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.agents IS 'A tenant''s agents; a live handle is unique per tenant, archiving frees it.';
+
+
+--
 -- Name: api_keys; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -759,6 +871,13 @@ ALTER TABLE ONLY public.api_keys FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE api_keys; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.api_keys IS 'Bearer secrets, stored as sha256 only; chimera_admin looks them up by hash.';
+
+
+--
 -- Name: audit_events; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -777,6 +896,13 @@ CREATE TABLE public.audit_events (
 );
 
 ALTER TABLE ONLY public.audit_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE audit_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.audit_events IS 'Append-only history of every change to tenant data, written by chimera.audit_row_change().';
 
 
 --
@@ -837,6 +963,20 @@ ALTER TABLE ONLY public.ledger_accounts FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE ledger_accounts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_accounts IS 'Double-entry accounts; balances change only through transfers, and an account is closed, never deleted.';
+
+
+--
+-- Name: COLUMN ledger_accounts.version; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.ledger_accounts.version IS 'Incremented by every posting; the account_version of its latest entry.';
+
+
+--
 -- Name: ledger_budget_alerts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -852,6 +992,13 @@ CREATE TABLE public.ledger_budget_alerts (
 );
 
 ALTER TABLE ONLY public.ledger_budget_alerts FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_budget_alerts; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_budget_alerts IS 'One alert per account and window, raised by the transfer that crossed the alert ratio.';
 
 
 --
@@ -874,6 +1021,13 @@ ALTER TABLE ONLY public.ledger_entries FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE ledger_entries; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_entries IS 'One row per account per posting: the balances and version after it; references checked by chimera.check_entry_references().';
+
+
+--
 -- Name: ledger_pending; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -888,6 +1042,13 @@ CREATE TABLE public.ledger_pending (
 );
 
 ALTER TABLE ONLY public.ledger_pending FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_pending; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_pending_references().';
 
 
 --
@@ -913,6 +1074,20 @@ ALTER TABLE ONLY public.ledger_spend_policies FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE ledger_spend_policies; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_spend_policies IS 'CFO spend policies: a debit limit per UTC day or ISO week, an alert ratio and an approval threshold.';
+
+
+--
+-- Name: COLUMN ledger_spend_policies.alert_ratio_bp; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.ledger_spend_policies.alert_ratio_bp IS 'The alert ratio in basis points (0.8 = 8000).';
+
+
+--
 -- Name: ledger_spend_windows; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -925,6 +1100,13 @@ CREATE TABLE public.ledger_spend_windows (
 );
 
 ALTER TABLE ONLY public.ledger_spend_windows FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_spend_windows; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_spend_windows IS 'What each account with a spend policy has debited per window.';
 
 
 --
@@ -963,6 +1145,13 @@ ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
 
 
 --
+-- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_transfer_references().';
+
+
+--
 -- Name: schema_migrations; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -992,6 +1181,13 @@ CREATE TABLE public.tenants (
 );
 
 ALTER TABLE ONLY public.tenants FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE tenants; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.tenants IS 'The root of every key; chimera_app sees only its own row, chimera_admin all.';
 
 
 --
@@ -1607,16 +1803,7 @@ CREATE POLICY tenants_own_row ON public.tenants TO chimera_app USING ((id = ( SE
 
 INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000001'),
-    ('20261201042016'),
-    ('20261201042442'),
-    ('20261201043713'),
-    ('20261201061500'),
-    ('20261201063000'),
-    ('20261201100000'),
-    ('20261201103000'),
-    ('20261201110000'),
-    ('20261201120000'),
-    ('20261201140000'),
-    ('20261201140500'),
-    ('20261201150000'),
-    ('20261201170000');
+    ('20261201000002'),
+    ('20261201000003'),
+    ('20261201000004'),
+    ('20261201000005');

@@ -1,5 +1,5 @@
 // ListTransfers by account reads the account's entries in version order, and narrows a time range
-// by binary searches over versions (sql/ledger/transfers.sql, migration 20261201150000). That is
+// by binary searches over versions (sql/ledger/transfers.sql, listAccountTransfers). That is
 // exact only because every transaction changes balances within chimera.ledger_time_bound() of its
 // start. Here an account gets a history written directly, spread over days and with times out of
 // version order within the bound, so that the searches have something to cut; every range must

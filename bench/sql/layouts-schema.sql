@@ -1,8 +1,8 @@
 -- Two table layouts for a 1,000-transfer batch, written in plain SQL (bench/ledger-layouts.ts):
 --   la_*: uuid keys led by tenant_id; transfers indexed by id, by time, and by each account and
 --         time; one entry row per account per transfer with its balances and version. Without the
---         indexes by account and time (layouts-d.sql) it is the service's layout since migration
---         20261201150000; with them, before.
+--         indexes by account and time (layouts-d.sql) it is the service's layout; with them, the
+--         service's before commit 90946ad.
 --   lb_*: the same history kept on the transfer row: each transfer holds both accounts' versions
 --         and balances after it, indexed by account and version; no entries table.
 -- (bench/ledger-layouts.ts also runs lb_* with la_*'s indexes by account and time, and la_*

@@ -3,8 +3,8 @@
 
 /* Locks every account a batch touches, in id order, and reads each one's balances and spend
    policy with the state of its current window: chimera.ledger_lock_accounts. Like the other
-   statements of CreateTransfers' hot path, the statement lives in a function (migration
-   20261201063000) so that its plan is cached per connection. */
+   statements of CreateTransfers' hot path, the statement lives in a function so that its plan is
+   cached per connection (db/migrations/*_ledger_functions.sql). */
 /* @name lockAccounts */
 SELECT id AS "id!", asset AS "asset!",
        debits_must_not_exceed_credits AS "debits_must_not_exceed_credits!",
@@ -23,7 +23,7 @@ SELECT transfer_id AS "transfer_id!", debit_account_id AS "debit_account_id!",
 FROM chimera.ledger_expired_reservations(:tenantId!, :accountIds!::uuid[], :pendingIds!::uuid[]);
 
 /* The batch's time, read right after its locks: 40001 if it took too long to get them, so that
-   it gives them up before doing its work (migration 20261201150000). */
+   it gives them up before doing its work (chimera.ledger_check_time_bound). */
 /* @name transactionTime */
 SELECT now() AS "now!", chimera.ledger_check_time_bound() AS "in_time!";
 
@@ -49,9 +49,9 @@ WHERE t.tenant_id = :tenantId! AND t.id = ANY(:ids!::uuid[]);
 SELECT id AS "id!", external_ref AS "external_ref!" FROM ledger_transfers
 WHERE tenant_id = :tenantId! AND external_ref = ANY(:refs!::text[]);
 
-/* Writes transfer rows (chimera.ledger_insert_transfers, migration 20261201100000). Arrays whose
-   elements are all the column's default may be empty. A large batch calls it before it locks its
-   accounts, everything else together with the rest of the write. */
+/* Writes transfer rows (chimera.ledger_insert_transfers). Arrays whose elements are all the
+   column's default may be empty. A large batch calls it before it locks its accounts, everything
+   else together with the rest of the write. */
 /* @name insertTransfers */
 SELECT chimera.ledger_insert_transfers(
   :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],
@@ -62,8 +62,8 @@ SELECT chimera.ledger_insert_transfers(
 
 /* Writes the rest of a batch's outcome in one call: entries and new balances (computed in SQL from
    each transfer's movement, checked against the caller's checksum), the opening and closing of
-   reservations, spend windows and alerts: chimera.ledger_write_postings (migration
-   20261201100000), a function so that its plan is cached. */
+   reservations, spend windows and alerts: chimera.ledger_write_postings, a function so that its
+   plan is cached. */
 /* @name writePostings */
 SELECT chimera.ledger_write_postings(
   :tenantId!, :tIds!::uuid[], :tDebitIds!::uuid[], :tCreditIds!::uuid[], :tPending!::boolean[],
@@ -84,9 +84,9 @@ ORDER BY create_time, id
 LIMIT :limit!;
 
 /* Transfers debiting or crediting one account, in the order they changed its balances: its
-   entries, by version, 1 to the account's version (migration 20261201150000). Each transaction
-   changes balances within chimera.ledger_time_bound() (B) of its start, so no entry's time is more
-   than B before that of a lower version. A time range therefore narrows the versions scanned by
+   entries, by version, 1 to the account's version. Each transaction changes balances within
+   chimera.ledger_time_bound() (B) of its start, so no entry's time is more than B before that of
+   a lower version. A time range therefore narrows the versions scanned by
    two binary searches over them (a primary-key lookup a step), each a no-op without its end of the
    range: below any version older than start - B every entry is before start, and from any version
    at or after end + B every entry is at or after end. What is scanned is within 2B of the range.
@@ -141,8 +141,8 @@ LIMIT :limit!;
 
 /* A batch decided before its accounts are locked (decided-batches.ts): its transfers, and its entries
    running from the balances its accounts are expected to hold, and its reservations, written
-   before any lock is taken (chimera.ledger_write_decided, migration 20261201140000; the arrays as
-   in insertTransfers). SQLSTATE CH001 when the batch must run the careful way. */
+   before any lock is taken (chimera.ledger_write_decided; the arrays as in insertTransfers).
+   SQLSTATE CH001 when the batch must run the careful way. */
 /* @name writeDecidedBatch */
 SELECT chimera.ledger_write_decided(
   :tenantId!, :ids!::uuid[], :debitIds!::uuid[], :creditIds!::uuid[], :amounts!::numeric[],

@@ -37,7 +37,7 @@ export async function assertLedgerInvariants(tenantId?: string, pool: pg.Pool = 
       AND ((debits_must_not_exceed_credits AND debits_pending + debits_posted > credits_posted)
         OR (credits_must_not_exceed_debits AND credits_pending + credits_posted > debits_posted))`, scope);
   expect(broken).to.deep.equal([]);
-  // Entries and reservations carry no foreign keys (see the migration): check them here.
+  // Entries and reservations carry no foreign keys (db/migrations/*_ledger_tables.sql): check them here.
   const { rows: orphans } = await pool.query(`
     SELECT 'entry' AS kind, e.transfer_id::text AS id FROM ledger_entries e
     WHERE ($1::uuid IS NULL OR e.tenant_id = $1) AND (NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = e.tenant_id AND t.id = e.transfer_id)

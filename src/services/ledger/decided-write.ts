@@ -11,7 +11,8 @@ import { mustRunCarefully } from './careful-write.js';
 import { checksumOf, type AccountState, type BatchState } from './state-machine.js';
 import { balanceColumns, insertParams, prefixed } from './write-params.js';
 
-/** SQLSTATE of a decided batch whose expectations do not hold (raised by chimera.ledger_settle_balances). */
+/** SQLSTATE of a decided batch whose expectations do not hold (chimera.ledger_write_decided_entries,
+ *  chimera.ledger_settle_balances). */
 const EXPECTATION_FAILED = 'CH001';
 /** SQLSTATE of a decided batch that gave up waiting for another writer's lock (decidedLockTimeout). */
 const LOCK_NOT_AVAILABLE = '55P03';

@@ -85,6 +85,7 @@ export interface IGetAccountsByIdsResult {
   owner_id: string;
   owner_type: string;
   tenant_id: string;
+  /** Incremented by every posting; the account_version of its latest entry. */
   version: string;
   wallet_address: string;
   wallet_network: string;
@@ -132,6 +133,7 @@ export interface IGetAccountResult {
   owner_id: string;
   owner_type: string;
   tenant_id: string;
+  /** Incremented by every posting; the account_version of its latest entry. */
   version: string;
   wallet_address: string;
   wallet_network: string;
@@ -192,6 +194,7 @@ export interface IListAccountsResult {
   owner_id: string;
   owner_type: string;
   tenant_id: string;
+  /** Incremented by every posting; the account_version of its latest entry. */
   version: string;
   wallet_address: string;
   wallet_network: string;

@@ -17,6 +17,7 @@ export interface IUpsertSpendPolicyParams {
 /** 'UpsertSpendPolicy' return type */
 export interface IUpsertSpendPolicyResult {
   account_id: string;
+  /** The alert ratio in basis points (0.8 = 8000). */
   alert_ratio_bp: number;
   approval_threshold: string | null;
   spend_limit: string;

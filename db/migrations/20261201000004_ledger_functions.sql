@@ -1,19 +1,67 @@
 -- migrate:up
 
--- The ledger's hot statements as PL/pgSQL functions. PostgreSQL caches a function's plans in
--- each session, so these statements are parsed and planned once per connection instead of on
--- every call: under single-transfer load, parsing and planning the unnamed statements took about
--- 40 % of PostgreSQL's CPU (BENCHMARKS.md). Unlike named prepared statements this keeps no state
--- a pooler has to know about, so it stays safe behind PgBouncer in transaction mode
--- (ARCHITECTURE.md). The functions run as the caller (SECURITY INVOKER), under its RLS policies.
--- Their plans are forced generic: left to choose, PostgreSQL keeps building custom plans for
--- array parameters, which is the planning this migration exists to avoid. A generic plan is made
--- once per session, possibly while the tables are still empty, and kept until the next ANALYZE:
--- so every statement here is written as index lookups by (tenant_id, id) or (tenant_id, account),
--- joins as per-row lookups (LATERAL ... LIMIT 1), and sequential scans are turned off inside the
--- functions, so that no statistics, however stale, can choose a plan that reads a whole table or a
--- whole tenant. scripts/ledger-plans.ts prints the plans.
+-- The careful path of CreateTransfers (lock, read, decide, write) as PL/pgSQL functions, and the
+-- time bound every balance change keeps to.
+--
+-- PostgreSQL caches a function's plans in each session, so these statements are parsed and
+-- planned once per connection instead of on every call: under single-transfer load, parsing and
+-- planning the unnamed statements took about 40 % of PostgreSQL's CPU (BENCHMARKS.md). Unlike
+-- named prepared statements this keeps no state a pooler has to know about, so it stays safe
+-- behind PgBouncer in transaction mode (ARCHITECTURE.md). The functions run as the caller
+-- (SECURITY INVOKER), under its RLS policies. Their plans are forced generic: left to choose,
+-- PostgreSQL keeps building custom plans for array parameters, which is the planning these
+-- functions exist to avoid. A generic plan is made once per session, possibly while the tables
+-- are still empty, and kept until the next ANALYZE: so every statement here is written as index
+-- lookups by (tenant_id, id) or (tenant_id, account), joins as per-row lookups (LATERAL ...
+-- LIMIT 1), and sequential scans are turned off inside the functions, so that no statistics,
+-- however stale, can choose a plan that reads a whole table or a whole tenant.
+-- scripts/ledger-plans.ts prints the plans.
 
+-- ---------------------------------------------------------------------------------------------
+-- The time bound. An account's transfers are listed from its entries, in version order
+-- (sql/ledger/transfers.sql, listAccountTransfers), and a time range must still seek: a
+-- transfer's create_time is its transaction's start, and a transaction that waited for an
+-- account's lock has an earlier time than the version before it. So no transaction may change
+-- balances more than chimera.ledger_time_bound() (B) after it began (SQLSTATE 40001, which the
+-- service retries). Versions are then in time order to within B, and a range is narrowed by
+-- binary searches over versions. This relies on the database server's clock not stepping back by
+-- more than B. B is a constant, so that the listing's searches and the checks agree.
+CREATE FUNCTION chimera.ledger_time_bound() RETURNS interval
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$SELECT '00:00:10'::interval$$;
+COMMENT ON FUNCTION chimera.ledger_time_bound() IS
+  'B: no transaction changes balances more than this after it began, so account versions are in time order to within B.';
+
+-- Raises 40001 once the transaction is more than B old. Called right after a careful batch takes
+-- its locks (sql/ledger/transfers.sql, transactionTime), so that a late batch gives them up before
+-- doing its work, and after every UPDATE of ledger_accounts, which no balance change escapes.
+CREATE FUNCTION chimera.ledger_check_time_bound() RETURNS boolean
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  IF clock_timestamp() - now() > chimera.ledger_time_bound() THEN
+    RAISE EXCEPTION 'ledger: balances changed % after the transaction began, more than %',
+      clock_timestamp() - now(), chimera.ledger_time_bound() USING ERRCODE = 'serialization_failure';
+  END IF;
+  RETURN true;
+END
+$$;
+
+CREATE FUNCTION chimera.check_ledger_time_bound() RETURNS trigger
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM chimera.ledger_check_time_bound();
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER ledger_accounts_time_bound AFTER UPDATE ON ledger_accounts
+  FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_ledger_time_bound();
+COMMENT ON FUNCTION chimera.ledger_check_time_bound() IS
+  'Raises 40001 once the transaction is more than chimera.ledger_time_bound() old; true otherwise.';
+
+-- ---------------------------------------------------------------------------------------------
 -- Locks every account a batch touches, in one statement and in id order (so concurrent batches
 -- cannot deadlock): the batch's accounts, the accounts of the pending transfers it posts or voids,
 -- and the counterparts of expired reservations on those accounts (which the batch voids first).
@@ -95,25 +143,78 @@ BEGIN
   ORDER BY p.transfer_id;
 END
 $$;
+GRANT EXECUTE ON FUNCTION chimera.ledger_lock_accounts, chimera.ledger_expired_reservations TO chimera_app;
+COMMENT ON FUNCTION chimera.ledger_lock_accounts IS
+  'Locks every account a batch touches, in id order, and returns balances with spend policy and current window.';
+COMMENT ON FUNCTION chimera.ledger_expired_reservations IS
+  'Expired reservations on the batch''s accounts or that it resolves; voided before the batch is applied.';
 
+-- The transfer rows get a function of their own, so that a large batch can write them before it
+-- locks its accounts (careful-write.ts, "insert first"). Two batches over the same accounts
+-- serialise on the account locks from the lock to the COMMIT; inserting 1,000 transfer rows
+-- (their index entries and the reference trigger) is about a third of that time, and outside the
+-- locks it overlaps the other batch's turn instead of adding to it.
+--
+-- Arrays whose every element is the column's default may be sent empty: multi-argument unnest
+-- pads a shorter array with NULLs, which coalesce turns back into the default. Most transfers
+-- have no pending id, flags, timeout, code, external ref or metadata, and parsing those 8,000
+-- array elements per 1,000 transfers was about a tenth of the write.
+CREATE FUNCTION chimera.ledger_insert_transfers(
+  p_tenant_id uuid,
+  p_ids uuid[],
+  p_debit_ids uuid[],
+  p_credit_ids uuid[],
+  p_amounts numeric[],
+  p_pending_ids uuid[],
+  p_linked boolean[],
+  p_pending boolean[],
+  p_post_pending boolean[],
+  p_void_pending boolean[],
+  p_timeouts integer[],
+  p_codes integer[],
+  p_external_refs text[],
+  p_metadata text[]
+) RETURNS bigint
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+DECLARE
+  written bigint;
+BEGIN
+  INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
+                                linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
+                                code, external_ref, metadata, create_time)
+  SELECT p_tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,
+         coalesce(t.linked, false), coalesce(t.pending, false), coalesce(t.post_pending, false),
+         coalesce(t.void_pending, false), coalesce(t.timeout_seconds, 0),
+         CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,
+         coalesce(t.code, 0), t.external_ref, coalesce(t.metadata::jsonb, '{}'::jsonb), chimera.now_ms()
+  FROM unnest(p_ids, p_debit_ids, p_credit_ids, p_amounts, p_pending_ids,
+              p_linked, p_pending, p_post_pending, p_void_pending,
+              p_timeouts, p_codes, p_external_refs, p_metadata)
+       AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,
+            void_pending, timeout_seconds, code, external_ref, metadata);
+  GET DIAGNOSTICS written = ROW_COUNT;
+  RETURN written;
+END
+$$;
 
--- Writes a whole batch's outcome in one call: transfers, entries, new balances, the opening and
--- closing of reservations, spend windows and budget alerts. Returns the number of transfers.
-CREATE FUNCTION chimera.ledger_write_batch(
+-- The rest of a careful batch's write: entries, balances (checked against the caller's
+-- checksum), reservations, spend windows and alerts. Its transfers are already written, by
+-- ledger_insert_transfers in the same transaction. The arrays name, in batch order, each
+-- transfer's id, accounts and movement, and which ones open a reservation (empty: none).
+--
+-- The balances are computed twice and must agree: the state machine in TypeScript computes them
+-- to decide every result, and this function computes each entry's running balances and each
+-- account's new ones from two numbers per transfer (what it adds to the pending and to the posted
+-- balances), starting from the balances locked at the start of the transaction. A bug on either
+-- side cannot be stored silently.
+CREATE FUNCTION chimera.ledger_write_postings(
   p_tenant_id uuid,
   p_t_ids uuid[],
   p_t_debit_ids uuid[],
   p_t_credit_ids uuid[],
-  p_t_amounts numeric[],
-  p_t_pending_ids uuid[],
-  p_t_linked boolean[],
   p_t_pending boolean[],
-  p_t_post_pending boolean[],
-  p_t_void_pending boolean[],
-  p_t_timeouts integer[],
-  p_t_codes integer[],
-  p_t_external_refs text[],
-  p_t_metadata text[],
   p_t_pending_deltas numeric[],
   p_t_posted_deltas numeric[],
   p_expected_checksum numeric,
@@ -134,23 +235,8 @@ CREATE FUNCTION chimera.ledger_write_batch(
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
-  written bigint;
   checksum numeric;
 BEGIN
-  INSERT INTO ledger_transfers (tenant_id, id, debit_account_id, credit_account_id, amount, pending_id,
-                                linked, pending, post_pending, void_pending, timeout_seconds, expire_time,
-                                code, external_ref, metadata, create_time)
-  SELECT p_tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.pending_id,
-         t.linked, t.pending, t.post_pending, t.void_pending, t.timeout_seconds,
-         CASE WHEN t.pending AND t.timeout_seconds > 0 THEN date_trunc('milliseconds', now() + make_interval(secs => t.timeout_seconds)) END,
-         t.code, t.external_ref, t.metadata::jsonb, chimera.now_ms()
-  FROM unnest(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_amounts, p_t_pending_ids,
-              p_t_linked, p_t_pending, p_t_post_pending, p_t_void_pending,
-              p_t_timeouts, p_t_codes, p_t_external_refs, p_t_metadata)
-       AS t(id, debit_account_id, credit_account_id, amount, pending_id, linked, pending, post_pending,
-            void_pending, timeout_seconds, code, external_ref, metadata);
-  GET DIAGNOSTICS written = ROW_COUNT;
-
   -- Entries and new balances, computed here from each transfer's movement: what it adds to (or,
   -- negative, takes from) the pending balances and what it adds to the posted ones, the same on the
   -- debit side (debits_*) and the credit side (credits_*). Running sums per account, in batch
@@ -200,7 +286,7 @@ BEGIN
   )
   -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
   -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
-  -- account changes it. create-transfers.ts (balanceChecksum) computes the same.
+  -- account changes it. state-machine.ts (balanceChecksum) computes the same.
   SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
                        + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
   INTO checksum
@@ -208,7 +294,7 @@ BEGIN
   -- The caller computed the same balances to decide every result; both must agree, or nothing is
   -- written (the transaction is aborted before its COMMIT).
   IF checksum IS DISTINCT FROM p_expected_checksum THEN
-    RAISE EXCEPTION 'ledger_write_batch: balances % here, % expected by the caller', checksum, p_expected_checksum
+    RAISE EXCEPTION 'ledger_write_postings: balances % here, % expected by the caller', checksum, p_expected_checksum
       USING ERRCODE = 'internal_error';
   END IF;
 
@@ -250,13 +336,21 @@ BEGIN
     ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING;
   END IF;
 
-  RETURN written;
+  RETURN cardinality(p_t_ids);
 END
 $$;
-GRANT EXECUTE ON FUNCTION chimera.ledger_lock_accounts, chimera.ledger_expired_reservations, chimera.ledger_write_batch
-  TO chimera_app;
+GRANT EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.ledger_write_postings TO chimera_app;
+COMMENT ON FUNCTION chimera.ledger_insert_transfers IS
+  'Writes a batch''s transfer rows; arrays whose every element is the column default may be empty.';
+COMMENT ON FUNCTION chimera.ledger_write_postings IS
+  'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
 
 -- migrate:down
-DROP FUNCTION chimera.ledger_write_batch;
+DROP FUNCTION chimera.ledger_write_postings;
+DROP FUNCTION chimera.ledger_insert_transfers;
 DROP FUNCTION chimera.ledger_expired_reservations;
 DROP FUNCTION chimera.ledger_lock_accounts;
+DROP TRIGGER ledger_accounts_time_bound ON ledger_accounts;
+DROP FUNCTION chimera.check_ledger_time_bound();
+DROP FUNCTION chimera.ledger_check_time_bound();
+DROP FUNCTION chimera.ledger_time_bound();
