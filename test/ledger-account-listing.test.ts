@@ -15,25 +15,9 @@ import { Database } from '../src/db/tx.js';
 import { PageTokens } from '../src/lib/page-token.js';
 import { PAGE_TOKEN_KEYS, testEnv } from './support/environment.js';
 import { expectError, newTenant, violatedFields, type TestTenant } from './support/fixtures.js';
-import { assertLedgerInvariants } from './support/ledger.js';
+import { assertLedgerInvariants, entriesRead, type PlanNode } from './support/ledger.js';
 
 const HOUR = 3_600_000;
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows': number;
-  'Actual Loops': number;
-  'Rows Removed by Filter'?: number;
-  'Rows Removed by Index Recheck'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Entries an executed plan read, by any kind of scan of ledger_entries, kept or filtered out. */
-function entriesRead(node: PlanNode): number {
-  const read = node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
-  const here = node['Relation Name'] === 'ledger_entries' ? read * node['Actual Loops'] : 0;
-  return here + (node.Plans ?? []).reduce((n, child) => n + entriesRead(child), 0);
-}
 
 describe('ListTransfers by account: version order, time ranges narrowed by the time bound', () => {
   let t: TestTenant;

@@ -57,3 +57,20 @@ export async function assertLedgerInvariants(tenantId?: string, pool: pg.Pool = 
        <> (a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version)`, scope);
   expect(drifted).to.deep.equal([]);
 }
+
+/** A node of a plan from EXPLAIN (ANALYZE, FORMAT JSON). */
+export interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows': number;
+  'Actual Loops': number;
+  'Rows Removed by Filter'?: number;
+  'Rows Removed by Index Recheck'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Entries an executed plan read, by any kind of scan of ledger_entries, kept or filtered out. */
+export function entriesRead(node: PlanNode): number {
+  const read = node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0);
+  const here = node['Relation Name'] === 'ledger_entries' ? read * node['Actual Loops'] : 0;
+  return here + (node.Plans ?? []).reduce((n, child) => n + entriesRead(child), 0);
+}
