@@ -11,13 +11,19 @@ RETURNING *;
 /* @name getAgent */
 SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!;
 
+/* Lists leave the embedding out unless :withEmbedding (the FULL view, AIP-157): it is most of an
+   agent's size. */
 /* @name listAgents */
-SELECT * FROM agents
-WHERE tenant_id = :tenantId!
-  AND (:status::text IS NULL OR status = :status)
-  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')
-  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
-ORDER BY create_time, id
+SELECT a.tenant_id, a.id, a.handle, a.display_name, a.status, a.persona,
+       CASE WHEN :withEmbedding!::boolean THEN a.persona_embedding END AS persona_embedding,
+       a.wallet_network, a.wallet_address, a.metadata, a.create_fingerprint, a.version, a.create_time,
+       a.update_time, a.archive_time
+FROM agents a
+WHERE a.tenant_id = :tenantId!
+  AND (:status::text IS NULL OR a.status = :status)
+  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR a.status <> 'ARCHIVED')
+  AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))
+ORDER BY a.create_time, a.id
 LIMIT :limit!;
 
 /* Applies the fields whose set flag is true (and merges :personaPatch, the persona keys named
@@ -58,7 +64,8 @@ SELECT
   set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
   set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!";
 
-/* relaxed_order may return rows slightly out of order, hence the re-sort outside. */
+/* relaxed_order may return rows slightly out of order, hence the re-sort outside. The embeddings
+   are left out unless :withEmbedding, as in listAgents. */
 /* @name searchSimilarAgents */
 WITH nearest AS MATERIALIZED (
   SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance
@@ -71,7 +78,11 @@ WITH nearest AS MATERIALIZED (
   ORDER BY a.persona_embedding <=> :query!::vector
   LIMIT :limit!
 )
-SELECT nearest.*, nearest.cosine_distance AS "distance!" FROM nearest ORDER BY nearest.cosine_distance;
+SELECT n.tenant_id, n.id, n.handle, n.display_name, n.status, n.persona,
+       CASE WHEN :withEmbedding!::boolean THEN n.persona_embedding END AS persona_embedding,
+       n.wallet_network, n.wallet_address, n.metadata, n.create_fingerprint, n.version, n.create_time,
+       n.update_time, n.archive_time, n.cosine_distance AS "distance!"
+FROM nearest n ORDER BY n.cosine_distance;
 
 /* @name getAgentEmbedding */
 SELECT persona_embedding::text AS embedding FROM agents WHERE tenant_id = :tenantId! AND id = :id!;

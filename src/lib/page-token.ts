@@ -10,6 +10,10 @@ export interface Cursor {
   afterId: string;
 }
 
+/** What a page's rows may come to, as estimated by the list's `bytesOf`: half the 4 MiB message
+ *  limit, for JSON's overhead over the estimate. */
+export const MAX_PAGE_BYTES = 2 * 1024 * 1024;
+
 /** Tokens this service issues are far shorter; a longer one is refused unread. */
 const MAX_TOKEN_LENGTH = 512;
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/;
@@ -51,10 +55,17 @@ export class PageTokens {
     return { afterTime: cursor.afterTime, afterId: cursor.afterId };
   }
 
-  /** Splits a page fetched with limit+1 into the rows to return and the next token. */
-  page<R extends { create_time: Date; id: string }>(rows: R[], pageSize: number, filters: unknown): { rows: R[]; nextPageToken: string } {
-    if (rows.length <= pageSize) return { rows, nextPageToken: '' };
-    const page = rows.slice(0, pageSize);
+  /** Splits a page fetched with limit+1 into the rows to return and the next token. With
+   *  `bytesOf`, the page also ends before its rows pass MAX_PAGE_BYTES (after one row at least). */
+  page<R extends { create_time: Date; id: string }>(
+    rows: R[],
+    pageSize: number,
+    filters: unknown,
+    options: { bytesOf?: (row: R) => number } = {},
+  ): { rows: R[]; nextPageToken: string } {
+    const size = options.bytesOf ? fitting(rows, pageSize, options.bytesOf) : Math.min(rows.length, pageSize);
+    if (size === rows.length) return { rows, nextPageToken: '' };
+    const page = rows.slice(0, size);
     return { rows: page, nextPageToken: this.encode(page[page.length - 1], filters) };
   }
 
@@ -68,6 +79,21 @@ export class PageTokens {
     const given = Buffer.from(signature, 'base64url');
     return this.keys.some((key) => timingSafeEqual(this.mac(key, payload), given)) ? payload : undefined;
   }
+}
+
+/** How many of the first `max` rows fit in MAX_PAGE_BYTES by `bytesOf` (one at least). */
+export function fitting<R>(rows: R[], max: number, bytesOf: (row: R) => number): number {
+  let bytes = 0;
+  for (let i = 0; i < Math.min(rows.length, max); i++) {
+    bytes += bytesOf(rows[i]);
+    if (bytes > MAX_PAGE_BYTES && i > 0) return i;
+  }
+  return Math.min(rows.length, max);
+}
+
+/** A row's JSON size, near enough for a page's budget: its fields' JSON text. */
+export function jsonBytes(...values: unknown[]): number {
+  return values.reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : (JSON.stringify(v)?.length ?? 0)), 0);
 }
 
 function parse(payload: string): (Cursor & { f: string }) | undefined {

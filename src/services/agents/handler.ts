@@ -1,7 +1,7 @@
 // chimera.agents.v1.AgentService: a tenant's agents, their personas and persona embeddings.
 import { randomUUID } from 'node:crypto';
 import type { ServiceImpl } from '@connectrpc/connect';
-import { AgentService, AgentStatus } from '../../gen/proto/chimera/agents/v1/agents_pb.js';
+import { AgentService, AgentStatus, AgentView } from '../../gen/proto/chimera/agents/v1/agents_pb.js';
 import {
   archiveAgent,
   getAgent,
@@ -17,6 +17,7 @@ import type { TxClient } from '../../db/tx.js';
 import { fingerprint } from '../../lib/canonical.js';
 import { etagMismatch, invalidArgument, failedPrecondition, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
+import { fitting, jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { agentFromRow, agentStatusToRow, embeddingToSql, personaToRow, type PersonaRow } from './mapping.js';
@@ -24,6 +25,20 @@ import { validateHandle, validatePersona, validateWallet } from './validation.js
 
 const LIVE_STATUSES = [AgentStatus.ACTIVE, AgentStatus.PAUSED] as const;
 const ANY_STATUS = [AgentStatus.ACTIVE, AgentStatus.PAUSED, AgentStatus.ARCHIVED] as const;
+const VIEWS = [AgentView.BASIC, AgentView.FULL] as const;
+
+/** An embedding in JSON: 1536 float32 values, each up to about 24 characters once widened to a
+ *  double (0.1 is 0.10000000149011612). */
+const EMBEDDING_JSON_BYTES = 1536 * 24;
+
+/** An agent's JSON size, near enough for a page's budget. */
+const agentBytes = (r: { persona_embedding: string | null; persona: unknown; metadata: unknown }) =>
+  400 + (r.persona_embedding ? EMBEDDING_JSON_BYTES : 0) + jsonBytes(r.persona, r.metadata);
+
+/** Whether a list's view includes the embeddings: only FULL does (AIP-157). */
+function withEmbedding(v: Violations, view: AgentView): boolean {
+  return view !== AgentView.UNSPECIFIED && v.enumOf('view', view, VIEWS, 'BASIC, FULL') === AgentView.FULL;
+}
 const PERSONA_FIELDS: Record<string, keyof PersonaRow> = {
   'persona.name': 'name',
   'persona.backstory': 'backstory',
@@ -101,6 +116,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const v = new Violations();
       const pageSize = v.pageSize('page_size', req.pageSize);
       const status = req.status ? v.enumOf('status', req.status, ANY_STATUS, 'ACTIVE, PAUSED, ARCHIVED') : undefined;
+      const full = withEmbedding(v, req.view);
       const filters = { status: status ?? null, showArchived: req.showArchived };
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
@@ -111,13 +127,14 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
             tenantId: scope.tenantId,
             status: status ? agentStatusToRow[status] : null,
             showArchived: req.showArchived,
+            withEmbedding: full,
             ...cursor,
             limit: String(pageSize + 1),
           },
           client,
         ),
       );
-      const page = deps.pageTokens.page(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: agentBytes });
       return { agents: page.rows.map(agentFromRow), nextPageToken: page.nextPageToken };
     },
 
@@ -202,6 +219,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       if (req.topK < 0) v.add('top_k', 'must not be negative');
       if (req.topK > MAX_TOP_K) v.add('top_k', `must be at most ${MAX_TOP_K}`);
       const status = req.status ? v.enumOf('status', req.status, LIVE_STATUSES, 'ACTIVE, PAUSED') : undefined;
+      const full = withEmbedding(v, req.view);
       v.throwIfAny();
 
       const topK = req.topK || DEFAULT_TOP_K;
@@ -221,12 +239,15 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
             query: query!,
             status: status ? agentStatusToRow[status] : null,
             excludeId: fromAgentId ?? null,
+            withEmbedding: full,
             limit: String(topK),
           },
           client,
         );
       });
-      return { results: rows.map((row) => ({ agent: agentFromRow(row), distance: row.distance })) };
+      // The nearest that fit within the message limit (top_k is an upper bound).
+      const results = rows.slice(0, fitting(rows, rows.length, agentBytes));
+      return { results: results.map((row) => ({ agent: agentFromRow(row), distance: row.distance })) };
     },
   };
 }

@@ -5,6 +5,7 @@ import { AccountBalanceSchema, LedgerService, OwnerType, SpendWindow } from '../
 import { listBudgetAlerts, upsertSpendPolicy } from '../../gen/sql/ledger/policies.queries.js';
 import { getAccount, listAccounts } from '../../gen/sql/ledger/accounts.queries.js';
 import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
+import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
@@ -24,6 +25,9 @@ import {
   spendWindowToRow,
   transferFromRow,
 } from './mapping.js';
+
+/** A row's size for a page's budget: its client-given metadata, and the rest at most a few hundred bytes. */
+const metadataBytes = (row: { metadata: unknown }) => 400 + jsonBytes(row.metadata);
 
 const OWNER_TYPES = [OwnerType.AGENT, OwnerType.CAMPAIGN, OwnerType.TENANT_TREASURY, OwnerType.EXTERNAL] as const;
 
@@ -76,11 +80,13 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
         const rows = await deps.db.tenantRead(scope, (client) =>
           listAccountTransfers.run({ tenantId: scope.tenantId, accountId, startTime, endTime, afterVersion: cursor.afterId, limit }, client),
         );
-        const page = deps.pageTokens.page(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters);
+        const page = deps.pageTokens.page(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters, {
+          bytesOf: (r) => metadataBytes(r.row),
+        });
         return { transfers: page.rows.map((r) => transferFromRow(r.row)), nextPageToken: page.nextPageToken };
       }
       const rows = await deps.db.tenantRead(scope, (client) => listTransfers.run({ tenantId: scope.tenantId, startTime, endTime, ...cursor, limit }, client));
-      const page = deps.pageTokens.page(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: metadataBytes });
       return { transfers: page.rows.map(transferFromRow), nextPageToken: page.nextPageToken };
     },
 
@@ -200,7 +206,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
           client,
         ),
       );
-      const page = deps.pageTokens.page(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: metadataBytes });
       return { accounts: page.rows.map(accountFromRow), nextPageToken: page.nextPageToken };
     },
   };

@@ -8,6 +8,7 @@ import { insertApiKey, listApiKeys, revokeApiKey } from '../../gen/sql/tenancy/a
 import { fingerprint } from '../../lib/canonical.js';
 import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
+import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { adminScope, type ServiceDeps } from '../deps.js';
 import { apiKeyFromRow, settingsToRow, tenantFromRow, tenantStatusToRow } from './mapping.js';
@@ -90,7 +91,7 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       const rows = await deps.db.adminTx(adminScope(ctx, deps), (client) =>
         listTenants.run({ status: status ? tenantStatusToRow[status] : null, ...cursor, limit: String(pageSize + 1) }, client),
       );
-      const page = deps.pageTokens.page(rows, pageSize, filters);
+      const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: (r) => 400 + jsonBytes(r.settings, r.metadata) });
       return { tenants: page.rows.map(tenantFromRow), nextPageToken: page.nextPageToken };
     },
 

@@ -92,12 +92,12 @@ export interface IGetAgentQuery {
   result: IGetAgentResult;
 }
 
-const getAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":59,"b":62}]}],"statement":"SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!"};
+const getAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":59,"b":62}]}],"statement":"SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!                                                                                                                     "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!
+ * SELECT * FROM agents WHERE tenant_id = :tenantId! AND id = :id!                                                                                                                     
  * ```
  */
 export const getAgent = new PreparedQuery<IGetAgentParams,IGetAgentResult>(getAgentIR);
@@ -111,6 +111,7 @@ export interface IListAgentsParams {
   showArchived: boolean;
   status?: string | null | void;
   tenantId: string;
+  withEmbedding: boolean;
 }
 
 /** 'ListAgents' return type */
@@ -138,17 +139,21 @@ export interface IListAgentsQuery {
   result: IListAgentsResult;
 }
 
-const listAgentsIR: any = {"usedParamSet":{"tenantId":true,"status":true,"showArchived":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":39,"b":48}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":57,"b":63},{"a":91,"b":97},{"a":107,"b":113}]},{"name":"showArchived","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":149}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":192,"b":201},{"a":248,"b":257}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":260,"b":267}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":308,"b":314}]}],"statement":"SELECT * FROM agents\nWHERE tenant_id = :tenantId!\n  AND (:status::text IS NULL OR status = :status)\n  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')\n  AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))\nORDER BY create_time, id\nLIMIT :limit!                                                                                                                                                                                                                                     "};
+const listAgentsIR: any = {"usedParamSet":{"withEmbedding":true,"tenantId":true,"status":true,"showArchived":true,"afterTime":true,"afterId":true,"limit":true},"params":[{"name":"withEmbedding","required":true,"transform":{"type":"scalar"},"locs":[{"a":90,"b":104}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":340,"b":349}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":358,"b":364},{"a":394,"b":400},{"a":410,"b":416}]},{"name":"showArchived","required":true,"transform":{"type":"scalar"},"locs":[{"a":439,"b":452}]},{"name":"afterTime","required":false,"transform":{"type":"scalar"},"locs":[{"a":497,"b":506},{"a":557,"b":566}]},{"name":"afterId","required":false,"transform":{"type":"scalar"},"locs":[{"a":569,"b":576}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":621,"b":627}]}],"statement":"SELECT a.tenant_id, a.id, a.handle, a.display_name, a.status, a.persona,\n       CASE WHEN :withEmbedding!::boolean THEN a.persona_embedding END AS persona_embedding,\n       a.wallet_network, a.wallet_address, a.metadata, a.create_fingerprint, a.version, a.create_time,\n       a.update_time, a.archive_time\nFROM agents a\nWHERE a.tenant_id = :tenantId!\n  AND (:status::text IS NULL OR a.status = :status)\n  AND (:status::text IS NOT NULL OR :showArchived!::boolean OR a.status <> 'ARCHIVED')\n  AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))\nORDER BY a.create_time, a.id\nLIMIT :limit!                                                                                                                                                                                                                                     "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT * FROM agents
- * WHERE tenant_id = :tenantId!
- *   AND (:status::text IS NULL OR status = :status)
- *   AND (:status::text IS NOT NULL OR :showArchived!::boolean OR status <> 'ARCHIVED')
- *   AND (:afterTime::timestamptz IS NULL OR (create_time, id) > (:afterTime, :afterId::uuid))
- * ORDER BY create_time, id
+ * SELECT a.tenant_id, a.id, a.handle, a.display_name, a.status, a.persona,
+ *        CASE WHEN :withEmbedding!::boolean THEN a.persona_embedding END AS persona_embedding,
+ *        a.wallet_network, a.wallet_address, a.metadata, a.create_fingerprint, a.version, a.create_time,
+ *        a.update_time, a.archive_time
+ * FROM agents a
+ * WHERE a.tenant_id = :tenantId!
+ *   AND (:status::text IS NULL OR a.status = :status)
+ *   AND (:status::text IS NOT NULL OR :showArchived!::boolean OR a.status <> 'ARCHIVED')
+ *   AND (:afterTime::timestamptz IS NULL OR (a.create_time, a.id) > (:afterTime, :afterId::uuid))
+ * ORDER BY a.create_time, a.id
  * LIMIT :limit!                                                                                                                                                                                                                                     
  * ```
  */
@@ -294,14 +299,14 @@ export interface ISetVectorSearchParamsQuery {
   result: ISetVectorSearchParamsResult;
 }
 
-const setVectorSearchParamsIR: any = {"usedParamSet":{"efSearch":true},"params":[{"name":"efSearch","required":true,"transform":{"type":"scalar"},"locs":[{"a":38,"b":47}]}],"statement":"SELECT\n  set_config('hnsw.ef_search', :efSearch!::text, true) AS \"ef_search!\",\n  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS \"iterative_scan!\"                                                                                     "};
+const setVectorSearchParamsIR: any = {"usedParamSet":{"efSearch":true},"params":[{"name":"efSearch","required":true,"transform":{"type":"scalar"},"locs":[{"a":38,"b":47}]}],"statement":"SELECT\n  set_config('hnsw.ef_search', :efSearch!::text, true) AS \"ef_search!\",\n  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS \"iterative_scan!\"                                                                                                                                                             "};
 
 /**
  * Query generated from SQL:
  * ```
  * SELECT
  *   set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
- *   set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!"                                                                                     
+ *   set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!"                                                                                                                                                             
  * ```
  */
 export const setVectorSearchParams = new PreparedQuery<ISetVectorSearchParamsParams,ISetVectorSearchParamsResult>(setVectorSearchParamsIR);
@@ -314,12 +319,12 @@ export interface ISearchSimilarAgentsParams {
   query: string;
   status?: string | null | void;
   tenantId: string;
+  withEmbedding: boolean;
 }
 
 /** 'SearchSimilarAgents' return type */
 export interface ISearchSimilarAgentsResult {
   archive_time: Date | null;
-  cosine_distance: number | null;
   create_fingerprint: Buffer;
   create_time: Date;
   display_name: string;
@@ -343,7 +348,7 @@ export interface ISearchSimilarAgentsQuery {
   result: ISearchSimilarAgentsResult;
 }
 
-const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true,"status":true,"excludeId":true,"limit":true},"params":[{"name":"query","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":75},{"a":370,"b":376}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":233,"b":239},{"a":269,"b":275}]},{"name":"excludeId","required":false,"transform":{"type":"scalar"},"locs":[{"a":287,"b":296},{"a":323,"b":332}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":394,"b":400}]}],"statement":"WITH nearest AS MATERIALIZED (\n  SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance\n  FROM agents a\n  WHERE a.tenant_id = :tenantId!\n    AND a.persona_embedding IS NOT NULL\n    AND a.status <> 'ARCHIVED'\n    AND (:status::text IS NULL OR a.status = :status)\n    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)\n  ORDER BY a.persona_embedding <=> :query!::vector\n  LIMIT :limit!\n)\nSELECT nearest.*, nearest.cosine_distance AS \"distance!\" FROM nearest ORDER BY nearest.cosine_distance"};
+const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true,"status":true,"excludeId":true,"limit":true,"withEmbedding":true},"params":[{"name":"query","required":true,"transform":{"type":"scalar"},"locs":[{"a":69,"b":75},{"a":370,"b":376}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"status","required":false,"transform":{"type":"scalar"},"locs":[{"a":233,"b":239},{"a":269,"b":275}]},{"name":"excludeId","required":false,"transform":{"type":"scalar"},"locs":[{"a":287,"b":296},{"a":323,"b":332}]},{"name":"limit","required":true,"transform":{"type":"scalar"},"locs":[{"a":394,"b":400}]},{"name":"withEmbedding","required":true,"transform":{"type":"scalar"},"locs":[{"a":494,"b":508}]}],"statement":"WITH nearest AS MATERIALIZED (\n  SELECT a.*, a.persona_embedding <=> :query!::vector AS cosine_distance\n  FROM agents a\n  WHERE a.tenant_id = :tenantId!\n    AND a.persona_embedding IS NOT NULL\n    AND a.status <> 'ARCHIVED'\n    AND (:status::text IS NULL OR a.status = :status)\n    AND (:excludeId::uuid IS NULL OR a.id <> :excludeId)\n  ORDER BY a.persona_embedding <=> :query!::vector\n  LIMIT :limit!\n)\nSELECT n.tenant_id, n.id, n.handle, n.display_name, n.status, n.persona,\n       CASE WHEN :withEmbedding!::boolean THEN n.persona_embedding END AS persona_embedding,\n       n.wallet_network, n.wallet_address, n.metadata, n.create_fingerprint, n.version, n.create_time,\n       n.update_time, n.archive_time, n.cosine_distance AS \"distance!\"\nFROM nearest n ORDER BY n.cosine_distance"};
 
 /**
  * Query generated from SQL:
@@ -359,7 +364,11 @@ const searchSimilarAgentsIR: any = {"usedParamSet":{"query":true,"tenantId":true
  *   ORDER BY a.persona_embedding <=> :query!::vector
  *   LIMIT :limit!
  * )
- * SELECT nearest.*, nearest.cosine_distance AS "distance!" FROM nearest ORDER BY nearest.cosine_distance
+ * SELECT n.tenant_id, n.id, n.handle, n.display_name, n.status, n.persona,
+ *        CASE WHEN :withEmbedding!::boolean THEN n.persona_embedding END AS persona_embedding,
+ *        n.wallet_network, n.wallet_address, n.metadata, n.create_fingerprint, n.version, n.create_time,
+ *        n.update_time, n.archive_time, n.cosine_distance AS "distance!"
+ * FROM nearest n ORDER BY n.cosine_distance
  * ```
  */
 export const searchSimilarAgents = new PreparedQuery<ISearchSimilarAgentsParams,ISearchSimilarAgentsResult>(searchSimilarAgentsIR);

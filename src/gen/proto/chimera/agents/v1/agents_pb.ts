@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file chimera/agents/v1/agents.proto.
  */
 export const file_chimera_agents_v1_agents: GenFile = /*@__PURE__*/
-  fileDesc("Ch5jaGltZXJhL2FnZW50cy92MS9hZ2VudHMucHJvdG8SEWNoaW1lcmEuYWdlbnRzLnYxImoKB1BlcnNvbmESDAoEbmFtZRgBIAEoCRIRCgliYWNrc3RvcnkYAiABKAkSFAoMdm9pY2VfdHJhaXRzGAMgAygJEhQKDGNvcmVfYmVsaWVmcxgEIAMoCRISCgpkaXJlY3RpdmVzGAUgAygJIioKBldhbGxldBIPCgduZXR3b3JrGAEgASgJEg8KB2FkZHJlc3MYAiABKAki9wIKBUFnZW50EgoKAmlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSLgoGc3RhdHVzGAQgASgOMh4uY2hpbWVyYS5hZ2VudHMudjEuQWdlbnRTdGF0dXMSKwoHcGVyc29uYRgFIAEoCzIaLmNoaW1lcmEuYWdlbnRzLnYxLlBlcnNvbmESGQoRcGVyc29uYV9lbWJlZGRpbmcYBiADKAISKQoGd2FsbGV0GAcgASgLMhkuY2hpbWVyYS5hZ2VudHMudjEuV2FsbGV0EikKCG1ldGFkYXRhGAggASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGV0YWcYCyABKAkiPQoSQ3JlYXRlQWdlbnRSZXF1ZXN0EicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQiPgoTQ3JlYXRlQWdlbnRSZXNwb25zZRInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50Ih0KD0dldEFnZW50UmVxdWVzdBIKCgJpZBgBIAEoCSI7ChBHZXRBZ2VudFJlc3BvbnNlEicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQigQEKEUxpc3RBZ2VudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEi4KBnN0YXR1cxgDIAEoDjIeLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50U3RhdHVzEhUKDXNob3dfYXJjaGl2ZWQYBCABKAgiVwoSTGlzdEFnZW50c1Jlc3BvbnNlEigKBmFnZW50cxgBIAMoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJuChJVcGRhdGVBZ2VudFJlcXVlc3QSJwoFYWdlbnQYASABKAsyGC5jaGltZXJhLmFnZW50cy52MS5BZ2VudBIvCgt1cGRhdGVfbWFzaxgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2siPgoTVXBkYXRlQWdlbnRSZXNwb25zZRInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50Ii8KE0FyY2hpdmVBZ2VudFJlcXVlc3QSCgoCaWQYASABKAkSDAoEZXRhZxgCIAEoCSI/ChRBcmNoaXZlQWdlbnRSZXNwb25zZRInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50IrABChpTZWFyY2hTaW1pbGFyQWdlbnRzUmVxdWVzdBI2CgllbWJlZGRpbmcYASABKAsyIS5jaGltZXJhLmFnZW50cy52MS5FbWJlZGRpbmdRdWVyeUgAEhIKCGFnZW50X2lkGAIgASgJSAASDQoFdG9wX2sYAyABKAUSLgoGc3RhdHVzGAQgASgOMh4uY2hpbWVyYS5hZ2VudHMudjEuQWdlbnRTdGF0dXNCBwoFcXVlcnkiIAoORW1iZWRkaW5nUXVlcnkSDgoGdmFsdWVzGAEgAygCIk8KG1NlYXJjaFNpbWlsYXJBZ2VudHNSZXNwb25zZRIwCgdyZXN1bHRzGAEgAygLMh8uY2hpbWVyYS5hZ2VudHMudjEuU2ltaWxhckFnZW50IkkKDFNpbWlsYXJBZ2VudBInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50EhAKCGRpc3RhbmNlGAIgASgBKngKC0FnZW50U3RhdHVzEhwKGEFHRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE0FHRU5UX1NUQVRVU19BQ1RJVkUQARIXChNBR0VOVF9TVEFUVVNfUEFVU0VEEAISGQoVQUdFTlRfU1RBVFVTX0FSQ0hJVkVEEAMy0QQKDEFnZW50U2VydmljZRJcCgtDcmVhdGVBZ2VudBIlLmNoaW1lcmEuYWdlbnRzLnYxLkNyZWF0ZUFnZW50UmVxdWVzdBomLmNoaW1lcmEuYWdlbnRzLnYxLkNyZWF0ZUFnZW50UmVzcG9uc2USUwoIR2V0QWdlbnQSIi5jaGltZXJhLmFnZW50cy52MS5HZXRBZ2VudFJlcXVlc3QaIy5jaGltZXJhLmFnZW50cy52MS5HZXRBZ2VudFJlc3BvbnNlElkKCkxpc3RBZ2VudHMSJC5jaGltZXJhLmFnZW50cy52MS5MaXN0QWdlbnRzUmVxdWVzdBolLmNoaW1lcmEuYWdlbnRzLnYxLkxpc3RBZ2VudHNSZXNwb25zZRJcCgtVcGRhdGVBZ2VudBIlLmNoaW1lcmEuYWdlbnRzLnYxLlVwZGF0ZUFnZW50UmVxdWVzdBomLmNoaW1lcmEuYWdlbnRzLnYxLlVwZGF0ZUFnZW50UmVzcG9uc2USXwoMQXJjaGl2ZUFnZW50EiYuY2hpbWVyYS5hZ2VudHMudjEuQXJjaGl2ZUFnZW50UmVxdWVzdBonLmNoaW1lcmEuYWdlbnRzLnYxLkFyY2hpdmVBZ2VudFJlc3BvbnNlEnQKE1NlYXJjaFNpbWlsYXJBZ2VudHMSLS5jaGltZXJhLmFnZW50cy52MS5TZWFyY2hTaW1pbGFyQWdlbnRzUmVxdWVzdBouLmNoaW1lcmEuYWdlbnRzLnYxLlNlYXJjaFNpbWlsYXJBZ2VudHNSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("Ch5jaGltZXJhL2FnZW50cy92MS9hZ2VudHMucHJvdG8SEWNoaW1lcmEuYWdlbnRzLnYxImoKB1BlcnNvbmESDAoEbmFtZRgBIAEoCRIRCgliYWNrc3RvcnkYAiABKAkSFAoMdm9pY2VfdHJhaXRzGAMgAygJEhQKDGNvcmVfYmVsaWVmcxgEIAMoCRISCgpkaXJlY3RpdmVzGAUgAygJIioKBldhbGxldBIPCgduZXR3b3JrGAEgASgJEg8KB2FkZHJlc3MYAiABKAki9wIKBUFnZW50EgoKAmlkGAEgASgJEg4KBmhhbmRsZRgCIAEoCRIUCgxkaXNwbGF5X25hbWUYAyABKAkSLgoGc3RhdHVzGAQgASgOMh4uY2hpbWVyYS5hZ2VudHMudjEuQWdlbnRTdGF0dXMSKwoHcGVyc29uYRgFIAEoCzIaLmNoaW1lcmEuYWdlbnRzLnYxLlBlcnNvbmESGQoRcGVyc29uYV9lbWJlZGRpbmcYBiADKAISKQoGd2FsbGV0GAcgASgLMhkuY2hpbWVyYS5hZ2VudHMudjEuV2FsbGV0EikKCG1ldGFkYXRhGAggASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEgwKBGV0YWcYCyABKAkiPQoSQ3JlYXRlQWdlbnRSZXF1ZXN0EicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQiPgoTQ3JlYXRlQWdlbnRSZXNwb25zZRInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50Ih0KD0dldEFnZW50UmVxdWVzdBIKCgJpZBgBIAEoCSI7ChBHZXRBZ2VudFJlc3BvbnNlEicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQirQEKEUxpc3RBZ2VudHNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEi4KBnN0YXR1cxgDIAEoDjIeLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50U3RhdHVzEhUKDXNob3dfYXJjaGl2ZWQYBCABKAgSKgoEdmlldxgFIAEoDjIcLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50VmlldyJXChJMaXN0QWdlbnRzUmVzcG9uc2USKAoGYWdlbnRzGAEgAygLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIm4KElVwZGF0ZUFnZW50UmVxdWVzdBInCgVhZ2VudBgBIAEoCzIYLmNoaW1lcmEuYWdlbnRzLnYxLkFnZW50Ei8KC3VwZGF0ZV9tYXNrGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzayI+ChNVcGRhdGVBZ2VudFJlc3BvbnNlEicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQiLwoTQXJjaGl2ZUFnZW50UmVxdWVzdBIKCgJpZBgBIAEoCRIMCgRldGFnGAIgASgJIj8KFEFyY2hpdmVBZ2VudFJlc3BvbnNlEicKBWFnZW50GAEgASgLMhguY2hpbWVyYS5hZ2VudHMudjEuQWdlbnQi3AEKGlNlYXJjaFNpbWlsYXJBZ2VudHNSZXF1ZXN0EjYKCWVtYmVkZGluZxgBIAEoCzIhLmNoaW1lcmEuYWdlbnRzLnYxLkVtYmVkZGluZ1F1ZXJ5SAASEgoIYWdlbnRfaWQYAiABKAlIABINCgV0b3BfaxgDIAEoBRIuCgZzdGF0dXMYBCABKA4yHi5jaGltZXJhLmFnZW50cy52MS5BZ2VudFN0YXR1cxIqCgR2aWV3GAUgASgOMhwuY2hpbWVyYS5hZ2VudHMudjEuQWdlbnRWaWV3QgcKBXF1ZXJ5IiAKDkVtYmVkZGluZ1F1ZXJ5Eg4KBnZhbHVlcxgBIAMoAiJPChtTZWFyY2hTaW1pbGFyQWdlbnRzUmVzcG9uc2USMAoHcmVzdWx0cxgBIAMoCzIfLmNoaW1lcmEuYWdlbnRzLnYxLlNpbWlsYXJBZ2VudCJJCgxTaW1pbGFyQWdlbnQSJwoFYWdlbnQYASABKAsyGC5jaGltZXJhLmFnZW50cy52MS5BZ2VudBIQCghkaXN0YW5jZRgCIAEoASp4CgtBZ2VudFN0YXR1cxIcChhBR0VOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNBR0VOVF9TVEFUVVNfQUNUSVZFEAESFwoTQUdFTlRfU1RBVFVTX1BBVVNFRBACEhkKFUFHRU5UX1NUQVRVU19BUkNISVZFRBADKlIKCUFnZW50VmlldxIaChZBR0VOVF9WSUVXX1VOU1BFQ0lGSUVEEAASFAoQQUdFTlRfVklFV19CQVNJQxABEhMKD0FHRU5UX1ZJRVdfRlVMTBACMtEECgxBZ2VudFNlcnZpY2USXAoLQ3JlYXRlQWdlbnQSJS5jaGltZXJhLmFnZW50cy52MS5DcmVhdGVBZ2VudFJlcXVlc3QaJi5jaGltZXJhLmFnZW50cy52MS5DcmVhdGVBZ2VudFJlc3BvbnNlElMKCEdldEFnZW50EiIuY2hpbWVyYS5hZ2VudHMudjEuR2V0QWdlbnRSZXF1ZXN0GiMuY2hpbWVyYS5hZ2VudHMudjEuR2V0QWdlbnRSZXNwb25zZRJZCgpMaXN0QWdlbnRzEiQuY2hpbWVyYS5hZ2VudHMudjEuTGlzdEFnZW50c1JlcXVlc3QaJS5jaGltZXJhLmFnZW50cy52MS5MaXN0QWdlbnRzUmVzcG9uc2USXAoLVXBkYXRlQWdlbnQSJS5jaGltZXJhLmFnZW50cy52MS5VcGRhdGVBZ2VudFJlcXVlc3QaJi5jaGltZXJhLmFnZW50cy52MS5VcGRhdGVBZ2VudFJlc3BvbnNlEl8KDEFyY2hpdmVBZ2VudBImLmNoaW1lcmEuYWdlbnRzLnYxLkFyY2hpdmVBZ2VudFJlcXVlc3QaJy5jaGltZXJhLmFnZW50cy52MS5BcmNoaXZlQWdlbnRSZXNwb25zZRJ0ChNTZWFyY2hTaW1pbGFyQWdlbnRzEi0uY2hpbWVyYS5hZ2VudHMudjEuU2VhcmNoU2ltaWxhckFnZW50c1JlcXVlc3QaLi5jaGltZXJhLmFnZW50cy52MS5TZWFyY2hTaW1pbGFyQWdlbnRzUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * The agent's SOUL: who it is and how it speaks.
@@ -237,7 +237,8 @@ export const GetAgentResponseSchema: GenMessage<GetAgentResponse> = /*@__PURE__*
  */
 export type ListAgentsRequest = Message<"chimera.agents.v1.ListAgentsRequest"> & {
   /**
-   * 0 means 50; at most 500; negative is InvalidArgument.
+   * 0 means 50; at most 500; negative is InvalidArgument. A page may hold fewer agents than asked
+   * for (with a next_page_token) so that it stays well within the 4 MiB message limit.
    *
    * @generated from field: int32 page_size = 1;
    */
@@ -261,6 +262,13 @@ export type ListAgentsRequest = Message<"chimera.agents.v1.ListAgentsRequest"> &
    * @generated from field: bool show_archived = 4;
    */
   showArchived: boolean;
+
+  /**
+   * BASIC unless set: FULL includes each agent's persona_embedding.
+   *
+   * @generated from field: chimera.agents.v1.AgentView view = 5;
+   */
+  view: AgentView;
 };
 
 /**
@@ -403,7 +411,8 @@ export type SearchSimilarAgentsRequest = Message<"chimera.agents.v1.SearchSimila
   } | { case: undefined; value?: undefined };
 
   /**
-   * 0 means 10; at most 100.
+   * 0 means 10; at most 100. Fewer are returned when the nearest would not fit well within the
+   * 4 MiB message limit (large metadata, or the FULL view).
    *
    * @generated from field: int32 top_k = 3;
    */
@@ -415,6 +424,13 @@ export type SearchSimilarAgentsRequest = Message<"chimera.agents.v1.SearchSimila
    * @generated from field: chimera.agents.v1.AgentStatus status = 4;
    */
   status: AgentStatus;
+
+  /**
+   * BASIC unless set: FULL includes each agent's persona_embedding.
+   *
+   * @generated from field: chimera.agents.v1.AgentView view = 5;
+   */
+  view: AgentView;
 };
 
 /**
@@ -514,6 +530,40 @@ export enum AgentStatus {
  */
 export const AgentStatusSchema: GenEnum<AgentStatus> = /*@__PURE__*/
   enumDesc(file_chimera_agents_v1_agents, 0);
+
+/**
+ * How much of each agent a list returns (AIP-157).
+ *
+ * @generated from enum chimera.agents.v1.AgentView
+ */
+export enum AgentView {
+  /**
+   * BASIC.
+   *
+   * @generated from enum value: AGENT_VIEW_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Everything but persona_embedding (left empty).
+   *
+   * @generated from enum value: AGENT_VIEW_BASIC = 1;
+   */
+  BASIC = 1,
+
+  /**
+   * Everything.
+   *
+   * @generated from enum value: AGENT_VIEW_FULL = 2;
+   */
+  FULL = 2,
+}
+
+/**
+ * Describes the enum chimera.agents.v1.AgentView.
+ */
+export const AgentViewSchema: GenEnum<AgentView> = /*@__PURE__*/
+  enumDesc(file_chimera_agents_v1_agents, 1);
 
 /**
  * AgentService manages a tenant's AI influencer agents.
