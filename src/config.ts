@@ -3,7 +3,8 @@
 export interface Config {
   /** Port serving gRPC, gRPC-Web and Connect (HTTP/2 cleartext and HTTP/1.1). */
   port: number;
-  host: string;
+  /** Listen address; undefined: 127.0.0.1 for the embedded database, else 0.0.0.0. */
+  host: string | undefined;
   /** PostgreSQL URL; undefined means the embedded PGlite database. */
   databaseUrl: string | undefined;
   /** Embedded database directory, or 'memory' for a throwaway run. */
@@ -63,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (pageTokenKeys.some((k) => k.length < 32)) throw new ConfigError('CHIMERA_PAGE_TOKEN_KEYS must be a comma-separated list of keys of at least 32 characters each');
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
-    host: env.HOST || '0.0.0.0',
+    host: env.HOST || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.CHIMERA_DATA || '.chimera',
     autoMigrate: boolean(env, 'CHIMERA_AUTO_MIGRATE', true),

@@ -1,8 +1,9 @@
 // Entry point: configuration -> database (embedded or DATABASE_URL) -> migrations -> server ->
 // signals. `npm start` runs this.
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { ensureDevCredentials, type DevCredentials } from './dev/bootstrap.js';
+import { ensureDevCredentials, writeAdminTokenFile, type DevCredentials } from './dev/bootstrap.js';
 import { EMBEDDED_MAX_CONNECTIONS, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.js';
 import { applyMigrations, pendingMigrations } from './db/migrate.js';
 import { createPool } from './db/pool.js';
@@ -54,9 +55,11 @@ async function main(): Promise<void> {
   }
 
   let adminToken = config.adminToken;
-  let dev: DevCredentials | undefined;
+  let dev: (DevCredentials & { adminTokenFile: string }) | undefined;
   if (embedded) {
-    dev = await ensureDevCredentials(new Database(pool), inMemory ? undefined : resolve(config.dataDir), adminToken);
+    const stateDir = inMemory ? undefined : resolve(config.dataDir);
+    const credentials = await ensureDevCredentials(new Database(pool), stateDir, adminToken);
+    dev = { ...credentials, adminTokenFile: writeAdminTokenFile(stateDir, credentials.adminToken) };
     adminToken = dev.adminToken;
   }
 
@@ -64,7 +67,8 @@ async function main(): Promise<void> {
     pool,
     log,
     port: config.port,
-    host: config.host,
+    // The embedded database is for trying the service on this machine: nothing else sees it.
+    host: config.host ?? (embedded ? '127.0.0.1' : '0.0.0.0'),
     adminToken,
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
@@ -81,6 +85,8 @@ async function main(): Promise<void> {
     await server.shutdown(config.shutdownGraceMs);
     await pool.end();
     await embedded?.stop();
+    // An in-memory run's token dies with it.
+    if (inMemory && dev) rmSync(dirname(dev.adminTokenFile), { recursive: true, force: true });
     log.info('stopped');
     process.exit(0);
   };
@@ -92,7 +98,7 @@ async function main(): Promise<void> {
   if (dev) printWelcome(server.port, dev, config);
 }
 
-function printWelcome(port: number, dev: DevCredentials, config: Config): void {
+function printWelcome(port: number, dev: DevCredentials & { adminTokenFile: string }, config: Config): void {
   const base = `http://localhost:${port}`;
   const where = config.dataDir === 'memory' ? 'in memory (gone when it stops)' : `in ${config.dataDir}/`;
   const lines = [
@@ -100,7 +106,7 @@ function printWelcome(port: number, dev: DevCredentials, config: Config): void {
     `chimera-core is serving gRPC, gRPC-Web and Connect on ${base} (embedded PostgreSQL, data ${where})`,
     `  dev tenant:   ${dev.tenantId}`,
     `  dev API key:  ${dev.apiKey}`,
-    `  admin token:  ${dev.adminToken}`,
+    `  admin token:  in ${dev.adminTokenFile} (readable by you alone)`,
     '',
     'Create an agent:',
     `  npx buf curl --http2-prior-knowledge --header 'Authorization: Bearer ${dev.apiKey}' \\`,

@@ -26,6 +26,25 @@ describe('embedded database (PGlite over a loopback socket)', function () {
     expect(rows[0].n).to.equal(42);
   });
 
+  it('accepts only the password generated for this run', async () => {
+    const url = new URL(db.url);
+    expect(url.password).to.have.length.greaterThan(20);
+    for (const password of ['postgres', '', url.password.slice(1)]) {
+      const wrong = new URL(db.url);
+      wrong.password = password;
+      const client = new pg.Client({ connectionString: wrong.toString() });
+      const err = await client.connect().then(
+        () => undefined,
+        (e: unknown) => e as pg.DatabaseError,
+      );
+      await client.end().catch(() => {});
+      expect(err?.code, `password ${JSON.stringify(password)}`).to.equal('28P01');
+    }
+    // The right one still works, and refusals left no connection behind.
+    const { rows } = await pool.query<{ n: number }>('SELECT 1 AS n');
+    expect(rows[0].n).to.equal(1);
+  });
+
   it('has pgvector', async () => {
     await pool.query('CREATE EXTENSION IF NOT EXISTS vector');
     const { rows } = await pool.query<{ d: number }>(`SELECT '[1,0,0]'::vector <=> '[0,1,0]'::vector AS d`);
@@ -93,12 +112,28 @@ class RawConnection {
     const conn = new RawConnection(socket);
     const params = Buffer.concat([cstr('user'), cstr('postgres'), cstr('database'), cstr('postgres'), cstr('')]);
     socket.write(Buffer.concat([int32(params.length + 8), int32(196608), params]));
+    await conn.until((type, body) => type === 'R' && body.readInt32BE(0) === 3); // cleartext password, please
+    const password = cstr(decodeURIComponent(url.password));
+    socket.write(Buffer.concat([Buffer.from('p'), int32(password.length + 4), password]));
     await conn.untilReady();
     return conn;
   }
 
   send(...messages: Buffer[]): void {
     this.socket.write(Buffer.concat(messages));
+  }
+
+  /** Reads messages until one satisfies `done`. */
+  async until(done: (type: string, body: Buffer) => boolean): Promise<void> {
+    for (;;) {
+      while (this.buf.length >= 5 && this.buf.length >= 1 + this.buf.readInt32BE(1)) {
+        const type = String.fromCharCode(this.buf[0]);
+        const body = this.buf.subarray(5, 1 + this.buf.readInt32BE(1));
+        this.buf = this.buf.subarray(1 + this.buf.readInt32BE(1));
+        if (done(type, body)) return;
+      }
+      await new Promise<void>((res) => (this.waiter = res));
+    }
   }
 
   /** Reads messages up to ReadyForQuery; returns DataRow first-column values and any error message. */

@@ -45,11 +45,13 @@ import { resolve, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketHandler, type PGLiteSocketHandlerOptions } from '@electric-sql/pglite-socket';
+import { authenticate, newEmbeddedPassword } from './embedded-auth.js';
 import { acquireDirLock, safeRead } from './embedded-lock.js';
 import { ConnectionQueue, errorResponse } from './embedded-queue.js';
 
 export interface EmbeddedDatabase {
-  /** postgres://postgres:postgres@127.0.0.1:PORT/postgres?sslmode=disable */
+  /** postgres://postgres:PASSWORD@127.0.0.1:PORT/postgres?sslmode=disable: the password is made
+   *  for this run, and the socket refuses any other. */
   url: string;
   /** Connections the server accepts; the app pool + dbmate must fit within it. */
   maxConnections: number;
@@ -102,9 +104,10 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedDatabaseOptions):
     }
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector;');
 
-    server = new EmbeddedServer(db, EMBEDDED_MAX_CONNECTIONS, log);
+    const password = newEmbeddedPassword();
+    server = new EmbeddedServer(db, EMBEDDED_MAX_CONNECTIONS, password, log);
     const port = await server.listen('127.0.0.1', 0);
-    const url = `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+    const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres?sslmode=disable`;
     log(
       `embedded PGlite ${inMemory ? '(in-memory)' : `at ${dataDir}`} listening on 127.0.0.1:${port} ` +
         `(max ${EMBEDDED_MAX_CONNECTIONS} connections, started in ${Date.now() - started} ms)`,
@@ -170,6 +173,7 @@ class EmbeddedServer {
   constructor(
     db: PGlite,
     private readonly maxConnections: number,
+    private readonly password: string,
     private readonly log: (msg: string) => void,
   ) {
     this.queue = new ConnectionQueue(db, log);
@@ -211,13 +215,25 @@ class EmbeddedServer {
     });
     this.handlers.add(handler);
     const forget = () => this.handlers.delete(handler);
-    handler.addEventListener('close', forget);
-    handler.addEventListener('error', forget);
-    handler.attach(socket).catch((err: Error) => {
-      forget();
-      this.log(`embedded PGlite: could not attach connection: ${err.message}`);
-      socket.destroy();
-    });
+    void authenticate(socket, this.password)
+      .then(async (replay) => {
+        if (!replay || this.closing) {
+          forget();
+          if (replay) socket.destroy();
+          return;
+        }
+        handler.addEventListener('close', forget);
+        handler.addEventListener('error', forget);
+        // PGlite starts the session from the startup message the check read.
+        socket.unshift(replay);
+        await handler.attach(socket);
+        socket.resume();
+      })
+      .catch((err: Error) => {
+        forget();
+        this.log(`embedded PGlite: could not attach connection: ${err.message}`);
+        socket.destroy();
+      });
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,9 @@
 // First start of the embedded database: a `dev` tenant with an all-scopes API key, and an admin
-// token, kept under the data directory so later starts can print them again.
+// token, kept under the data directory so later starts can print them again. The admin token is
+// never printed: it is written to a file only its owner can read, and the path is printed.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../db/tx.js';
 import { insertApiKey } from '../gen/sql/tenancy/api_keys.queries.js';
@@ -14,6 +16,16 @@ export interface DevCredentials {
   tenantId: string;
   apiKey: string;
   adminToken: string;
+}
+
+/** Writes the admin token to `<stateDir>/admin-token`, or for an in-memory run to a new temporary
+ *  directory, readable by its owner alone; returns the file's path. */
+export function writeAdminTokenFile(stateDir: string | undefined, adminToken: string): string {
+  const dir = stateDir ?? mkdtempSync(join(tmpdir(), 'chimera-'));
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'admin-token');
+  writeFileSync(file, adminToken + '\n', { mode: 0o600 });
+  return file;
 }
 
 /** `stateDir` undefined: in-memory run, nothing is written. */
