@@ -31,11 +31,23 @@ if [ "$(psql_admin -c "SELECT count(*) FROM pg_available_extensions WHERE name =
   rm -rf "$build"
 fi
 
-# The application role: NOLOGIN, no BYPASSRLS, owns nothing. Migrations grant it what it needs.
+# The roles: chimera_app and chimera_admin (NOLOGIN, no BYPASSRLS, owning nothing; the migrations
+# grant them what they need), and chimera_service, the role the service logs in as: no superuser,
+# no BYPASSRLS, owning nothing, a member of the two that inherits nothing from them, so that it can
+# read no table until a transaction switches to one of them (as every one does). Local connections
+# use trust authentication: in production give chimera_service a password.
 psql_admin -c "DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chimera_app') THEN
     CREATE ROLE chimera_app NOLOGIN NOBYPASSRLS;
   END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chimera_admin') THEN
+    CREATE ROLE chimera_admin NOLOGIN NOBYPASSRLS;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'chimera_service') THEN
+    CREATE ROLE chimera_service LOGIN;
+  END IF;
+  ALTER ROLE chimera_service LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOREPLICATION NOINHERIT;
+  GRANT chimera_app, chimera_admin TO chimera_service;
 END \$\$"
 
 if [ "$(psql_admin -c "SELECT count(*) FROM pg_database WHERE datname = '$DB_NAME'")" = "0" ]; then
@@ -44,4 +56,6 @@ if [ "$(psql_admin -c "SELECT count(*) FROM pg_database WHERE datname = '$DB_NAM
 fi
 psql -X -v ON_ERROR_STOP=1 -qtA -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 
+# The owner's URL: migrations and the tests' own checks use it. The service itself connects as
+# chimera_service (the same URL with that user; README).
 echo "postgres://$PGUSER@$PGHOST:$PGPORT/$DB_NAME?sslmode=disable"

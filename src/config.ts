@@ -5,8 +5,10 @@ export interface Config {
   port: number;
   /** Listen address; undefined: 127.0.0.1 for the embedded database, else 0.0.0.0. */
   host: string | undefined;
-  /** PostgreSQL URL; undefined means the embedded PGlite database. */
+  /** PostgreSQL URL the service connects with (its login role); undefined: embedded PGlite. */
   databaseUrl: string | undefined;
+  /** URL that applies migrations (the schema's owner); undefined: databaseUrl. */
+  migrationUrl: string | undefined;
   /** Embedded database directory, or 'memory' for a throwaway run. */
   dataDir: string;
   /** Apply pending migrations at start (DATABASE_URL mode). */
@@ -66,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationUrl: env.CHIMERA_MIGRATION_URL || undefined,
     dataDir: env.CHIMERA_DATA || '.chimera',
     autoMigrate: boolean(env, 'CHIMERA_AUTO_MIGRATE', true),
     adminToken,

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (pending.length > 0) {
     if (embedded || config.autoMigrate) {
       log.info('applying migrations', { pending });
-      await applyMigrations(url, (line) => log.info(line));
+      await applyMigrations(embedded ? url : (config.migrationUrl ?? url), (line) => log.info(line));
     } else {
       log.error(
         `the database schema is behind this build (pending migrations: ${pending.join(', ')}); ` +

@@ -10,10 +10,9 @@ import pg from 'pg';
 import { CreateTransferResult as R, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from '../src/gen/proto/grpc/health/v1/health_pb.js';
-import { applyMigrations } from '../src/db/migrate.js';
-import { testEnv } from './support/environment.js';
+import { asServiceRole, testEnv } from './support/environment.js';
 import { assertLedgerInvariants } from './support/ledger.js';
-import { createDatabase, createScratchCluster, postgresBinaries, type ScratchCluster } from './support/scratch-cluster.js';
+import { createScratchCluster, postgresBinaries, type ScratchCluster } from './support/scratch-cluster.js';
 import { startServiceProcess, type ServiceProcess } from './support/service-process.js';
 
 const ADMIN = 'faults-admin-token-0123456789';
@@ -119,8 +118,7 @@ describe('database faults under load', function () {
     await testEnv().pool.query(`CREATE DATABASE ${name}`);
     let service: ServiceProcess | undefined;
     try {
-      await applyMigrations(url.toString(), () => {});
-      service = await startServiceProcess({ DATABASE_URL: url.toString(), CHIMERA_ADMIN_TOKEN: ADMIN });
+      service = await startServiceProcess({ DATABASE_URL: asServiceRole(url.toString()), CHIMERA_MIGRATION_URL: url.toString(), CHIMERA_ADMIN_TOKEN: ADMIN });
       const tenant = await ledgerTenant(service.port);
       const load = transferLoad(tenant.ledger, tenant.treasury, tenant.wallets);
       await within(5_000, 'the load is running', async () => load.acknowledged.length > 50);
@@ -150,10 +148,8 @@ describe('database faults under load', function () {
     let service: ServiceProcess | undefined;
     try {
       cluster = await createScratchCluster();
-      await createDatabase(cluster.url('postgres'), 'chimera');
-      const url = cluster.url('chimera');
-      await applyMigrations(url, () => {});
-      service = await startServiceProcess({ DATABASE_URL: url, CHIMERA_ADMIN_TOKEN: ADMIN });
+      const url = cluster.provision('chimera');
+      service = await startServiceProcess({ DATABASE_URL: asServiceRole(url), CHIMERA_MIGRATION_URL: url, CHIMERA_ADMIN_TOKEN: ADMIN });
       const tenant = await ledgerTenant(service.port);
       const load = transferLoad(tenant.ledger, tenant.treasury, tenant.wallets);
       await within(5_000, 'the load is running', async () => load.acknowledged.length > 50);

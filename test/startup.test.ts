@@ -12,7 +12,7 @@ import { applyMigrations } from '../src/db/migrate.js';
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { testEnv } from './support/environment.js';
+import { asServiceRole, testEnv } from './support/environment.js';
 
 function databaseUrl(name: string): string {
   const url = new URL(testEnv().databaseUrl);
@@ -80,9 +80,10 @@ describe('start-up against a schema that is behind', function () {
     expect(rows[0].n).to.equal(1);
   });
 
-  it('by default it migrates, serves, and exits 0 on SIGTERM', async function () {
+  it('by default it migrates (as the owner), serves (as its own login role), and exits 0 on SIGTERM', async function () {
     this.timeout(60_000);
-    const { code, output } = await runMain({ DATABASE_URL: databaseUrl(name), CHIMERA_ADMIN_TOKEN: 'a-long-enough-admin-token' }, /"msg":"serving"/);
+    const env = { DATABASE_URL: asServiceRole(databaseUrl(name)), CHIMERA_MIGRATION_URL: databaseUrl(name), CHIMERA_ADMIN_TOKEN: 'a-long-enough-admin-token' };
+    const { code, output } = await runMain(env, /"msg":"serving"/);
     expect(output).to.include('applying migrations');
     expect(output).to.include('"msg":"stopped"');
     expect(code).to.equal(0);

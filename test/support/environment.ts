@@ -23,7 +23,11 @@ export const LEDGER_FAST_PATHS = process.env.CHIMERA_LEDGER_FAST_PATHS !== 'fals
 export interface TestEnvironment {
   /** True against a real PostgreSQL server; false on embedded PGlite (one shared session). */
   realPostgres: boolean;
+  /** The owner's URL: migrations, and the tests' own reads and writes. */
   databaseUrl: string;
+  /** What the suite's servers connect with: on a real server the login role chimera_service (no
+   *  superuser, no BYPASSRLS, owning nothing), as in production; on PGlite the one user there is. */
+  serviceUrl: string;
   /** Superuser/owner pool for assertions on what the database holds (bypasses RLS). */
   pool: pg.Pool;
   server: RunningServer;
@@ -49,8 +53,9 @@ export async function startTestEnvironment(): Promise<void> {
     console.log('  (tests run on embedded PGlite: set DATABASE_URL to run them on a real PostgreSQL server)');
   }
   await applyMigrations(databaseUrl, () => {});
+  const serviceUrl = realPostgres ? asServiceRole(databaseUrl) : databaseUrl;
   const log = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
-  serverPool = createPool(databaseUrl, realPostgres ? 20 : 4, log);
+  serverPool = createPool(serviceUrl, realPostgres ? 20 : 4, log);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: realPostgres ? 5 : 2 });
   const server = await startServer({
     pool: serverPool,
@@ -67,6 +72,7 @@ export async function startTestEnvironment(): Promise<void> {
   env = {
     realPostgres,
     databaseUrl,
+    serviceUrl,
     pool,
     server,
     baseUrl,
@@ -77,7 +83,7 @@ export async function startTestEnvironment(): Promise<void> {
 /** A second server on the same database (its own small pool), for tests that stop it or start it
  *  with other options. `pool` is the server's: end it after shutting the server down. */
 export async function startExtraServer(options: Partial<ServerOptions> = {}): Promise<{ server: RunningServer; pool: pg.Pool }> {
-  const pool = createPool(testEnv().databaseUrl, 2, silentLogger);
+  const pool = createPool(testEnv().serviceUrl, 2, silentLogger);
   const server = await startServer({
     pool,
     log: silentLogger,
@@ -89,6 +95,14 @@ export async function startExtraServer(options: Partial<ServerOptions> = {}): Pr
     ...options,
   });
   return { server, pool };
+}
+
+/** `url` with the service's login role (scripts/provision-postgres.sh creates it) for its user. */
+export function asServiceRole(url: string): string {
+  const service = new URL(url);
+  service.username = process.env.CHIMERA_SERVICE_ROLE ?? 'chimera_service';
+  service.password = '';
+  return service.toString();
 }
 
 export async function stopTestEnvironment(): Promise<void> {

@@ -6,11 +6,13 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 
 export interface ScratchCluster {
+  port: number;
   /** postgres://postgres@127.0.0.1:PORT/DB?sslmode=disable */
   url(database: string): string;
+  /** Runs scripts/provision-postgres.sh against it (roles, database, pgvector): the owner's URL. */
+  provision(database: string): string;
   start(): void;
   stop(): void;
   /** Stops with `-m fast` (sessions are terminated) and starts again. */
@@ -54,7 +56,14 @@ export async function createScratchCluster(): Promise<ScratchCluster> {
   const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
   const ctl = (...args: string[]) => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
   const cluster: ScratchCluster = {
+    port,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}?sslmode=disable`,
+    provision: (database) =>
+      execFileSync('bash', ['scripts/provision-postgres.sh'], {
+        encoding: 'utf8',
+        env: { ...process.env, PGHOST: '127.0.0.1', PGPORT: String(port), PGUSER: 'postgres', CHIMERA_DB_NAME: database },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).trim(),
     start: () => ctl('start'),
     stop: () => ctl('stop', '-m', 'fast'),
     restart: () => ctl('restart', '-m', 'fast'),
@@ -71,13 +80,3 @@ export async function createScratchCluster(): Promise<ScratchCluster> {
   return cluster;
 }
 
-/** Creates `database` on the server of `adminUrl` (a URL of its postgres database). */
-export async function createDatabase(adminUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${database}`);
-  } finally {
-    await client.end();
-  }
-}
