@@ -57,14 +57,20 @@ describe('embedded database (PGlite over a loopback socket)', function () {
     // B's query must not run in between, or A's Bind would execute B's statement.
     const a = await RawConnection.open(new URL(db.url));
     try {
-      a.send(message('P', cstr(''), cstr('SELECT $1::text AS v'), int16(0)));
-      await sleep(50);
+      // Parse, then Flush: ParseComplete shows the session has A's statement, and A holds it.
+      a.send(message('P', cstr(''), cstr('SELECT $1::text AS v'), int16(0)), message('H'));
+      await a.until((type) => type === '1');
       let bDone = false;
       const b = pool.query<{ i: number }>('SELECT $1::int AS i', [7]).then((r) => {
         bDone = true;
         return r.rows[0].i;
       });
-      await sleep(100);
+      // B has arrived and waits for the session (the race is real), and has not run.
+      // (A holds an unbound unnamed statement for at most 500 ms: B must queue well within that.)
+      for (const deadline = Date.now() + 400; db.waiting() === 0; ) {
+        if (Date.now() > deadline) throw new Error('B never queued for the session');
+        await new Promise((r) => setTimeout(r, 1));
+      }
       expect(bDone, 'B ran inside A’s unfinished batch').to.equal(false);
       const value = Buffer.from('hello');
       a.send(
@@ -82,7 +88,6 @@ describe('embedded database (PGlite over a loopback socket)', function () {
   });
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cstr = (s: string) => Buffer.from(`${s}\0`);
 const int16 = (n: number) => Buffer.from([(n >> 8) & 0xff, n & 0xff]);
 const int32 = (n: number) => {

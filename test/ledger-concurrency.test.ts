@@ -7,6 +7,7 @@ import { CreateTransferResult as R, LedgerService, OwnerType, SpendWindow } from
 import { connectClient, testEnv } from './support/environment.js';
 import { newTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
+import { queued } from './support/locks.js';
 
 const CLIENTS = 16;
 const HOT_ACCOUNTS = 10;
@@ -89,7 +90,8 @@ describe('@concurrent: ledger under contention', function () {
       await holder.query('BEGIN');
       await holder.query('SELECT 1 FROM ledger_accounts WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [t.tenant.id, budget]);
       const racing = [spend(first, '10'), spend(second, '10')];
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Both calls are in the database, queued for the account: the race is real.
+      await queued(holder, 2);
       await holder.query('ROLLBACK');
       expect((await Promise.all(racing)).sort()).to.deep.equal([R.OK, R.BUDGET_EXCEEDED].sort());
     } finally {

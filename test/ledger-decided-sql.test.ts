@@ -9,7 +9,8 @@ import type { TxClient } from '../src/db/tx.js';
 import { testEnv } from './support/environment.js';
 import type { TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
-import { balancesOf, decidedSetup, elsewhere as elsewhereAs, queued, scopeOf, transfer, type RecordingDatabase } from './support/decided.js';
+import { balancesOf, decidedSetup, elsewhere as elsewhereAs, scopeOf, transfer, type RecordingDatabase } from './support/decided.js';
+import { queued } from './support/locks.js';
 
 describe('CreateTransfers: the SQL functions of decided batches', () => {
   let t: TestTenant;

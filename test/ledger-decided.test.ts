@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { testEnv } from './support/environment.js';
 import type { TestTenant } from './support/fixtures.js';
 import { assertLedgerInvariants } from './support/ledger.js';
-import { balancesOf, DECIDED, decidedSetup, elsewhere as elsewhereAs, queued, scopeOf, transfer, ways, type RecordingDatabase } from './support/decided.js';
+import { balancesOf, DECIDED, decidedSetup, elsewhere as elsewhereAs, scopeOf, transfer, ways, type RecordingDatabase } from './support/decided.js';
+import { queued } from './support/locks.js';
 
 describe('CreateTransfers: batches decided before their accounts are locked', () => {
   let t: TestTenant;

@@ -55,6 +55,8 @@ export interface EmbeddedDatabase {
   url: string;
   /** Connections the server accepts; the app pool + dbmate must fit within it. */
   maxConnections: number;
+  /** Messages from connections waiting for the one session (another holds it). */
+  waiting(): number;
   /** Close the listener, all connections and PGlite (flushing data to disk). Idempotent; never hangs. */
   stop(): Promise<void>;
 }
@@ -119,6 +121,7 @@ export async function startEmbeddedDatabase(opts: StartEmbeddedDatabaseOptions):
     return {
       url,
       maxConnections: EMBEDDED_MAX_CONNECTIONS,
+      waiting: () => srv.waiting(),
       stop() {
         stopping ??= (async () => {
           try {
@@ -234,6 +237,10 @@ class EmbeddedServer {
         this.log(`embedded PGlite: could not attach connection: ${err.message}`);
         socket.destroy();
       });
+  }
+
+  waiting(): number {
+    return this.queue.getQueueLength();
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,8 @@
 // Shared by the tests of decided batches: a tenant with three accounts whose balances a group
-// commit has learnt, a Database that records which ledger functions each round trip calls, and a
-// wait for sessions queued behind a lock.
+// commit has learnt, and a Database that records which ledger functions each round trip calls.
 import { randomUUID } from 'node:crypto';
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import { expect } from 'chai';
-import pg from 'pg';
 import { LedgerService, OwnerType, TransferSchema } from '../../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { Database, type TenantScope, type TxClient } from '../../src/db/tx.js';
 import { GroupCommit } from '../../src/services/ledger/group-commit.js';
@@ -33,24 +31,6 @@ export const ways = (trips: string[][]) => ({
   decided: trips.some((t) => t.includes('write_decided')),
   careful: trips.some((t) => t.includes('lock_accounts')),
 });
-
-/** Waits until `n` sessions queue behind `holder`: blocked by it, or by a session that is. */
-export async function queued(holder: pg.PoolClient, n: number): Promise<void> {
-  const { rows } = await holder.query('SELECT pg_backend_pid() AS pid');
-  for (let i = 0; i < 500; i++) {
-    const { rows: blocked } = await testEnv().pool.query('SELECT pid, pg_blocking_pids(pid) AS by FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0');
-    const chain = new Set<number>([rows[0].pid as number]);
-    for (let grew = true; grew; ) {
-      grew = false;
-      for (const r of blocked as Array<{ pid: number; by: number[] }>) {
-        if (!chain.has(r.pid) && r.by.some((p) => chain.has(p))) (chain.add(r.pid), (grew = true));
-      }
-    }
-    if (chain.size - 1 >= n) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`fewer than ${n} sessions queued behind the lock`);
-}
 
 export interface DecidedSetup {
   t: TestTenant;
