@@ -50,7 +50,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const inFlight = new InFlight((service) => policyFor(service, '')?.kind === 'public');
   const interceptors = [
     requestContext(opts.log),
-    errorMapping(opts.log),
+    errorMapping(),
     inFlight.interceptor(),
     authentication(policyFor, new ApiKeyResolver(db, opts.authCacheTtlMs), opts.adminToken),
   ];
