@@ -1,6 +1,5 @@
 // Assembles the server: routes + interceptors on one port, and the shutdown sequence.
 import type * as http2 from 'node:http2';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
 import { Database } from '../db/tx.js';
@@ -8,7 +7,8 @@ import type { Logger } from '../lib/log.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
-import { listen, type NodeHandler } from './listen.js';
+import { httpFront } from './http-front.js';
+import { listen } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { startSweeper } from '../services/ledger/sweeper.js';
 import { TransferBatcher } from '../services/ledger/transfer-batcher.js';
@@ -57,18 +57,15 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
   const ledgerTransfers = new TransferBatcher(db, opts.ledgerTransactionsPerKey);
   const serviceRoutes = routes({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, ledgerTransfers }, health);
-  const connectHandler = connectNodeAdapter({
-    routes: (router) => serviceRoutes(unary.recording(router)),
-    interceptors,
-    readMaxBytes: MAX_MESSAGE_BYTES,
-    writeMaxBytes: MAX_MESSAGE_BYTES,
-  });
   const fastPath = opts.grpcFastPath ?? true;
-  const handler: NodeHandler = (req, res) => {
-    if (fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse)) return;
-    connectHandler(req, res);
-  };
-  const listener = await listen(handler, { port: opts.port, host: opts.host });
+  const handler = httpFront({
+    routes: (router) => serviceRoutes(unary.recording(router)),
+    router: { interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
+    log: opts.log,
+    fastPath: (req, res) =>
+      fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse),
+  });
+  const listener = await listen(handler, { port: opts.port, host: opts.host, log: opts.log });
   const stopSweeper = opts.ledgerSweepIntervalMs ? startSweeper(db, ledgerTransfers, opts.log, opts.ledgerSweepIntervalMs) : async () => {};
 
   return {
