@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lint + typecheck + "generated code is fresh": regenerates into a scratch copy and diffs it
-# against src/gen. Usage: npm run check
+# Lint + typecheck + "generated code is fresh": regenerates into a scratch directory and diffs it
+# against src/gen and db/schema.sql. Usage: npm run check
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,8 +9,6 @@ npx --no-install tsc --noEmit -p tsconfig.json
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/db"
-cp -r sql pgtyped.config.json "$scratch/"
 bash scripts/generate.sh "$scratch"
 if ! diff -r "$scratch/src/gen" src/gen >/dev/null || ! diff "$scratch/db/schema.sql" db/schema.sql >/dev/null; then
   diff -r "$scratch/src/gen" src/gen | head -40 >&2

@@ -1,5 +1,7 @@
 // One port, HTTP/2 (gRPC, Connect) and HTTP/1.1 (Connect), health, reflection
 // and graceful close. Needs no database: the health probe is a stub.
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema } from '@bufbuild/protobuf/wkt';
@@ -40,8 +42,10 @@ async function startServer(): Promise<TestServer> {
     },
     readMaxBytes: 4 * 1024 * 1024,
   });
-  // Test-only: hold requests carrying x-test-delay-ms, so calls are in flight during close().
+  // Test-only: hold requests carrying x-test-delay-ms, so calls are in flight during close(); throw
+  // on x-test-throw, as a handler with a bug would.
   const delaying: typeof handler = (req, res) => {
+    if (req.headers['x-test-throw']) throw new Error('a bug in the handler');
     const ms = Number(req.headers['x-test-delay-ms'] ?? 0);
     if (ms > 0) setTimeout(() => handler(req, res), ms);
     else handler(req, res);
@@ -108,6 +112,35 @@ function rawExchange(port: number, chunks: (string | Buffer)[]): Promise<Buffer>
   });
 }
 
+/** POSTs `{}` to Health/Check over node:http or node:http2 with the given headers. */
+function fetchRaw(port: number, httpVersion: '1.1' | '2', headers: Record<string, string>): Promise<{ status: number; body: string; requestId: unknown }> {
+  const path = '/grpc.health.v1.Health/Check';
+  return new Promise((resolve, reject) => {
+    if (httpVersion === '1.1') {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path, headers, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, requestId: res.headers['x-request-id'] }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+      return;
+    }
+    const session = http2.connect(`http://127.0.0.1:${port}`);
+    session.on('error', reject);
+    const stream = session.request({ ':method': 'POST', ':path': path, ...headers });
+    let response: http2.IncomingHttpHeaders = {};
+    let body = '';
+    stream.on('response', (h) => (response = h));
+    stream.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    stream.on('end', () => {
+      session.close();
+      resolve({ status: Number(response[':status']), body, requestId: response['x-request-id'] });
+    });
+    stream.end('{}');
+  });
+}
+
 describe('server transport (listen, health, reflection)', () => {
   let server: TestServer;
   let client: grpc.Client;
@@ -160,6 +193,18 @@ describe('server transport (listen, health, reflection)', () => {
       Buffer.concat([Buffer.from('\r\nSM\r\n\r\n'), emptySettingsFrame]),
     ]);
     expect(h2[3], 'first frame type is SETTINGS').to.equal(4);
+  });
+
+  it('answers 500 with a body and a request id when the handler throws, and keeps serving', async () => {
+    for (const httpVersion of ['1.1', '2'] as const) {
+      const headers = { 'x-test-throw': '1', 'content-type': 'application/json' };
+      const answer = await fetchRaw(server.listener.port, httpVersion, headers);
+      expect(answer.status).to.equal(500);
+      expect(JSON.parse(answer.body)).to.include({ code: 'internal' });
+      expect(answer.requestId).to.be.a('string');
+      const transport = createConnectTransport({ baseUrl: server.baseUrl, httpVersion });
+      expect((await createClient(Health, transport).check({})).status).to.equal(ServingStatus.SERVING);
+    }
   });
 
   it('serves reflection: list_services and file_containing_symbol', async () => {

@@ -11,8 +11,15 @@ const uniqueViolations: Record<string, () => ConnectError> = {
 
 const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
 
+/** A ConnectError a client may see; unless `err` already was one, it keeps `err` as its cause. */
 export function toClientError(err: unknown): ConnectError {
   if (err instanceof ConnectError) return err;
+  const mapped = classify(err);
+  mapped.cause = err;
+  return mapped;
+}
+
+function classify(err: unknown): ConnectError {
   if (err instanceof pg.DatabaseError) return fromSqlState(err);
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : '';

@@ -1,4 +1,5 @@
 // Values the interceptors put on each call for the handlers to read.
+import { randomUUID } from 'node:crypto';
 import { createContextKey } from '@connectrpc/connect';
 
 /** Who is calling: resolved from the API key by the auth interceptor. */
@@ -11,3 +12,10 @@ export interface Caller {
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: 'authenticated caller' });
 export const requestIdKey = createContextKey<string>('', { description: 'request id' });
 
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The client's x-request-id when it is a sane one (it ends up in logs and headers), else a new id. */
+export function requestIdFrom(supplied: string | null | undefined): string {
+  return supplied && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+}

@@ -1,23 +1,20 @@
 // The interceptor chain, outermost first: request id + access log -> error mapping -> draining ->
 // authentication and scopes. Handlers only ever see authenticated, in-scope calls.
-import { randomUUID } from 'node:crypto';
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { toClientError } from '../db/errors.js';
 import { apiError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
+import { logFailedCall } from './call-log.js';
 import { hasScope, tokensEqual, type ApiKeyResolver } from './auth.js';
-import { callerKey, requestIdKey } from './context.js';
+import { callerKey, requestIdFrom, requestIdKey } from './context.js';
 
 /** How a method is authorised. Methods without a policy are refused (fail closed). */
 export type MethodPolicy = { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant'; scope: string };
 export type PolicyLookup = (service: string, method: string) => MethodPolicy | undefined;
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function requestContext(log: Logger): Interceptor {
   return (next) => async (req) => {
-    const supplied = req.header.get('x-request-id');
-    const requestId = supplied && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+    const requestId = requestIdFrom(req.header.get('x-request-id'));
     req.contextValues.set(requestIdKey, requestId);
     const started = performance.now();
     const procedure = `${req.service.typeName}/${req.method.name}`;
@@ -29,31 +26,20 @@ export function requestContext(log: Logger): Interceptor {
     } catch (err) {
       const error = ConnectError.from(err);
       error.metadata.set('x-request-id', requestId);
-      log.info('call', { procedure, requestId, code: Code[error.code], ms: Math.round(performance.now() - started) });
+      logFailedCall(log, error, { procedure, requestId, ms: Math.round(performance.now() - started) });
       throw error;
     }
   };
 }
 
-/** Anything that is not already a deliberate ConnectError becomes a safe one; the cause is logged. */
-export function errorMapping(log: Logger): Interceptor {
+/** Anything that is not already a deliberate ConnectError becomes a safe one, keeping the original
+ *  as its cause for the log (requestContext writes it). */
+export function errorMapping(): Interceptor {
   return (next) => async (req) => {
     try {
       return await next(req);
     } catch (err) {
-      const mapped = toClientError(err);
-      if (mapped !== err) {
-        log.error('call failed', {
-          procedure: `${req.service.typeName}/${req.method.name}`,
-          requestId: req.contextValues.get(requestIdKey),
-          code: Code[mapped.code],
-          error: err instanceof Error ? err.message : String(err),
-          sqlState: (err as { code?: unknown })?.code,
-          detail: (err as { detail?: unknown })?.detail,
-          stack: err instanceof Error ? err.stack : undefined,
-        });
-      }
-      throw mapped;
+      throw toClientError(err);
     }
   };
 }

@@ -4,13 +4,16 @@
 // HTTP/1.x. A plain net.Server accepts each socket, peeks at the first bytes
 // for the HTTP/2 connection preface, puts them back with socket.unshift() and
 // hands the socket to the matching server. Both servers share one handler.
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import type { connectNodeAdapter } from '@connectrpc/connect-node';
+import { silentLogger, type Logger } from '../lib/log.js';
+import { rawRefusal, sendRefusal, type NodeResponse } from './http-errors.js';
 
-/** The request handler connectNodeAdapter() returns. */
-export type NodeHandler = ReturnType<typeof connectNodeAdapter>;
+export type NodeRequest = http.IncomingMessage | http2.Http2ServerRequest;
+/** A request handler for both HTTP versions, like the one connectNodeAdapter() returns. */
+export type NodeHandler = (req: NodeRequest, res: NodeResponse) => void;
 
 const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
@@ -20,6 +23,8 @@ const sniffTimeoutMs = 10_000;
 export interface ListenOptions {
   port: number;
   host?: string;
+  /** Where requests the handler throws on, and requests HTTP/1 cannot parse, are logged. */
+  log?: Logger;
 }
 
 export interface Listener {
@@ -40,7 +45,19 @@ export async function listen(
   const sessions = new Set<http2.ServerHttp2Session>();
   let draining = false;
 
-  const h2 = http2.createServer(handler);
+  const log = opts.log ?? silentLogger;
+  // Nothing one request does may end the process: whatever the handler throws is answered 500.
+  const serve: NodeHandler = (req, res) => {
+    try {
+      handler(req, res);
+    } catch (err) {
+      const requestId = String(res.getHeader('x-request-id') ?? randomUUID());
+      log.error('request failed', { requestId, method: req.method, path: req.url, error: String(err), stack: (err as Error)?.stack });
+      sendRefusal(res, { status: 500, code: 'internal', message: 'internal error; the x-request-id header identifies it in the logs' }, requestId);
+    }
+  };
+
+  const h2 = http2.createServer(serve);
   h2.on('session', (session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
@@ -49,7 +66,8 @@ export async function listen(
   });
 
   const responses = new Set<http.ServerResponse>();
-  const h1 = http.createServer((req, res) => {
+  // Without Host, Node would answer 400 on its own, with no body: the handler refuses it instead.
+  const h1 = http.createServer({ requireHostHeader: false }, (req, res) => {
     if (draining) res.setHeader('Connection', 'close');
     responses.add(res);
     res.once('close', () => {
@@ -57,7 +75,22 @@ export async function listen(
       // A response that started before close() kept its socket alive.
       if (draining) setImmediate(() => h1.closeIdleConnections());
     });
-    handler(req, res);
+    serve(req, res);
+  });
+  h1.on('clientError', (err: NodeJS.ErrnoException, socket: net.Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const requestId = randomUUID();
+    const refusal =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? { status: 431, code: 'resource_exhausted', message: 'the request headers are too large' }
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? { status: 408, code: 'deadline_exceeded', message: 'the request took too long to arrive' }
+          : { status: 400, code: 'invalid_argument', message: `malformed HTTP/1.1 request (${err.code ?? err.message})` };
+    log.info('refused', { requestId, status: refusal.status, problem: refusal.message });
+    socket.end(rawRefusal(refusal, requestId));
   });
   const server = net.createServer((socket) => {
     sockets.add(socket);

@@ -1,6 +1,7 @@
 // Every service the server exposes, with the policy that authorises each method, and the modules
 // they are built into. A newcomer adds an RPC's scope here in the same change as its handler.
 import type { ConnectRouter } from '@connectrpc/connect';
+import type { DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
@@ -48,6 +49,9 @@ const PUBLIC_SERVICES = new Set([Health.typeName, ReflectionV1.typeName, Reflect
 
 export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
+
+/** The application services, in the order reflection lists them (serviceModules builds them). */
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService];
 
 export interface ModuleOptions {
   ledger: LedgerOptions;

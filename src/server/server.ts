@@ -1,6 +1,5 @@
 // Assembles the server: routes + interceptors on one port, and the shutdown sequence.
 import type * as http2 from 'node:http2';
-import { connectNodeAdapter } from '@connectrpc/connect-node';
 import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
 import { Database } from '../db/tx.js';
@@ -9,7 +8,8 @@ import { PageTokens } from '../lib/page-token.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
-import { listen, type NodeHandler } from './listen.js';
+import { httpFront } from './http-front.js';
+import { listen } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
 import { policyFor, routes, serviceModules } from './routes.js';
@@ -51,24 +51,21 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const inFlight = new InFlight((service) => policyFor(service, '')?.kind === 'public');
   const interceptors = [
     requestContext(opts.log),
-    errorMapping(opts.log),
+    errorMapping(),
     inFlight.interceptor(),
     authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES });
   const serviceRoutes = routes(modules, health);
-  const connectHandler = connectNodeAdapter({
-    routes: (router) => serviceRoutes(unary.recording(router)),
-    interceptors,
-    readMaxBytes: MAX_MESSAGE_BYTES,
-    writeMaxBytes: MAX_MESSAGE_BYTES,
-  });
   const fastPath = opts.grpcFastPath ?? true;
-  const handler: NodeHandler = (req, res) => {
-    if (fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse)) return;
-    connectHandler(req, res);
-  };
-  const listener = await listen(handler, { port: opts.port, host: opts.host });
+  const handler = httpFront({
+    routes: (router) => serviceRoutes(unary.recording(router)),
+    router: { interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES },
+    log: opts.log,
+    fastPath: (req, res) =>
+      fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse),
+  });
+  const listener = await listen(handler, { port: opts.port, host: opts.host, log: opts.log });
   for (const m of modules) m.start();
 
   return {

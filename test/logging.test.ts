@@ -1,0 +1,119 @@
+// What a failed call leaves in the log: a client's mistake is one `info` line with the code and the
+// reason, and nothing of SQL or stacks; a server fault is an `error` line with its cause (the SQL
+// message, SQLSTATE) and stack, for the operator who must fix it.
+import { randomUUID } from 'node:crypto';
+import * as net from 'node:net';
+import { Code } from '@connectrpc/connect';
+import { expect } from 'chai';
+import { AgentService } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
+import { createPool } from '../src/db/pool.js';
+import { createLogger, silentLogger } from '../src/lib/log.js';
+import { startServer, type RunningServer } from '../src/server/server.js';
+import { ADMIN_TOKEN, connectClient, startExtraServer, testEnv } from './support/environment.js';
+import { expectError, newTenant } from './support/fixtures.js';
+
+type Line = Record<string, unknown> & { level: string; msg: string };
+
+function capturingLogger() {
+  const lines: Line[] = [];
+  return { lines, log: createLogger('debug', (line) => lines.push(JSON.parse(line) as Line)) };
+}
+
+function databaseUrl(name: string, port?: number): string {
+  const url = new URL(testEnv().databaseUrl);
+  url.pathname = `/${name}`;
+  if (port) url.port = String(port);
+  return url.toString();
+}
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The log lines of calls that failed with `code`. */
+function failures(lines: Line[], code: Code): Line[] {
+  return lines.filter((l) => l.code === Code[code]);
+}
+
+describe('logging of failed calls', () => {
+  it('a duplicate CreateAgent (AlreadyExists) is one info line with code and reason, without SQL, constraint or stack', async () => {
+    const { lines, log } = capturingLogger();
+    const { server, pool } = await startExtraServer({ log });
+    try {
+      const { apiKey } = await newTenant();
+      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, apiKey);
+      await agents.createAgent({ agent: { handle: 'twin', displayName: 'Twin' } });
+      await expectError(agents.createAgent({ agent: { handle: 'twin', displayName: 'Twin' } }), Code.AlreadyExists, 'HANDLE_TAKEN');
+
+      const [line, ...more] = failures(lines, Code.AlreadyExists);
+      expect(more, 'one line per failed call').to.be.empty;
+      expect(line).to.include({ level: 'info', procedure: 'chimera.agents.v1.AgentService/CreateAgent', reason: 'HANDLE_TAKEN' });
+      expect(line.requestId).to.be.a('string');
+      const text = JSON.stringify(line);
+      for (const leak of ['duplicate key', 'agents_live_handle_key', '23505', 'stack', 'pg-protocol', '.ts:']) {
+        expect(text, `the line mentions ${leak}`).to.not.include(leak);
+      }
+      expect(lines.filter((l) => l.level === 'error')).to.be.empty;
+    } finally {
+      await server.shutdown(1_000);
+      await pool.end();
+    }
+  });
+
+  it('the database unreachable (Unavailable) is an error line with the cause and its stack', async () => {
+    const { lines, log } = capturingLogger();
+    const pool = createPool(databaseUrl('chimera', await closedPort()), 1, silentLogger);
+    const server = await startServer({ pool, log, port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, defaultTimeoutMs: 5_000, authCacheTtlMs: 0 });
+    try {
+      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_some-key');
+      await expectError(agents.getAgent({ id: randomUUID() }), Code.Unavailable, 'DATABASE_UNAVAILABLE');
+      const [line, ...more] = failures(lines, Code.Unavailable);
+      expect(more).to.be.empty;
+      expect(line).to.include({ level: 'error', procedure: 'chimera.agents.v1.AgentService/GetAgent' });
+      expect(line.error).to.match(/ECONNREFUSED/);
+      expect(line.stack).to.match(/\n\s+at /);
+    } finally {
+      await server.shutdown(1_000);
+      await pool.end();
+    }
+  });
+
+  describe('against a database without the schema', () => {
+    let name: string | undefined;
+    let server: RunningServer | undefined;
+    let pool: ReturnType<typeof createPool> | undefined;
+    before(function () {
+      if (!testEnv().realPostgres) {
+        console.log('    skipped: needs a second, empty database on a real PostgreSQL server; set DATABASE_URL');
+        this.skip();
+      }
+    });
+    after(async () => {
+      await server?.shutdown(1_000);
+      await pool?.end();
+      if (name) await testEnv().pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+
+    it('a failing query (Internal) is an error line with the SQL message, its SQLSTATE and the stack', async () => {
+      name = `chimera_noschema_${randomUUID().slice(0, 8)}`;
+      await testEnv().pool.query(`CREATE DATABASE ${name}`);
+      const { lines, log } = capturingLogger();
+      pool = createPool(databaseUrl(name), 1, silentLogger);
+      server = await startServer({ pool, log, port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, defaultTimeoutMs: 5_000, authCacheTtlMs: 0 });
+      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_some-key');
+      const err = await expectError(agents.getAgent({ id: randomUUID() }), Code.Internal, 'INTERNAL');
+      expect(err.rawMessage).to.not.match(/does not exist/);
+
+      const [line, ...more] = failures(lines, Code.Internal);
+      expect(more).to.be.empty;
+      expect(line).to.include({ level: 'error', procedure: 'chimera.agents.v1.AgentService/GetAgent' });
+      expect(line.error).to.match(/does not exist/);
+      expect(line.errorCode, 'the SQLSTATE').to.match(/^[0-9A-Z]{5}$/);
+      expect(line.stack).to.match(/\n\s+at /);
+    });
+  });
+});
