@@ -69,7 +69,7 @@ describe('logging of failed calls', () => {
     const pool = createPool(databaseUrl('chimera', await closedPort()), 1, silentLogger);
     const server = await startServer({ pool, log, port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, defaultTimeoutMs: 5_000, authCacheTtlMs: 0 });
     try {
-      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_some-key');
+      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_' + 'A'.repeat(43));
       await expectError(agents.getAgent({ id: randomUUID() }), Code.Unavailable, 'DATABASE_UNAVAILABLE');
       const [line, ...more] = failures(lines, Code.Unavailable);
       expect(more).to.be.empty;
@@ -104,7 +104,7 @@ describe('logging of failed calls', () => {
       const { lines, log } = capturingLogger();
       pool = createPool(databaseUrl(name), 1, silentLogger);
       server = await startServer({ pool, log, port: 0, host: '127.0.0.1', adminToken: ADMIN_TOKEN, defaultTimeoutMs: 5_000, authCacheTtlMs: 0 });
-      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_some-key');
+      const agents = connectClient(AgentService, `http://127.0.0.1:${server.port}`, 'chk_' + 'A'.repeat(43));
       const err = await expectError(agents.getAgent({ id: randomUUID() }), Code.Internal, 'INTERNAL');
       expect(err.rawMessage).to.not.match(/does not exist/);
 
