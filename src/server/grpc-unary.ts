@@ -27,6 +27,8 @@ import {
 } from '@connectrpc/connect';
 import { createMethodSerializationLookup, invokeUnaryImplementation } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
+import type { Logger } from '../lib/log.js';
+import { isDecodingFailure, logMalformed, malformedRequest } from './malformed.js';
 
 type UnarySpec = MethodImplSpec & { kind: 'unary' };
 
@@ -47,6 +49,8 @@ export interface GrpcUnaryOptions {
   interceptors: Interceptor[];
   readMaxBytes: number;
   writeMaxBytes: number;
+  /** Where a request refused before the interceptors (an undecodable message) is logged. */
+  log: Logger;
 }
 
 export class GrpcUnaryPath {
@@ -114,9 +118,10 @@ export class GrpcUnaryPath {
     const onClose = () => context.abort(CLIENT_GONE);
     res.once('close', onClose);
     let body: Buffer | undefined;
+    const started = performance.now();
     try {
       if (timeout.error) throw timeout.error;
-      const input = route.parse(unwrapEnvelope(await readBody(req, this.opts.readMaxBytes)));
+      const input = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
       const output = await invokeUnaryImplementation(route.spec, context, input as never, this.opts.interceptors);
       body = envelope(route.serialize(output));
     } catch (err) {
@@ -133,6 +138,19 @@ export class GrpcUnaryPath {
     res.addTrailers(nodeHeaders(context.responseTrailer));
     if (body) res.end(body);
     else res.end();
+  }
+
+  /** The request message; one that cannot be decoded is the client's error (malformed.ts). */
+  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): unknown {
+    try {
+      return route.parse(unwrapEnvelope(bytes));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!isDecodingFailure(message)) throw err;
+      const error = malformedRequest(message);
+      logMalformed(this.opts.log, error, { procedure: `${route.spec.method.parent.typeName}/${route.spec.method.name}`, ...call });
+      throw error;
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, un
 import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/connect/protocol';
 import type { Logger } from '../lib/log.js';
 import { requestIdFrom } from './context.js';
+import { logMalformed, reclassifyDecodingFailure } from './malformed.js';
 import { sendRefusal, type NodeResponse, type Refusal } from './http-errors.js';
 import type { NodeHandler, NodeRequest } from './listen.js';
 
@@ -48,10 +49,13 @@ export function httpFront(opts: HttpFrontOptions): NodeHandler {
     if (!authority) return refuse({ status: 400, code: 'invalid_argument', message: 'the request has no Host header (or HTTP/2 :authority)' });
     if (opts.fastPath?.(req, res)) return;
 
+    const started = performance.now();
+    const procedure = `${method.method.parent.typeName}/${method.method.name}`;
     method(universalRequestFromNodeRequest(req, res, undefined, undefined))
       .then((answer) => {
         if (answer.status >= 400 && answer.body === undefined) return refuse(explain(answer, req, path, method));
-        return universalResponseToNodeResponse(answer, res);
+        const reclassified = reclassifyDecodingFailure(answer, (error) => logMalformed(opts.log, error, { procedure, requestId, started }));
+        return universalResponseToNodeResponse(reclassified, res);
       })
       .catch((err: unknown) => {
         const error = ConnectError.from(err);
