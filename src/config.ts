@@ -28,6 +28,8 @@ export interface Config {
   ledgerFastPaths: boolean;
   /** Serve unary binary-gRPC calls on the lean path (src/server/grpc-unary.ts). */
   grpcFastPath: boolean;
+  /** Idle timeout and caps on connections and HTTP/2 streams (src/server/listen.ts). */
+  limits: { idleTimeoutMs: number; maxConnections: number; maxConcurrentStreams: number };
   /** Page token signing keys: the first signs, all verify. Empty: a random key per process. */
   pageTokenKeys: string[];
   logLevel: 'debug' | 'info' | 'warn' | 'error';
@@ -80,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
     pageTokenKeys,
+    limits: {
+      idleTimeoutMs: integer(env, 'CHIMERA_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000),
+      maxConnections: integer(env, 'CHIMERA_MAX_CONNECTIONS', 1_000, 1, 1_000_000),
+      maxConcurrentStreams: integer(env, 'CHIMERA_MAX_STREAMS_PER_CONNECTION', 100, 1, 10_000),
+    },
     logLevel: logLevel as Config['logLevel'],
   };
 }

@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
     grpcFastPath: config.grpcFastPath,
     pageTokenKeys: config.pageTokenKeys,
+    limits: config.limits,
   });
 
   let stopping = false;

@@ -20,11 +20,25 @@ const h2Preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 // A connection that sends nothing decisive within this time is dropped.
 const sniffTimeoutMs = 10_000;
 
+/** What one port allows, so that idle or abusive clients cannot hold its resources. */
+export interface ConnectionLimits {
+  /** An HTTP/2 session or an HTTP/1.1 keep-alive connection with no traffic for this long is
+   *  closed (HTTP/2: GOAWAY, calls in flight finish). */
+  idleTimeoutMs: number;
+  /** Connections open at once; more are closed as they arrive. */
+  maxConnections: number;
+  /** Calls in flight on one HTTP/2 connection (advertised in SETTINGS). */
+  maxConcurrentStreams: number;
+}
+
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = { idleTimeoutMs: 60_000, maxConnections: 1_000, maxConcurrentStreams: 100 };
+
 export interface ListenOptions {
   port: number;
   host?: string;
   /** Where requests the handler throws on, and requests HTTP/1 cannot parse, are logged. */
   log?: Logger;
+  limits?: Partial<ConnectionLimits>;
 }
 
 export interface Listener {
@@ -46,6 +60,13 @@ export async function listen(
   let draining = false;
 
   const log = opts.log ?? silentLogger;
+  // Refused connections are logged at most once a minute, however many arrive.
+  let refusedConnections = 0;
+  const reportRefused = setInterval(() => {
+    if (refusedConnections === 0) return;
+    log.warn('connections refused: the connection limit was reached', { refused: refusedConnections, maxConnections: limits.maxConnections });
+    refusedConnections = 0;
+  }, 60_000).unref();
   // Nothing one request does may end the process: whatever the handler throws is answered 500.
   const serve: NodeHandler = (req, res) => {
     try {
@@ -57,17 +78,19 @@ export async function listen(
     }
   };
 
-  const h2 = http2.createServer(serve);
+  const limits = { ...DEFAULT_CONNECTION_LIMITS, ...opts.limits };
+  const h2 = http2.createServer({ settings: { maxConcurrentStreams: limits.maxConcurrentStreams } }, serve);
   h2.on('session', (session) => {
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
+    session.setTimeout(limits.idleTimeoutMs, () => session.close());
     // Refuse new streams on sessions that were still handshaking at close().
     if (draining) session.close();
   });
 
   const responses = new Set<http.ServerResponse>();
   // Without Host, Node would answer 400 on its own, with no body: the handler refuses it instead.
-  const h1 = http.createServer({ requireHostHeader: false }, (req, res) => {
+  const h1 = http.createServer({ requireHostHeader: false, keepAliveTimeout: limits.idleTimeoutMs }, (req, res) => {
     if (draining) res.setHeader('Connection', 'close');
     responses.add(res);
     res.once('close', () => {
@@ -93,6 +116,11 @@ export async function listen(
     socket.end(rawRefusal(refusal, requestId));
   });
   const server = net.createServer((socket) => {
+    if (sockets.size >= limits.maxConnections) {
+      refusedConnections++;
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     sniff(socket, (isH2) => {
@@ -124,6 +152,7 @@ export async function listen(
   let closing: Promise<void> | undefined;
   async function close(graceMs: number): Promise<void> {
     draining = true;
+    clearInterval(reportRefused);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     // GOAWAY: in-flight streams may finish, new streams are refused.
     for (const session of sessions) session.close();

@@ -9,7 +9,7 @@ import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
 import { httpFront } from './http-front.js';
-import { listen } from './listen.js';
+import { listen, type ConnectionLimits } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
 import { policyFor, routes, serviceModules } from './routes.js';
@@ -26,6 +26,8 @@ export interface ServerOptions {
   authCacheTtlMs: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
+  /** Idle timeout and caps on connections and streams (listen.ts); defaults in DEFAULT_CONNECTION_LIMITS. */
+  limits?: Partial<ConnectionLimits>;
   /** Page token signing keys, the signing one first (CHIMERA_PAGE_TOKEN_KEYS); none: a random key. */
   pageTokenKeys?: string[];
   /** The ledger's fast paths and sweeper (services/ledger/module.ts); defaults: on, every second. */
@@ -65,7 +67,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     fastPath: (req, res) =>
       fastPath && req.httpVersionMajor === 2 && unary.handle(req as http2.Http2ServerRequest, res as http2.Http2ServerResponse),
   });
-  const listener = await listen(handler, { port: opts.port, host: opts.host, log: opts.log });
+  const listener = await listen(handler, { port: opts.port, host: opts.host, log: opts.log, limits: opts.limits });
   for (const m of modules) m.start();
 
   return {
