@@ -13,12 +13,14 @@
 // CHIMERA_BENCH_DB names the database it creates and drops (default chimera_bench).
 // BENCH_CLIENT=grpc-js loads the servers with @grpc/grpc-js clients instead of minimal h2 ones.
 // BENCH_REFS=1 also runs tenantTx and tenantRead + the SELECT through pg from this process, once.
+// BENCH_CORE_B=<checkout> adds that checkout's chimera-core to the rounds (A/B of a server change;
+// both pools' connections are named chimera-core, and an idle pool's backends use no CPU).
 // BENCH_PROFILE=<dir> ends with one more run of each server under the CPU profiler (not part of
-// the figures): <dir>/agents-core.cpuprofile and agents-peer.cpuprofile, summarised (bench/cpuprofile.ts).
+// the figures): <dir>/chimera-core.cpuprofile and peer-grpc-js.cpuprofile, summarised (bench/cpuprofile.ts).
 import { randomUUID } from 'node:crypto';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
@@ -86,6 +88,17 @@ const fromPeer = await createClient(AgentService, transport(secret, peer.port)).
 const fromCore = await agents.getAgent({ id: ids[0] });
 if (!equals(GetAgentResponseSchema, fromPeer, fromCore)) throw new Error(`the peer answers differently:\n${JSON.stringify(fromPeer)}\n${JSON.stringify(fromCore)}`);
 
+// BENCH_CORE_B=<another checkout>: that checkout's chimera-core joins the rounds (an A/B test of a
+// change to the server, measured against the same peer in the same run).
+const checkoutB = process.env.BENCH_CORE_B;
+const coreB = checkoutB
+  ? await startServerChild('chimera-core B', new URL(`file://${resolve(checkoutB)}/bench/servers/agents-core.ts`), {
+      url,
+      poolMax: POOL_MAX,
+      adminToken: ADMIN,
+    } satisfies CoreConfig)
+  : undefined;
+
 const pick = (worker: number, i: number) => ids[(worker * 7919 + i * 31) % ids.length];
 const direct = new pg.Pool({ connectionString: url, max: POOL_MAX, idleTimeoutMillis: 30_000, application_name: 'bench-direct' });
 const monitor = new pg.Client({ connectionString: url, application_name: 'bench-monitor' });
@@ -111,6 +124,7 @@ const viaGrpc = (name: string, server: ServerChild, app: string): Target => ({
 const targets: Target[] = [
   viaGrpc('chimera-core', core, 'chimera-core'),
   viaGrpc('peer (grpc-js)', peer, 'agents-peer'),
+  ...(coreB ? [viaGrpc('chimera-core B', coreB, 'chimera-core')] : []),
   {
     name: 'bare SQL',
     app: 'bench-direct',
@@ -230,6 +244,10 @@ const list = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(', ');
 const coreRatio = median(coreRatios);
 console.log(`ratio chimera-core / peer     = ${coreRatio.toFixed(2)} (rounds: ${list(coreRatios)}; target >= 1.0: ${coreRatio >= 1 ? 'met' : 'NOT met'})`);
 console.log(`ratio chimera-core / bare SQL = ${median(sqlRatios).toFixed(2)} (rounds: ${list(sqlRatios)})`);
+if (coreB) {
+  const ratios = perRound('chimera-core B', 'chimera-core');
+  console.log(`ratio chimera-core B / chimera-core = ${median(ratios).toFixed(2)} (rounds: ${list(ratios)}; B is ${checkoutB})`);
+}
 const [c, p] = summary;
 console.log(
   `chimera-core - peer, per call: server CPU ${(c.serverCpu - p.serverCpu).toFixed(3)} ms, PostgreSQL CPU ${(c.pgCpu - p.pgCpu).toFixed(3)} ms`,
@@ -239,7 +257,7 @@ const profileDir = process.env.BENCH_PROFILE;
 if (profileDir) {
   mkdirSync(profileDir, { recursive: true });
   for (const t of targets.filter((t) => t.server)) {
-    const file = join(profileDir, `${t.server!.name === 'peer' ? 'agents-peer' : 'agents-core'}.cpuprofile`);
+    const file = join(profileDir, `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}.cpuprofile`);
     await t.run('warm-up', WARM_UP_SECONDS);
     await t.server!.profileStart();
     const m = await measure(t, `profiled: ${t.name}`, seconds);
@@ -250,5 +268,5 @@ if (profileDir) {
   }
 }
 
-await Promise.all([core.stop(), peer.stop(), direct.end(), monitor.end()]);
+await Promise.all([core.stop(), peer.stop(), coreB?.stop(), direct.end(), monitor.end()]);
 
