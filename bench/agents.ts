@@ -13,14 +13,16 @@
 // CHIMERA_BENCH_DB names the database it creates and drops (default chimera_bench).
 // BENCH_CLIENT=grpc-js loads the servers with @grpc/grpc-js clients instead of minimal h2 ones.
 // BENCH_REFS=1 also runs tenantTx and tenantRead + the SELECT through pg from this process, once.
-// BENCH_CORE_B=<checkout> adds that checkout's chimera-core to the rounds (A/B of a server change;
-// both pools' connections are named chimera-core, and an idle pool's backends use no CPU).
+// BENCH_CORE_B=<checkout, or its agents-core .ts or compiled .js> adds that chimera-core to the
+// rounds (A/B of a server change; both pools' connections are named chimera-core, and an idle
+// pool's backends use no CPU).
 // BENCH_PROFILE=<dir> ends with one more run of each server under the CPU profiler (not part of
 // the figures): <dir>/chimera-core.cpuprofile and peer-grpc-js.cpuprofile, summarised (bench/cpuprofile.ts).
 import { randomUUID } from 'node:crypto';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
@@ -89,10 +91,11 @@ const fromCore = await agents.getAgent({ id: ids[0] });
 if (!equals(GetAgentResponseSchema, fromPeer, fromCore)) throw new Error(`the peer answers differently:\n${JSON.stringify(fromPeer)}\n${JSON.stringify(fromCore)}`);
 
 // BENCH_CORE_B=<another checkout>: that checkout's chimera-core joins the rounds (an A/B test of a
-// change to the server, measured against the same peer in the same run).
+// change to the server, measured against the same peer in the same run). Or the path of its
+// agents-core script itself: a .ts, or a .js compiled by `npm run build` (dist/bench/servers/).
 const checkoutB = process.env.BENCH_CORE_B;
 const coreB = checkoutB
-  ? await startServerChild('chimera-core B', new URL(`file://${resolve(checkoutB)}/bench/servers/agents-core.ts`), {
+  ? await startServerChild('chimera-core B', pathToFileURL(/\.[jt]s$/.test(checkoutB) ? resolve(checkoutB) : join(resolve(checkoutB), 'bench/servers/agents-core.ts')), {
       url,
       poolMax: POOL_MAX,
       adminToken: ADMIN,

@@ -29,9 +29,11 @@ export function deployedNodeFlags(): string[] {
   return pkg.config.nodeFlags.split(' ').filter((f) => f !== '');
 }
 
-/** Starts `script` (a .ts file) with `config` as its one argument (JSON); resolves once it listens. */
+/** Starts `script` (a .ts file, through tsx as `npm start` does, or compiled .js) with `config` as
+ *  its one argument (JSON); resolves once it listens. */
 export async function startServerChild(name: string, script: URL, config: unknown): Promise<ServerChild> {
-  const child = spawn(process.execPath, [...deployedNodeFlags(), '--import', 'tsx', script.pathname, JSON.stringify(config)], {
+  const tsx = script.pathname.endsWith('.ts') ? ['--import', 'tsx'] : []; // compiled JavaScript runs as it is
+  const child = spawn(process.execPath, [...deployedNodeFlags(), ...tsx, script.pathname, JSON.stringify(config)], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const replies: Array<(reply: Reply) => void> = [];
