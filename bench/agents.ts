@@ -48,10 +48,14 @@ const AGENTS = 1_000;
 const POOL_MAX = 20;
 const ADMIN = 'bench-admin-token-0123456789';
 const WARM_UP_SECONDS = 1;
+/** Idle connections close after 2 s (deployed: 30 s), so that only the pool under test holds
+ *  its 20: the server's max_connections (100 by default) is shared with whoever else uses it. */
+const IDLE_TIMEOUT_MS = 2_000;
 
 const core = await startServerChild('chimera-core', new URL('./servers/agents-core.ts', import.meta.url), {
   url,
   poolMax: POOL_MAX,
+  idleTimeoutMs: IDLE_TIMEOUT_MS,
   adminToken: ADMIN,
 } satisfies CoreConfig);
 const transport = (token: string, port = core.port) =>
@@ -83,6 +87,7 @@ for (let i = 0; i < AGENTS; i += 50) {
 const peer = await startServerChild('peer', new URL('./servers/agents-peer.ts', import.meta.url), {
   url,
   poolMax: POOL_MAX,
+  idleTimeoutMs: IDLE_TIMEOUT_MS,
   tokens: { [secret]: tenantId },
 } satisfies PeerConfig);
 // Both servers answer alike: the peer's response decodes to the same message as chimera-core's.
@@ -98,12 +103,13 @@ const coreB = checkoutB
   ? await startServerChild('chimera-core B', pathToFileURL(/\.[jt]s$/.test(checkoutB) ? resolve(checkoutB) : join(resolve(checkoutB), 'bench/servers/agents-core.ts')), {
       url,
       poolMax: POOL_MAX,
+      idleTimeoutMs: IDLE_TIMEOUT_MS,
       adminToken: ADMIN,
     } satisfies CoreConfig)
   : undefined;
 
 const pick = (worker: number, i: number) => ids[(worker * 7919 + i * 31) % ids.length];
-const direct = new pg.Pool({ connectionString: url, max: POOL_MAX, idleTimeoutMillis: 30_000, application_name: 'bench-direct' });
+const direct = new pg.Pool({ connectionString: url, max: POOL_MAX, idleTimeoutMillis: IDLE_TIMEOUT_MS, application_name: 'bench-direct' });
 const monitor = new pg.Client({ connectionString: url, application_name: 'bench-monitor' });
 await monitor.connect();
 const requests = ids.map((id) => toBinary(GetAgentRequestSchema, create(GetAgentRequestSchema, { id })));
@@ -176,6 +182,7 @@ async function measure(target: Target, label: string, secs: number): Promise<Mea
   };
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS + 500));
 const median = (xs: number[]) => {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -195,12 +202,13 @@ console.log(
   `GetAgent: ${AGENTS} agents, concurrency ${concurrency}, ${client} clients in 2 processes, ${seconds} s per run, ${rounds} rounds, pools of ${POOL_MAX}; load average ${load()}`,
 );
 // JIT, connections and the auth cache warm before anything is measured, and again for a second
-// before every run (an idle pool closes its connections after 30 s).
-for (const t of targets) await t.run('warm-up', 3);
+// before every run, once the previous pool has let its connections go.
+for (const t of targets) await settle().then(() => t.run('warm-up', 3));
 
 const results = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
 for (let round = 1; round <= rounds; round++) {
   for (const t of round % 2 ? targets : [...targets].reverse()) {
+    await settle();
     await t.run('warm-up', WARM_UP_SECONDS);
     const m = await measure(t, `round ${round}: ${t.name}`, seconds);
     results.get(t.name)!.push(m);
@@ -220,6 +228,7 @@ if (process.env.BENCH_REFS === '1') {
     reference('tenantTx + SELECT', (w, i) => db.tenantTx(scope, (c) => getAgent.run({ tenantId, id: pick(w, i) }, c))),
     reference('tenantRead + SELECT', (w, i) => db.tenantRead(scope, (c) => getAgent.run({ tenantId, id: pick(w, i) }, c))),
   ]) {
+    await settle();
     await t.run('warm-up', WARM_UP_SECONDS);
     printMeasured(await measure(t, `no RPC: ${t.name}`, seconds));
   }
@@ -261,6 +270,7 @@ if (profileDir) {
   mkdirSync(profileDir, { recursive: true });
   for (const t of targets.filter((t) => t.server)) {
     const file = join(profileDir, `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-$/, '')}.cpuprofile`);
+    await settle();
     await t.run('warm-up', WARM_UP_SECONDS);
     await t.server!.profileStart();
     const m = await measure(t, `profiled: ${t.name}`, seconds);

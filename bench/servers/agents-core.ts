@@ -8,11 +8,14 @@ import { serveAsChild } from './child.js';
 export interface CoreConfig {
   url: string;
   poolMax: number;
+  /** How long an idle connection stays open (createPool's 30 s unless given). */
+  idleTimeoutMs?: number;
   adminToken: string;
 }
 
-await serveAsChild<CoreConfig>(async ({ url, poolMax, adminToken }) => {
+await serveAsChild<CoreConfig>(async ({ url, poolMax, idleTimeoutMs, adminToken }) => {
   const pool = createPool(url, poolMax, silentLogger);
+  if (idleTimeoutMs !== undefined) pool.options.idleTimeoutMillis = idleTimeoutMs;
   const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000 });
   return {
     port: server.port,

@@ -18,6 +18,7 @@ import { serveAsChild } from './child.js';
 export interface PeerConfig {
   url: string;
   poolMax: number;
+  idleTimeoutMs: number;
   /** API key -> tenant id. */
   tokens: Record<string, string>;
 }
@@ -82,8 +83,8 @@ function agentFromRow(row: Row) {
 
 const fail = (code: grpc.status, details: string) => Object.assign(new Error(details), { code, details });
 
-await serveAsChild<PeerConfig>(async ({ url, poolMax, tokens }) => {
-  const pool = new pg.Pool({ connectionString: url, max: poolMax, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000, application_name: 'agents-peer' });
+await serveAsChild<PeerConfig>(async ({ url, poolMax, idleTimeoutMs, tokens }) => {
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, idleTimeoutMillis: idleTimeoutMs, connectionTimeoutMillis: 10_000, application_name: 'agents-peer' });
   pool.on('error', () => {});
   const tenants = new Map(Object.entries(tokens));
   // The two statements' text, as pgtyped generated it from sql/platform/session.sql and
