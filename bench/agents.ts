@@ -203,7 +203,7 @@ console.log(
 );
 // JIT, connections and the auth cache warm before anything is measured, and again for a second
 // before every run, once the previous pool has let its connections go.
-for (const t of targets) await settle().then(() => t.run('warm-up', 3));
+for (const t of targets) await settle().then(() => t.run('warm-up', 5));
 
 const results = new Map<string, Measured[]>(targets.map((t) => [t.name, []]));
 for (let round = 1; round <= rounds; round++) {
