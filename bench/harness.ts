@@ -26,24 +26,30 @@ export async function runAsDeployed(): Promise<void> {
   process.exit(code);
 }
 
-/** The benchmarks' own database (chimera_bench) on DATABASE_URL's server, created afresh for every
- *  run and migrated, so that benchmark data never lands in the database the tests use, and every
- *  run starts from empty tables as the hand-written baselines do (a ledger grown by earlier runs
- *  is slower to write: see BENCHMARKS.md). Dropping it ends any other benchmark using it: run
- *  them one at a time (they would share the 2 cores anyway). */
+/** The benchmarks' own database (chimera_bench, or the name in CHIMERA_BENCH_DB) on DATABASE_URL's
+ *  server, created afresh for every run and migrated, so that benchmark data never lands in the
+ *  database the tests use, and every run starts from empty tables as the hand-written baselines do
+ *  (a ledger grown by earlier runs is slower to write: see BENCHMARKS.md). Dropping it ends any
+ *  other benchmark using it: run them one at a time (they would share the 2 cores anyway), or give
+ *  each checkout its own CHIMERA_BENCH_DB. */
 export async function benchDatabaseUrl(): Promise<string> {
   const url = process.env.DATABASE_URL;
   if (!url) {
     console.error('set DATABASE_URL (e.g. the one scripts/provision-postgres.sh prints)');
     process.exit(2);
   }
+  const name = process.env.CHIMERA_BENCH_DB || 'chimera_bench';
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
+    console.error(`CHIMERA_BENCH_DB must be a plain lower-case identifier, not ${JSON.stringify(name)}`);
+    process.exit(2);
+  }
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
-  await admin.query('DROP DATABASE IF EXISTS chimera_bench WITH (FORCE)');
-  await admin.query('CREATE DATABASE chimera_bench');
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const bench = new URL(url);
-  bench.pathname = '/chimera_bench';
+  bench.pathname = `/${name}`;
   await applyMigrations(bench.toString(), () => {});
   return bench.toString();
 }

@@ -4,8 +4,8 @@
 // and then decided before the lock (decided-batches.ts). Use it after changing a ledger function:
 // every plan should be an index lookup whose cost does not grow with the tenant's size.
 //   DATABASE_URL=postgres://... npx tsx scripts/ledger-plans.ts [batch size]
-// It works in the benchmarks' database (chimera_bench, see bench/harness.ts). auto_explain is loaded per
-// session: the URL's user must be allowed to LOAD it, as postgres is.
+// It works in the benchmarks' database (chimera_bench, or CHIMERA_BENCH_DB: see bench/harness.ts).
+// auto_explain is loaded per session: the URL's user must be allowed to LOAD it, as postgres is.
 import { randomUUID } from 'node:crypto';
 import { create } from '@bufbuild/protobuf';
 import { TransferSchema } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
