@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent: makes the local PostgreSQL ready for chimera-core (pgvector, database, roles)
-# and prints the DATABASE_URL to use. Safe to run again; each step is skipped when already done.
+# and prints the owner's URL (migrations, tests), or with --service the service's (the same
+# database as chimera_service). Safe to run again; each step is skipped when already done.
 set -euo pipefail
 
 PGHOST=${PGHOST:-127.0.0.1}
@@ -56,6 +57,8 @@ if [ "$(psql_admin -c "SELECT count(*) FROM pg_database WHERE datname = '$DB_NAM
 fi
 psql -X -v ON_ERROR_STOP=1 -qtA -d "$DB_NAME" -c "CREATE EXTENSION IF NOT EXISTS vector" >/dev/null
 
-# The owner's URL: migrations and the tests' own checks use it. The service itself connects as
-# chimera_service (the same URL with that user; README).
-echo "postgres://$PGUSER@$PGHOST:$PGPORT/$DB_NAME?sslmode=disable"
+if [ "${1:-}" = "--service" ]; then
+  echo "postgres://chimera_service@$PGHOST:$PGPORT/$DB_NAME?sslmode=disable"
+else
+  echo "postgres://$PGUSER@$PGHOST:$PGPORT/$DB_NAME?sslmode=disable"
+fi

@@ -26,12 +26,14 @@ function codeBlocks(text: string, language: string): string[] {
 }
 
 describe('README', () => {
-  it('the PostgreSQL steps keep the admin token they generate, and the next steps use that token', () => {
+  it('the PostgreSQL steps keep the admin token they generate, the next steps use it, and the service logs in as chimera_service', () => {
     const steps = codeBlocks(section('## Against a real PostgreSQL'), 'sh').join('\n');
     // Stand-ins for the commands that need a server: each prints what it was given.
+    const owner = 'postgres://postgres@127.0.0.1:5432/chimera?sslmode=disable';
+    const service = 'postgres://chimera_service@127.0.0.1:5432/chimera?sslmode=disable';
     const shims = [
-      "bash() { echo 'postgres://postgres@127.0.0.1:5432/chimera?sslmode=disable'; }",
-      'npm() { echo "npm $1 CHIMERA_ADMIN_TOKEN=${CHIMERA_ADMIN_TOKEN:-}"; }',
+      `bash() { if [ "\${2:-}" = --service ]; then echo '${service}'; else echo '${owner}'; fi; }`,
+      'npm() { echo "npm $1 CHIMERA_ADMIN_TOKEN=${CHIMERA_ADMIN_TOKEN:-} DATABASE_URL=${DATABASE_URL:-} CHIMERA_MIGRATION_URL=${CHIMERA_MIGRATION_URL:-}"; }',
       'npx() { echo "npx $*"; }',
     ].join('\n');
     const dir = mkdtempSync(join(tmpdir(), 'chimera-readme-'));
@@ -43,6 +45,9 @@ describe('README', () => {
       expect(token).to.match(/^[0-9a-f]{48}$/);
       expect(statSync(join(dir, '.chimera-admin-token')).mode & 0o077, 'only the owner may read it').to.equal(0);
       expect(first.stdout).to.include(`npm start CHIMERA_ADMIN_TOKEN=${token}`);
+      // The tests run with the owner's URL; the service logs in as chimera_service, migrating as the owner.
+      expect(first.stdout).to.include(`npm test CHIMERA_ADMIN_TOKEN= DATABASE_URL=${owner} CHIMERA_MIGRATION_URL=`);
+      expect(first.stdout).to.include(`DATABASE_URL=${service} CHIMERA_MIGRATION_URL=${owner}`);
       const calls = first.stdout.split('\n').filter((line) => line.startsWith('npx '));
       expect(calls).to.have.length.greaterThan(0);
       for (const call of calls) expect(call).to.include(`Authorization: Bearer ${token}`);
