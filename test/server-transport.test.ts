@@ -26,11 +26,14 @@ import {
 import { HealthState, healthServiceImpl } from '../src/server/health.js';
 import { listen, type Listener } from '../src/server/listen.js';
 import { registerReflection } from '../src/server/reflection.js';
+import { eventually } from './support/locks.js';
 
 interface TestServer {
   listener: Listener;
   state: HealthState;
   baseUrl: string;
+  /** Requests held by x-test-delay-ms that have reached the handler. */
+  held(): number;
 }
 
 async function startServer(): Promise<TestServer> {
@@ -44,14 +47,17 @@ async function startServer(): Promise<TestServer> {
   });
   // Test-only: hold requests carrying x-test-delay-ms, so calls are in flight during close(); throw
   // on x-test-throw, as a handler with a bug would.
+  let held = 0;
   const delaying: typeof handler = (req, res) => {
     if (req.headers['x-test-throw']) throw new Error('a bug in the handler');
     const ms = Number(req.headers['x-test-delay-ms'] ?? 0);
-    if (ms > 0) setTimeout(() => handler(req, res), ms);
-    else handler(req, res);
+    if (ms > 0) {
+      held++;
+      setTimeout(() => handler(req, res), ms);
+    } else handler(req, res);
   };
   const listener = await listen(delaying, { port: 0, host: '127.0.0.1' });
-  return { listener, state, baseUrl: `http://127.0.0.1:${listener.port}` };
+  return { listener, state, baseUrl: `http://127.0.0.1:${listener.port}`, held: () => held };
 }
 
 function grpcClient(server: TestServer): grpc.Client {
@@ -250,7 +256,7 @@ describe('server transport (listen, health, reflection)', () => {
     const watching = (async () => {
       for await (const res of health.watch({})) seen.push(res.status);
     })();
-    await new Promise((r) => setTimeout(r, 100));
+    await eventually('the Watch stream saw SERVING', () => seen.length === 1, 2_000);
 
     server.state.setDraining();
     expect((await grpcCheck(client)).status).to.equal(ServingStatus.NOT_SERVING);
@@ -269,12 +275,14 @@ describe('server transport (listen, health, reflection)', () => {
     // HTTP/1.1 keep-alive sockets (one gets reused below, the other stays idle).
     await Promise.all([h1.check({}), h1.check({}), h2.check({}), grpcCheck(client)]);
 
+    const before = server.held();
     const inFlight = Promise.all([
       grpcCheck(client, '', metadata),
       h1.check({}, { headers: slow }),
       h2.check({}, { headers: slow }),
     ]);
-    await new Promise((r) => setTimeout(r, 100)); // let the requests reach the server
+    // All three are in flight when close() starts.
+    await eventually('the three calls reached the server', () => server.held() === before + 3, 2_000);
 
     const started = Date.now();
     await server.listener.close(2000);
