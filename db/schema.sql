@@ -125,57 +125,26 @@ $$;
 
 
 --
--- Name: check_pending_references(); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: check_references_exist(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
+CREATE FUNCTION chimera.check_references_exist() RETURNS trigger
     LANGUAGE plpgsql
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$
-DECLARE
-  missing text;
 BEGIN
-  SELECT format('one of the transfers %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END
-$$;
-
-
---
--- Name: check_transfer_references(); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-DECLARE
-  missing text;
-BEGIN
-  SELECT format('one of the accounts %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
-        FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
-        GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NULL THEN
-    SELECT format('one of the pending transfers %s', r.ids) INTO missing
-    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
-          FROM inserted n WHERE n.pending_id IS NOT NULL
-          GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-    LIMIT 1;
-  END IF;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_transfers references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  IF TG_TABLE_NAME = 'ledger_transfers' THEN
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'accounts', n.tenant_id, array_agg(DISTINCT x))
+    FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
+    GROUP BY n.tenant_id;
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(DISTINCT n.pending_id))
+    FROM inserted n WHERE n.pending_id IS NOT NULL
+    GROUP BY n.tenant_id;
+  ELSE -- ledger_pending
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(n.transfer_id))
+    FROM inserted n
+    GROUP BY n.tenant_id;
   END IF;
   RETURN NULL;
 END
@@ -214,38 +183,6 @@ CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
 --
 
 COMMENT ON FUNCTION chimera.current_tenant_id() IS 'The transaction''s tenant (app.tenant_id), which every tenant policy compares tenant_id with; NULL outside a tenant transaction.';
-
-
---
--- Name: existing_accounts(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.existing_accounts(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS found);
-END
-$$;
-
-
---
--- Name: existing_transfers(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
-END
-$$;
 
 
 --
@@ -806,6 +743,32 @@ $$;
 COMMENT ON FUNCTION chimera.reject_history_change() IS 'BEFORE UPDATE/DELETE (per row) or TRUNCATE (per statement) trigger: the table is append-only (42501).';
 
 
+--
+-- Name: require_existing(text, text, uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.require_existing(p_table text, p_kind text, p_tenant_id uuid, p_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  existing bigint;
+BEGIN
+  IF p_kind = 'accounts' THEN
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS f);
+  ELSE
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS f);
+  END IF;
+  IF existing <> cardinality(p_ids) THEN
+    RAISE EXCEPTION '% references a missing row: one of the % %', p_table, p_kind, p_ids USING ERRCODE = 'foreign_key_violation';
+  END IF;
+END
+$$;
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -1048,7 +1011,7 @@ ALTER TABLE ONLY public.ledger_pending FORCE ROW LEVEL SECURITY;
 -- Name: TABLE ledger_pending; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_pending_references().';
+COMMENT ON TABLE public.ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_references_exist().';
 
 
 --
@@ -1148,7 +1111,7 @@ ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
 -- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_transfer_references().';
+COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_references_exist().';
 
 
 --
@@ -1494,7 +1457,7 @@ CREATE TRIGGER ledger_entries_references AFTER INSERT ON public.ledger_entries R
 -- Name: ledger_pending ledger_pending_references; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER ledger_pending_references AFTER INSERT ON public.ledger_pending REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_pending_references();
+CREATE TRIGGER ledger_pending_references AFTER INSERT ON public.ledger_pending REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 
 
 --
@@ -1522,7 +1485,7 @@ CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON public.ledger_tra
 -- Name: ledger_transfers ledger_transfers_references; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_transfer_references();
+CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 
 
 --

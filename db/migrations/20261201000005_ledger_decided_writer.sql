@@ -206,7 +206,7 @@ GRANT INSERT ON ledger_entries TO chimera_ledger_writer;
 GRANT SELECT ON ledger_accounts, ledger_spend_policies TO chimera_ledger_writer;
 -- What it calls, and what the policies and reference checks it meets call.
 GRANT EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.ledger_write_decided_entries,
-  chimera.existing_accounts, chimera.existing_transfers, chimera.current_tenant_id, chimera.now_ms
+  chimera.require_existing, chimera.current_tenant_id, chimera.now_ms
   TO chimera_ledger_writer;
 
 -- A decided batch's unlocked part in one call: the transfers and their entries and reservations
@@ -289,8 +289,8 @@ COMMENT ON FUNCTION chimera.ledger_write_decided IS
 
 -- migrate:down
 DROP FUNCTION chimera.ledger_write_decided;
-REVOKE EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.existing_accounts, chimera.existing_transfers,
-  chimera.current_tenant_id, chimera.now_ms
+REVOKE EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.require_existing, chimera.current_tenant_id,
+  chimera.now_ms
   FROM chimera_ledger_writer;
 REVOKE ALL ON ledger_transfers, ledger_entries, ledger_pending, ledger_accounts, ledger_spend_policies FROM chimera_ledger_writer;
 REVOKE USAGE ON SCHEMA public, chimera FROM chimera_ledger_writer;
