@@ -186,6 +186,22 @@ COMMENT ON FUNCTION chimera.current_tenant_id() IS 'The transaction''s tenant (a
 
 
 --
+-- Name: ledger_balances_checksum(bigint, numeric, numeric, numeric, numeric, bigint); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_rank)::numeric * ((((p_debits_pending + (p_debits_posted * ((2)::numeric ^ (128)::numeric))) + (p_credits_pending * ((2)::numeric ^ (256)::numeric))) + (p_credits_posted * ((2)::numeric ^ (384)::numeric))) + ((p_version)::numeric * ((2)::numeric ^ (512)::numeric))));
+
+
+--
+-- Name: FUNCTION ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint) IS 'One account''s part of a batch''s balance checksum (state-machine.ts, checksumOf); inlined into the writes.';
+
+
+--
 -- Name: ledger_check_time_bound(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -338,6 +354,155 @@ $$;
 --
 
 COMMENT ON FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids uuid[], p_pending_ids uuid[]) IS 'Locks every account a batch touches, in id order, and returns balances with spend policy and current window.';
+
+
+--
+-- Name: ledger_movements(uuid[], uuid[], uuid[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]) RETURNS TABLE(account_id uuid, transfer_id uuid, seq bigint, versions bigint, debits_pending numeric, debits_posted numeric, credits_pending numeric, credits_posted numeric)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT s.account_id,
+     s.transfer_id,
+     s.seq,
+     row_number() OVER w AS versions,
+     sum(s.dp) OVER w AS debits_pending,
+     sum(s.dpo) OVER w AS debits_posted,
+     sum(s.cp) OVER w AS credits_pending,
+     sum(s.cpo) OVER w AS credits_posted
+    FROM ( SELECT t.seq,
+             t.id AS transfer_id,
+             t.account_id,
+             t.pending_delta AS dp,
+             t.posted_delta AS dpo,
+             (0)::numeric AS cp,
+             (0)::numeric AS cpo
+            FROM UNNEST(ledger_movements.p_ids, ledger_movements.p_debit_ids, ledger_movements.p_pending_deltas, ledger_movements.p_posted_deltas) WITH ORDINALITY t(id, account_id, pending_delta, posted_delta, seq)
+         UNION ALL
+          SELECT t.seq,
+             t.id,
+             t.account_id,
+             0,
+             0,
+             t.pending_delta,
+             t.posted_delta
+            FROM UNNEST(ledger_movements.p_ids, ledger_movements.p_credit_ids, ledger_movements.p_pending_deltas, ledger_movements.p_posted_deltas) WITH ORDINALITY t(id, account_id, pending_delta, posted_delta, seq)) s
+   WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING);
+END;
+
+
+--
+-- Name: FUNCTION ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]) IS 'Each posting of a batch with what the batch has moved on its account up to and including it; inlined into the writes.';
+
+
+--
+-- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
+
+--
+-- Name: FUNCTION now_ms(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_transfers (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    debit_account_id uuid NOT NULL,
+    credit_account_id uuid NOT NULL,
+    amount numeric(38,0) NOT NULL,
+    pending_id uuid,
+    linked boolean DEFAULT false NOT NULL,
+    pending boolean DEFAULT false NOT NULL,
+    post_pending boolean DEFAULT false NOT NULL,
+    void_pending boolean DEFAULT false NOT NULL,
+    timeout_seconds integer DEFAULT 0 NOT NULL,
+    expire_time timestamp with time zone,
+    code integer DEFAULT 0 NOT NULL,
+    external_ref text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_transfers_amount_check CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT ledger_transfers_check CHECK ((debit_account_id <> credit_account_id)),
+    CONSTRAINT ledger_transfers_check1 CHECK ((num_nonnulls(NULLIF(pending, false), NULLIF(post_pending, false), NULLIF(void_pending, false)) <= 1)),
+    CONSTRAINT ledger_transfers_check2 CHECK (((post_pending OR void_pending) = (pending_id IS NOT NULL))),
+    CONSTRAINT ledger_transfers_check3 CHECK ((pending OR (timeout_seconds = 0))),
+    CONSTRAINT ledger_transfers_check4 CHECK (((expire_time IS NOT NULL) = (pending AND (timeout_seconds > 0)))),
+    CONSTRAINT ledger_transfers_external_ref_check CHECK (((external_ref <> ''::text) AND (length(external_ref) <= 200))),
+    CONSTRAINT ledger_transfers_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_transfers_timeout_seconds_check CHECK ((timeout_seconds >= 0))
+);
+
+ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_references_exist().';
+
+
+--
+-- Name: ledger_new_reservations(uuid, uuid[], boolean[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]) RETURNS TABLE(tenant_id uuid, transfer_id uuid, debit_account_id uuid, credit_account_id uuid, amount numeric, expire_time timestamp with time zone)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT t.tenant_id,
+     t.id,
+     t.debit_account_id,
+     t.credit_account_id,
+     t.amount,
+     t.expire_time
+    FROM (UNNEST(ledger_new_reservations.p_ids, ledger_new_reservations.p_pending) n(id, pending)
+      CROSS JOIN LATERAL ( SELECT x.tenant_id,
+             x.id,
+             x.debit_account_id,
+             x.credit_account_id,
+             x.amount,
+             x.pending_id,
+             x.linked,
+             x.pending,
+             x.post_pending,
+             x.void_pending,
+             x.timeout_seconds,
+             x.expire_time,
+             x.code,
+             x.external_ref,
+             x.metadata,
+             x.create_time
+            FROM public.ledger_transfers x
+           WHERE ((x.tenant_id = ledger_new_reservations.p_tenant_id) AND (x.id = n.id))
+          LIMIT 1) t)
+   WHERE n.pending;
+END;
+
+
+--
+-- Name: FUNCTION ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]) IS 'The reservations a batch''s pending transfers open, from the transfer rows already written; inlined into the writes.';
 
 
 --
@@ -495,31 +660,17 @@ BEGIN
     RAISE EXCEPTION 'ledger_write_decided_entries: a reservation on an account has expired' USING ERRCODE = 'CH001';
   END IF;
 
-  -- As in ledger_write_postings, but the running sums start from the expected balances.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  expected AS (
+  -- As in ledger_write_postings, but the movements are added to the expected balances.
+  WITH expected AS (
     SELECT * FROM unnest(p_a_ids, p_a_versions, p_a_debits_pending, p_a_debits_posted, p_a_credits_pending, p_a_credits_posted)
       AS a(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   ),
   postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
-    JOIN expected a ON a.id = s.account_id
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
+    JOIN expected a ON a.id = m.account_id
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -528,8 +679,10 @@ BEGIN
            p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
     FROM postings p
   )
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.account_version * 2::numeric ^ 512))
+  -- The checksum of each account's balances after its last posting, which ledger_settle_balances
+  -- stores under the locks.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.account_version))
   INTO checksum
   FROM (
     SELECT l.*, row_number() OVER (ORDER BY l.account_id) AS rank
@@ -542,12 +695,7 @@ BEGIN
 
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
   RETURN cardinality(p_t_ids);
 END
@@ -573,32 +721,16 @@ CREATE FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], 
 DECLARE
   checksum numeric;
 BEGIN
-  -- Entries and new balances, computed here from each transfer's movement: what it adds to (or,
-  -- negative, takes from) the pending balances and what it adds to the posted ones, the same on the
-  -- debit side (debits_*) and the credit side (credits_*). Running sums per account, in batch
-  -- order, from the balances locked at the start of the transaction.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
+  -- Entries and new balances: the running sums of each account's movements (ledger_movements),
+  -- in batch order, added to the balances locked at the start of the transaction.
+  WITH postings AS MATERIALIZED (
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
     CROSS JOIN LATERAL (
-      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = s.account_id LIMIT 1
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = m.account_id LIMIT 1
     ) a
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -620,11 +752,9 @@ BEGIN
     WHERE a.ctid = r.row_id
     RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
   )
-  -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
-  -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
-  -- account changes it. state-machine.ts (balanceChecksum) computes the same.
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
+  -- The checksum of the balances as stored.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.version))
   INTO checksum
   FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
   -- The caller computed the same balances to decide every result; both must agree, or nothing is
@@ -637,12 +767,7 @@ BEGIN
   -- The rest is skipped when there is nothing to do (the common case for plain transfers).
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
 
   IF cardinality(p_resolved_pending_ids) > 0 THEN
@@ -682,22 +807,6 @@ $$;
 --
 
 COMMENT ON FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) IS 'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
-
-
---
--- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT date_trunc('milliseconds', now()) $$;
-
-
---
--- Name: FUNCTION now_ms(); Type: COMMENT; Schema: chimera; Owner: -
---
-
-COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
 
 
 --
@@ -768,10 +877,6 @@ BEGIN
 END
 $$;
 
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: agents; Type: TABLE; Schema: public; Owner: -
@@ -1070,48 +1175,6 @@ ALTER TABLE ONLY public.ledger_spend_windows FORCE ROW LEVEL SECURITY;
 --
 
 COMMENT ON TABLE public.ledger_spend_windows IS 'What each account with a spend policy has debited per window.';
-
-
---
--- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.ledger_transfers (
-    tenant_id uuid NOT NULL,
-    id uuid NOT NULL,
-    debit_account_id uuid NOT NULL,
-    credit_account_id uuid NOT NULL,
-    amount numeric(38,0) NOT NULL,
-    pending_id uuid,
-    linked boolean DEFAULT false NOT NULL,
-    pending boolean DEFAULT false NOT NULL,
-    post_pending boolean DEFAULT false NOT NULL,
-    void_pending boolean DEFAULT false NOT NULL,
-    timeout_seconds integer DEFAULT 0 NOT NULL,
-    expire_time timestamp with time zone,
-    code integer DEFAULT 0 NOT NULL,
-    external_ref text,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
-    CONSTRAINT ledger_transfers_amount_check CHECK ((amount >= (0)::numeric)),
-    CONSTRAINT ledger_transfers_check CHECK ((debit_account_id <> credit_account_id)),
-    CONSTRAINT ledger_transfers_check1 CHECK ((num_nonnulls(NULLIF(pending, false), NULLIF(post_pending, false), NULLIF(void_pending, false)) <= 1)),
-    CONSTRAINT ledger_transfers_check2 CHECK (((post_pending OR void_pending) = (pending_id IS NOT NULL))),
-    CONSTRAINT ledger_transfers_check3 CHECK ((pending OR (timeout_seconds = 0))),
-    CONSTRAINT ledger_transfers_check4 CHECK (((expire_time IS NOT NULL) = (pending AND (timeout_seconds > 0)))),
-    CONSTRAINT ledger_transfers_external_ref_check CHECK (((external_ref <> ''::text) AND (length(external_ref) <= 200))),
-    CONSTRAINT ledger_transfers_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT ledger_transfers_timeout_seconds_check CHECK ((timeout_seconds >= 0))
-);
-
-ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
-
-
---
--- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_references_exist().';
 
 
 --
