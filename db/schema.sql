@@ -130,6 +130,7 @@ $$;
 
 CREATE FUNCTION chimera.check_references_exist() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$
@@ -858,6 +859,7 @@ COMMENT ON FUNCTION chimera.reject_history_change() IS 'BEFORE UPDATE/DELETE (pe
 
 CREATE FUNCTION chimera.require_existing(p_table text, p_kind text, p_tenant_id uuid, p_ids uuid[]) RETURNS void
     LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$

@@ -268,9 +268,13 @@ CREATE TRIGGER ledger_budget_alerts_audit AFTER INSERT ON ledger_budget_alerts
 
 -- Raises foreign_key_violation, as a foreign key would, unless every one of p_ids (ids of one
 -- tenant, each once) is among the tenant's p_kind, 'accounts' or 'transfers': it counts those
--- found, one primary-key lookup per id. p_table names the table whose rows name them.
+-- found, one primary-key lookup per id. p_table names the table whose rows name them. This
+-- function and the trigger function below also run inside chimera.ledger_write_decided (SECURITY
+-- DEFINER, 20261201000005_ledger_decided_writer.sql), for the rows it inserts: their search_path
+-- is pinned as that function's is.
 CREATE FUNCTION chimera.require_existing(p_table text, p_kind text, p_tenant_id uuid, p_ids uuid[]) RETURNS void
   LANGUAGE plpgsql
+  SET search_path = public, pg_temp
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
@@ -299,6 +303,7 @@ GRANT EXECUTE ON FUNCTION chimera.require_existing(text, text, uuid, uuid[]) TO 
 -- built at run time (EXECUTE), which would be planned on every insert.
 CREATE FUNCTION chimera.check_references_exist() RETURNS trigger
   LANGUAGE plpgsql
+  SET search_path = public, pg_temp
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 BEGIN
