@@ -125,57 +125,27 @@ $$;
 
 
 --
--- Name: check_pending_references(); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: check_references_exist(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
+CREATE FUNCTION chimera.check_references_exist() RETURNS trigger
     LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$
-DECLARE
-  missing text;
 BEGIN
-  SELECT format('one of the transfers %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END
-$$;
-
-
---
--- Name: check_transfer_references(); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-DECLARE
-  missing text;
-BEGIN
-  SELECT format('one of the accounts %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
-        FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
-        GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NULL THEN
-    SELECT format('one of the pending transfers %s', r.ids) INTO missing
-    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
-          FROM inserted n WHERE n.pending_id IS NOT NULL
-          GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-    LIMIT 1;
-  END IF;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_transfers references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  IF TG_TABLE_NAME = 'ledger_transfers' THEN
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'accounts', n.tenant_id, array_agg(DISTINCT x))
+    FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
+    GROUP BY n.tenant_id;
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(DISTINCT n.pending_id))
+    FROM inserted n WHERE n.pending_id IS NOT NULL
+    GROUP BY n.tenant_id;
+  ELSE -- ledger_pending
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(n.transfer_id))
+    FROM inserted n
+    GROUP BY n.tenant_id;
   END IF;
   RETURN NULL;
 END
@@ -217,35 +187,19 @@ COMMENT ON FUNCTION chimera.current_tenant_id() IS 'The transaction''s tenant (a
 
 
 --
--- Name: existing_accounts(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: ledger_balances_checksum(bigint, numeric, numeric, numeric, numeric, bigint); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.existing_accounts(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS found);
-END
-$$;
+CREATE FUNCTION chimera.ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN ((p_rank)::numeric * ((((p_debits_pending + (p_debits_posted * ((2)::numeric ^ (128)::numeric))) + (p_credits_pending * ((2)::numeric ^ (256)::numeric))) + (p_credits_posted * ((2)::numeric ^ (384)::numeric))) + ((p_version)::numeric * ((2)::numeric ^ (512)::numeric))));
 
 
 --
--- Name: existing_transfers(uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: FUNCTION ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint); Type: COMMENT; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
-    LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
-    AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
-END
-$$;
+COMMENT ON FUNCTION chimera.ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric, p_credits_pending numeric, p_credits_posted numeric, p_version bigint) IS 'One account''s part of a batch''s balance checksum (state-machine.ts, checksumOf); inlined into the writes.';
 
 
 --
@@ -404,6 +358,155 @@ COMMENT ON FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids
 
 
 --
+-- Name: ledger_movements(uuid[], uuid[], uuid[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]) RETURNS TABLE(account_id uuid, transfer_id uuid, seq bigint, versions bigint, debits_pending numeric, debits_posted numeric, credits_pending numeric, credits_posted numeric)
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    BEGIN ATOMIC
+ SELECT s.account_id,
+     s.transfer_id,
+     s.seq,
+     row_number() OVER w AS versions,
+     sum(s.dp) OVER w AS debits_pending,
+     sum(s.dpo) OVER w AS debits_posted,
+     sum(s.cp) OVER w AS credits_pending,
+     sum(s.cpo) OVER w AS credits_posted
+    FROM ( SELECT t.seq,
+             t.id AS transfer_id,
+             t.account_id,
+             t.pending_delta AS dp,
+             t.posted_delta AS dpo,
+             (0)::numeric AS cp,
+             (0)::numeric AS cpo
+            FROM UNNEST(ledger_movements.p_ids, ledger_movements.p_debit_ids, ledger_movements.p_pending_deltas, ledger_movements.p_posted_deltas) WITH ORDINALITY t(id, account_id, pending_delta, posted_delta, seq)
+         UNION ALL
+          SELECT t.seq,
+             t.id,
+             t.account_id,
+             0,
+             0,
+             t.pending_delta,
+             t.posted_delta
+            FROM UNNEST(ledger_movements.p_ids, ledger_movements.p_credit_ids, ledger_movements.p_pending_deltas, ledger_movements.p_posted_deltas) WITH ORDINALITY t(id, account_id, pending_delta, posted_delta, seq)) s
+   WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING);
+END;
+
+
+--
+-- Name: FUNCTION ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[], p_pending_deltas numeric[], p_posted_deltas numeric[]) IS 'Each posting of a batch with what the batch has moved on its account up to and including it; inlined into the writes.';
+
+
+--
+-- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT date_trunc('milliseconds', now()) $$;
+
+
+--
+-- Name: FUNCTION now_ms(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
+
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.ledger_transfers (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    debit_account_id uuid NOT NULL,
+    credit_account_id uuid NOT NULL,
+    amount numeric(38,0) NOT NULL,
+    pending_id uuid,
+    linked boolean DEFAULT false NOT NULL,
+    pending boolean DEFAULT false NOT NULL,
+    post_pending boolean DEFAULT false NOT NULL,
+    void_pending boolean DEFAULT false NOT NULL,
+    timeout_seconds integer DEFAULT 0 NOT NULL,
+    expire_time timestamp with time zone,
+    code integer DEFAULT 0 NOT NULL,
+    external_ref text,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    CONSTRAINT ledger_transfers_amount_check CHECK ((amount >= (0)::numeric)),
+    CONSTRAINT ledger_transfers_check CHECK ((debit_account_id <> credit_account_id)),
+    CONSTRAINT ledger_transfers_check1 CHECK ((num_nonnulls(NULLIF(pending, false), NULLIF(post_pending, false), NULLIF(void_pending, false)) <= 1)),
+    CONSTRAINT ledger_transfers_check2 CHECK (((post_pending OR void_pending) = (pending_id IS NOT NULL))),
+    CONSTRAINT ledger_transfers_check3 CHECK ((pending OR (timeout_seconds = 0))),
+    CONSTRAINT ledger_transfers_check4 CHECK (((expire_time IS NOT NULL) = (pending AND (timeout_seconds > 0)))),
+    CONSTRAINT ledger_transfers_external_ref_check CHECK (((external_ref <> ''::text) AND (length(external_ref) <= 200))),
+    CONSTRAINT ledger_transfers_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT ledger_transfers_timeout_seconds_check CHECK ((timeout_seconds >= 0))
+);
+
+ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_references_exist().';
+
+
+--
+-- Name: ledger_new_reservations(uuid, uuid[], boolean[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]) RETURNS TABLE(tenant_id uuid, transfer_id uuid, debit_account_id uuid, credit_account_id uuid, amount numeric, expire_time timestamp with time zone)
+    LANGUAGE sql STABLE
+    BEGIN ATOMIC
+ SELECT t.tenant_id,
+     t.id,
+     t.debit_account_id,
+     t.credit_account_id,
+     t.amount,
+     t.expire_time
+    FROM (UNNEST(ledger_new_reservations.p_ids, ledger_new_reservations.p_pending) n(id, pending)
+      CROSS JOIN LATERAL ( SELECT x.tenant_id,
+             x.id,
+             x.debit_account_id,
+             x.credit_account_id,
+             x.amount,
+             x.pending_id,
+             x.linked,
+             x.pending,
+             x.post_pending,
+             x.void_pending,
+             x.timeout_seconds,
+             x.expire_time,
+             x.code,
+             x.external_ref,
+             x.metadata,
+             x.create_time
+            FROM public.ledger_transfers x
+           WHERE ((x.tenant_id = ledger_new_reservations.p_tenant_id) AND (x.id = n.id))
+          LIMIT 1) t)
+   WHERE n.pending;
+END;
+
+
+--
+-- Name: FUNCTION ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[]) IS 'The reservations a batch''s pending transfers open, from the transfer rows already written; inlined into the writes.';
+
+
+--
 -- Name: ledger_settle_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -558,31 +661,17 @@ BEGIN
     RAISE EXCEPTION 'ledger_write_decided_entries: a reservation on an account has expired' USING ERRCODE = 'CH001';
   END IF;
 
-  -- As in ledger_write_postings, but the running sums start from the expected balances.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  expected AS (
+  -- As in ledger_write_postings, but the movements are added to the expected balances.
+  WITH expected AS (
     SELECT * FROM unnest(p_a_ids, p_a_versions, p_a_debits_pending, p_a_debits_posted, p_a_credits_pending, p_a_credits_posted)
       AS a(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   ),
   postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
-    JOIN expected a ON a.id = s.account_id
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
+    JOIN expected a ON a.id = m.account_id
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -591,8 +680,10 @@ BEGIN
            p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
     FROM postings p
   )
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.account_version * 2::numeric ^ 512))
+  -- The checksum of each account's balances after its last posting, which ledger_settle_balances
+  -- stores under the locks.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.account_version))
   INTO checksum
   FROM (
     SELECT l.*, row_number() OVER (ORDER BY l.account_id) AS rank
@@ -605,12 +696,7 @@ BEGIN
 
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
   RETURN cardinality(p_t_ids);
 END
@@ -636,32 +722,16 @@ CREATE FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], 
 DECLARE
   checksum numeric;
 BEGIN
-  -- Entries and new balances, computed here from each transfer's movement: what it adds to (or,
-  -- negative, takes from) the pending balances and what it adds to the posted ones, the same on the
-  -- debit side (debits_*) and the credit side (credits_*). Running sums per account, in batch
-  -- order, from the balances locked at the start of the transaction.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
+  -- Entries and new balances: the running sums of each account's movements (ledger_movements),
+  -- in batch order, added to the balances locked at the start of the transaction.
+  WITH postings AS MATERIALIZED (
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
     CROSS JOIN LATERAL (
-      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = s.account_id LIMIT 1
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = m.account_id LIMIT 1
     ) a
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -683,11 +753,9 @@ BEGIN
     WHERE a.ctid = r.row_id
     RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
   )
-  -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
-  -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
-  -- account changes it. state-machine.ts (balanceChecksum) computes the same.
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
+  -- The checksum of the balances as stored.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.version))
   INTO checksum
   FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
   -- The caller computed the same balances to decide every result; both must agree, or nothing is
@@ -700,12 +768,7 @@ BEGIN
   -- The rest is skipped when there is nothing to do (the common case for plain transfers).
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
 
   IF cardinality(p_resolved_pending_ids) > 0 THEN
@@ -745,22 +808,6 @@ $$;
 --
 
 COMMENT ON FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) IS 'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
-
-
---
--- Name: now_ms(); Type: FUNCTION; Schema: chimera; Owner: -
---
-
-CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
-    LANGUAGE sql STABLE PARALLEL SAFE
-    AS $$ SELECT date_trunc('milliseconds', now()) $$;
-
-
---
--- Name: FUNCTION now_ms(); Type: COMMENT; Schema: chimera; Owner: -
---
-
-COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
 
 
 --
@@ -806,9 +853,32 @@ $$;
 COMMENT ON FUNCTION chimera.reject_history_change() IS 'BEFORE UPDATE/DELETE (per row) or TRUNCATE (per statement) trigger: the table is append-only (42501).';
 
 
-SET default_tablespace = '';
+--
+-- Name: require_existing(text, text, uuid, uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
 
-SET default_table_access_method = heap;
+CREATE FUNCTION chimera.require_existing(p_table text, p_kind text, p_tenant_id uuid, p_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  existing bigint;
+BEGIN
+  IF p_kind = 'accounts' THEN
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS f);
+  ELSE
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS f);
+  END IF;
+  IF existing <> cardinality(p_ids) THEN
+    RAISE EXCEPTION '% references a missing row: one of the % %', p_table, p_kind, p_ids USING ERRCODE = 'foreign_key_violation';
+  END IF;
+END
+$$;
+
 
 --
 -- Name: agents; Type: TABLE; Schema: public; Owner: -
@@ -1048,7 +1118,7 @@ ALTER TABLE ONLY public.ledger_pending FORCE ROW LEVEL SECURITY;
 -- Name: TABLE ledger_pending; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_pending_references().';
+COMMENT ON TABLE public.ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_references_exist().';
 
 
 --
@@ -1107,48 +1177,6 @@ ALTER TABLE ONLY public.ledger_spend_windows FORCE ROW LEVEL SECURITY;
 --
 
 COMMENT ON TABLE public.ledger_spend_windows IS 'What each account with a spend policy has debited per window.';
-
-
---
--- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
---
-
-CREATE TABLE public.ledger_transfers (
-    tenant_id uuid NOT NULL,
-    id uuid NOT NULL,
-    debit_account_id uuid NOT NULL,
-    credit_account_id uuid NOT NULL,
-    amount numeric(38,0) NOT NULL,
-    pending_id uuid,
-    linked boolean DEFAULT false NOT NULL,
-    pending boolean DEFAULT false NOT NULL,
-    post_pending boolean DEFAULT false NOT NULL,
-    void_pending boolean DEFAULT false NOT NULL,
-    timeout_seconds integer DEFAULT 0 NOT NULL,
-    expire_time timestamp with time zone,
-    code integer DEFAULT 0 NOT NULL,
-    external_ref text,
-    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
-    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
-    CONSTRAINT ledger_transfers_amount_check CHECK ((amount >= (0)::numeric)),
-    CONSTRAINT ledger_transfers_check CHECK ((debit_account_id <> credit_account_id)),
-    CONSTRAINT ledger_transfers_check1 CHECK ((num_nonnulls(NULLIF(pending, false), NULLIF(post_pending, false), NULLIF(void_pending, false)) <= 1)),
-    CONSTRAINT ledger_transfers_check2 CHECK (((post_pending OR void_pending) = (pending_id IS NOT NULL))),
-    CONSTRAINT ledger_transfers_check3 CHECK ((pending OR (timeout_seconds = 0))),
-    CONSTRAINT ledger_transfers_check4 CHECK (((expire_time IS NOT NULL) = (pending AND (timeout_seconds > 0)))),
-    CONSTRAINT ledger_transfers_external_ref_check CHECK (((external_ref <> ''::text) AND (length(external_ref) <= 200))),
-    CONSTRAINT ledger_transfers_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
-    CONSTRAINT ledger_transfers_timeout_seconds_check CHECK ((timeout_seconds >= 0))
-);
-
-ALTER TABLE ONLY public.ledger_transfers FORCE ROW LEVEL SECURITY;
-
-
---
--- Name: TABLE ledger_transfers; Type: COMMENT; Schema: public; Owner: -
---
-
-COMMENT ON TABLE public.ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_transfer_references().';
 
 
 --
@@ -1494,7 +1522,7 @@ CREATE TRIGGER ledger_entries_references AFTER INSERT ON public.ledger_entries R
 -- Name: ledger_pending ledger_pending_references; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER ledger_pending_references AFTER INSERT ON public.ledger_pending REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_pending_references();
+CREATE TRIGGER ledger_pending_references AFTER INSERT ON public.ledger_pending REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 
 
 --
@@ -1522,7 +1550,7 @@ CREATE TRIGGER ledger_transfers_no_truncate BEFORE TRUNCATE ON public.ledger_tra
 -- Name: ledger_transfers ledger_transfers_references; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_transfer_references();
+CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfers REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 
 
 --

@@ -118,7 +118,7 @@ CREATE TABLE ledger_transfers (
   CHECK (pending OR timeout_seconds = 0),
   CHECK ((expire_time IS NOT NULL) = (pending AND timeout_seconds > 0))
 );
-COMMENT ON TABLE ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_transfer_references().';
+COMMENT ON TABLE ledger_transfers IS 'Immutable transfers; references checked per statement by chimera.check_references_exist().';
 CREATE UNIQUE INDEX ledger_transfers_external_ref_key ON ledger_transfers (tenant_id, external_ref) WHERE external_ref IS NOT NULL;
 CREATE UNIQUE INDEX ledger_transfers_pending_id_key ON ledger_transfers (tenant_id, pending_id) WHERE pending_id IS NOT NULL;
 CREATE INDEX ledger_transfers_time_idx ON ledger_transfers (tenant_id, create_time, id);
@@ -154,7 +154,7 @@ CREATE TABLE ledger_pending (
   create_time       timestamptz   NOT NULL DEFAULT chimera.now_ms(),
   PRIMARY KEY (tenant_id, transfer_id)
 );
-COMMENT ON TABLE ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_pending_references().';
+COMMENT ON TABLE ledger_pending IS 'Open reservations (pending transfers not yet resolved); references checked by chimera.check_references_exist().';
 CREATE INDEX ledger_pending_expiry_idx ON ledger_pending (expire_time) WHERE expire_time IS NOT NULL;
 CREATE INDEX ledger_pending_debit_idx ON ledger_pending (tenant_id, debit_account_id) WHERE expire_time IS NOT NULL;
 CREATE INDEX ledger_pending_credit_idx ON ledger_pending (tenant_id, credit_account_id) WHERE expire_time IS NOT NULL;
@@ -266,53 +266,58 @@ CREATE TRIGGER ledger_budget_alerts_audit AFTER INSERT ON ledger_budget_alerts
 -- generic index lookups with sequential scans turned off, whatever the statistics say (a plan that
 -- scans ledger_transfers on every insert would grow with the ledger).
 
--- How many of `ids` exist in the tenant: one primary-key lookup per id.
-CREATE FUNCTION chimera.existing_accounts(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
+-- Raises foreign_key_violation, as a foreign key would, unless every one of p_ids (ids of one
+-- tenant, each once) is among the tenant's p_kind, 'accounts' or 'transfers': it counts those
+-- found, one primary-key lookup per id. p_table names the table whose rows name them. This
+-- function and the trigger function below also run inside chimera.ledger_write_decided (SECURITY
+-- DEFINER, 20261201000005_ledger_decided_writer.sql), for the rows it inserts: their search_path
+-- is pinned as that function's is.
+CREATE FUNCTION chimera.require_existing(p_table text, p_kind text, p_tenant_id uuid, p_ids uuid[]) RETURNS void
   LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
-  AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS found);
-END
-$$;
-
-CREATE FUNCTION chimera.existing_transfers(p_tenant_id uuid, p_ids uuid[]) RETURNS bigint
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
-  AS $$
-BEGIN
-  RETURN (SELECT count(*) FROM unnest(p_ids) AS i(id)
-          CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS found);
-END
-$$;
-GRANT EXECUTE ON FUNCTION chimera.existing_accounts(uuid, uuid[]), chimera.existing_transfers(uuid, uuid[]) TO chimera_app;
-
--- A transfer's accounts exist (and therefore its tenant does), and so does the pending transfer
--- it resolves.
-CREATE FUNCTION chimera.check_transfer_references() RETURNS trigger
-  LANGUAGE plpgsql
+  SET search_path = public, pg_temp
   SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
   AS $$
 DECLARE
-  missing text;
+  existing bigint;
 BEGIN
-  SELECT format('one of the accounts %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(DISTINCT x) AS ids
-        FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
-        GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_accounts(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NULL THEN
-    SELECT format('one of the pending transfers %s', r.ids) INTO missing
-    FROM (SELECT n.tenant_id, array_agg(DISTINCT n.pending_id) AS ids
-          FROM inserted n WHERE n.pending_id IS NOT NULL
-          GROUP BY n.tenant_id) r
-    WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-    LIMIT 1;
+  IF p_kind = 'accounts' THEN
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_accounts a WHERE a.tenant_id = p_tenant_id AND a.id = i.id LIMIT 1) AS f);
+  ELSE
+    existing := (SELECT count(*) FROM unnest(p_ids) AS i(id)
+                 CROSS JOIN LATERAL (SELECT 1 FROM ledger_transfers t WHERE t.tenant_id = p_tenant_id AND t.id = i.id LIMIT 1) AS f);
   END IF;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_transfers references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  IF existing <> cardinality(p_ids) THEN
+    RAISE EXCEPTION '% references a missing row: one of the % %', p_table, p_kind, p_ids USING ERRCODE = 'foreign_key_violation';
+  END IF;
+END
+$$;
+GRANT EXECUTE ON FUNCTION chimera.require_existing(text, text, uuid, uuid[]) TO chimera_app;
+
+-- A transfer's accounts exist (and therefore its tenant does), and so does the pending transfer it
+-- resolves; a reservation's transfer exists. One function for both tables: each gathers, per
+-- tenant, the ids its rows name, and chimera.require_existing checks them. Only which columns hold
+-- the ids differs between the two, and a statement reads the columns of the one table it is
+-- planned for: PL/pgSQL keeps a separate copy of a trigger function, with its own cached plans, for
+-- each table it is attached to, so each table's copy plans only its own branch, and nothing is
+-- built at run time (EXECUTE), which would be planned on every insert.
+CREATE FUNCTION chimera.check_references_exist() RETURNS trigger
+  LANGUAGE plpgsql
+  SET search_path = public, pg_temp
+  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
+  AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'ledger_transfers' THEN
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'accounts', n.tenant_id, array_agg(DISTINCT x))
+    FROM inserted n, unnest(ARRAY[n.debit_account_id, n.credit_account_id]) AS x
+    GROUP BY n.tenant_id;
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(DISTINCT n.pending_id))
+    FROM inserted n WHERE n.pending_id IS NOT NULL
+    GROUP BY n.tenant_id;
+  ELSE -- ledger_pending
+    PERFORM chimera.require_existing(TG_TABLE_NAME, 'transfers', n.tenant_id, array_agg(n.transfer_id))
+    FROM inserted n
+    GROUP BY n.tenant_id;
   END IF;
   RETURN NULL;
 END
@@ -354,31 +359,12 @@ BEGIN
 END
 $$;
 
--- A reservation's transfer exists.
-CREATE FUNCTION chimera.check_pending_references() RETURNS trigger
-  LANGUAGE plpgsql
-  SET plan_cache_mode = force_generic_plan SET enable_seqscan = off
-  AS $$
-DECLARE
-  missing text;
-BEGIN
-  SELECT format('one of the transfers %s', r.ids) INTO missing
-  FROM (SELECT n.tenant_id, array_agg(n.transfer_id) AS ids FROM inserted n GROUP BY n.tenant_id) r
-  WHERE cardinality(r.ids) <> chimera.existing_transfers(r.tenant_id, r.ids)
-  LIMIT 1;
-  IF missing IS NOT NULL THEN
-    RAISE EXCEPTION 'ledger_pending references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
-  END IF;
-  RETURN NULL;
-END
-$$;
-
 CREATE TRIGGER ledger_transfers_references AFTER INSERT ON ledger_transfers
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_transfer_references();
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 CREATE TRIGGER ledger_entries_references AFTER INSERT ON ledger_entries
   REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_entry_references();
 CREATE TRIGGER ledger_pending_references AFTER INSERT ON ledger_pending
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_pending_references();
+  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION chimera.check_references_exist();
 
 -- migrate:down
 DROP TABLE ledger_budget_alerts;
@@ -388,9 +374,7 @@ DROP TABLE ledger_pending;
 DROP TABLE ledger_entries;
 DROP TABLE ledger_transfers;
 DROP TABLE ledger_accounts;
-DROP FUNCTION chimera.check_pending_references();
 DROP FUNCTION chimera.check_entry_references();
-DROP FUNCTION chimera.check_transfer_references();
-DROP FUNCTION chimera.existing_transfers(uuid, uuid[]);
-DROP FUNCTION chimera.existing_accounts(uuid, uuid[]);
+DROP FUNCTION chimera.check_references_exist();
+DROP FUNCTION chimera.require_existing(text, text, uuid, uuid[]);
 -- chimera_ledger_writer stays: other databases of the server share it.

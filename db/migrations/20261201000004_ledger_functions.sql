@@ -199,6 +199,85 @@ BEGIN
 END
 $$;
 
+-- ---------------------------------------------------------------------------------------------
+-- What the two writes of a batch's entries share: the careful one (ledger_write_postings, below)
+-- and a decided batch's (ledger_write_decided_entries, 20261201000005_ledger_decided_writer.sql).
+--
+-- They are SQL functions that PostgreSQL inlines into the statements that call them: each caller's
+-- cached plan is made from their bodies as if they were written out in it, with the same lookups
+-- by key (scripts/ledger-plans.ts). So they have no SET clause and are neither STRICT nor VOLATILE:
+-- any of those stops the inlining, and a SQL function that is not inlined is planned again every
+-- time the statement calling it runs. In place of a pinned search_path, their bodies are
+-- SQL-standard (BEGIN ATOMIC, RETURN), parsed when they are created: every name in them is bound
+-- then, so no search_path, the caller's or the SECURITY DEFINER writer's, changes what they read.
+
+-- Each posting of a batch: one per transfer and side, with the transfer's place in the batch (seq),
+-- and what the batch has moved on the posting's account up to and including it: how many postings
+-- (by how much the account's version moves) and the sums they added to its four balances. A transfer
+-- adds what it moves into (or, negative, out of) the pending balances and what it adds to the
+-- posted ones to the debit account's debits_* and to the credit account's credits_*. The caller
+-- adds these to the account's balances before the batch, wherever it takes them from.
+CREATE FUNCTION chimera.ledger_movements(p_ids uuid[], p_debit_ids uuid[], p_credit_ids uuid[],
+                                         p_pending_deltas numeric[], p_posted_deltas numeric[])
+  RETURNS TABLE (account_id uuid, transfer_id uuid, seq bigint, versions bigint, debits_pending numeric,
+                 debits_posted numeric, credits_pending numeric, credits_posted numeric)
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT s.account_id, s.transfer_id, s.seq, row_number() OVER w AS versions,
+         sum(s.dp) OVER w AS debits_pending, sum(s.dpo) OVER w AS debits_posted,
+         sum(s.cp) OVER w AS credits_pending, sum(s.cpo) OVER w AS credits_posted
+  FROM (
+    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
+           0::numeric AS cp, 0::numeric AS cpo
+    FROM unnest(p_ids, p_debit_ids, p_pending_deltas, p_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+    UNION ALL
+    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
+    FROM unnest(p_ids, p_credit_ids, p_pending_deltas, p_posted_deltas)
+         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
+  ) s
+  WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING);
+END;
+
+-- One account's part of the checksum both writes compare with the caller's (p_expected_checksum):
+-- its five figures after the batch packed into one number (every balance is below 2^128), weighted
+-- by the account's rank in id order among the accounts the batch changed. The checksum is the sum
+-- over those accounts, so a figure in the wrong column or on the wrong account changes it.
+-- state-machine.ts (checksumOf) computes the same.
+CREATE FUNCTION chimera.ledger_balances_checksum(p_rank bigint, p_debits_pending numeric, p_debits_posted numeric,
+                                                 p_credits_pending numeric, p_credits_posted numeric, p_version bigint)
+  RETURNS numeric
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN p_rank * (p_debits_pending + p_debits_posted * 2::numeric ^ 128 + p_credits_pending * 2::numeric ^ 256
+                   + p_credits_posted * 2::numeric ^ 384 + p_version * 2::numeric ^ 512);
+
+-- The reservation (ledger_pending row) each of a batch's transfers marked pending opens, copied
+-- from the transfer row already written in the same transaction: one lookup by key per transfer.
+-- Its callers insert the rows, and skip the statement when no transfer is pending, as most batches
+-- have none. A PL/pgSQL function that inserted them would cache one plan for both callers, which run
+-- as different roles (chimera_app, chimera_ledger_writer); the plan depends on the tables' row-level
+-- security, so PostgreSQL would plan it again whenever a connection went from one to the other.
+-- Inlined, this query is part of each caller's own plan.
+CREATE FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid[], p_pending boolean[])
+  RETURNS TABLE (tenant_id uuid, transfer_id uuid, debit_account_id uuid, credit_account_id uuid,
+                 amount numeric, expire_time timestamptz)
+  LANGUAGE sql STABLE
+BEGIN ATOMIC
+  SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
+  FROM unnest(p_ids, p_pending) AS n(id, pending)
+  CROSS JOIN LATERAL (
+    SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
+  ) t
+  WHERE n.pending;
+END;
+GRANT EXECUTE ON FUNCTION chimera.ledger_movements, chimera.ledger_balances_checksum, chimera.ledger_new_reservations TO chimera_app;
+COMMENT ON FUNCTION chimera.ledger_movements IS
+  'Each posting of a batch with what the batch has moved on its account up to and including it; inlined into the writes.';
+COMMENT ON FUNCTION chimera.ledger_balances_checksum IS
+  'One account''s part of a batch''s balance checksum (state-machine.ts, checksumOf); inlined into the writes.';
+COMMENT ON FUNCTION chimera.ledger_new_reservations IS
+  'The reservations a batch''s pending transfers open, from the transfer rows already written; inlined into the writes.';
+
 -- The rest of a careful batch's write: entries, balances (checked against the caller's
 -- checksum), reservations, spend windows and alerts. Its transfers are already written, by
 -- ledger_insert_transfers in the same transaction. The arrays name, in batch order, each
@@ -237,32 +316,16 @@ CREATE FUNCTION chimera.ledger_write_postings(
 DECLARE
   checksum numeric;
 BEGIN
-  -- Entries and new balances, computed here from each transfer's movement: what it adds to (or,
-  -- negative, takes from) the pending balances and what it adds to the posted ones, the same on the
-  -- debit side (debits_*) and the credit side (credits_*). Running sums per account, in batch
-  -- order, from the balances locked at the start of the transaction.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
+  -- Entries and new balances: the running sums of each account's movements (ledger_movements),
+  -- in batch order, added to the balances locked at the start of the transaction.
+  WITH postings AS MATERIALIZED (
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
     CROSS JOIN LATERAL (
-      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = s.account_id LIMIT 1
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = m.account_id LIMIT 1
     ) a
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -284,11 +347,9 @@ BEGIN
     WHERE a.ctid = r.row_id
     RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
   )
-  -- Each account's five figures packed into one number (every balance is below 2^128), weighted by
-  -- the account's rank in id order, and summed: a figure in the wrong column or on the wrong
-  -- account changes it. state-machine.ts (balanceChecksum) computes the same.
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.version * 2::numeric ^ 512))
+  -- The checksum of the balances as stored.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.version))
   INTO checksum
   FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
   -- The caller computed the same balances to decide every result; both must agree, or nothing is
@@ -301,12 +362,7 @@ BEGIN
   -- The rest is skipped when there is nothing to do (the common case for plain transfers).
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
 
   IF cardinality(p_resolved_pending_ids) > 0 THEN
@@ -347,6 +403,9 @@ COMMENT ON FUNCTION chimera.ledger_write_postings IS
 
 -- migrate:down
 DROP FUNCTION chimera.ledger_write_postings;
+DROP FUNCTION chimera.ledger_new_reservations;
+DROP FUNCTION chimera.ledger_balances_checksum;
+DROP FUNCTION chimera.ledger_movements;
 DROP FUNCTION chimera.ledger_insert_transfers;
 DROP FUNCTION chimera.ledger_expired_reservations;
 DROP FUNCTION chimera.ledger_lock_accounts;

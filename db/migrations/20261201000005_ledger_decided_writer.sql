@@ -49,31 +49,17 @@ BEGIN
     RAISE EXCEPTION 'ledger_write_decided_entries: a reservation on an account has expired' USING ERRCODE = 'CH001';
   END IF;
 
-  -- As in ledger_write_postings, but the running sums start from the expected balances.
-  WITH sides AS (
-    SELECT t.seq, t.id AS transfer_id, t.account_id, t.pending_delta AS dp, t.posted_delta AS dpo,
-           0::numeric AS cp, 0::numeric AS cpo
-    FROM unnest(p_t_ids, p_t_debit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-    UNION ALL
-    SELECT t.seq, t.id, t.account_id, 0, 0, t.pending_delta, t.posted_delta
-    FROM unnest(p_t_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas)
-         WITH ORDINALITY AS t(id, account_id, pending_delta, posted_delta, seq)
-  ),
-  expected AS (
+  -- As in ledger_write_postings, but the movements are added to the expected balances.
+  WITH expected AS (
     SELECT * FROM unnest(p_a_ids, p_a_versions, p_a_debits_pending, p_a_debits_posted, p_a_credits_pending, p_a_credits_posted)
       AS a(id, version, debits_pending, debits_posted, credits_pending, credits_posted)
   ),
   postings AS MATERIALIZED (
-    SELECT s.account_id, s.transfer_id, s.seq,
-           a.version + row_number() OVER w AS account_version,
-           a.debits_pending + sum(s.dp) OVER w AS debits_pending,
-           a.debits_posted + sum(s.dpo) OVER w AS debits_posted,
-           a.credits_pending + sum(s.cp) OVER w AS credits_pending,
-           a.credits_posted + sum(s.cpo) OVER w AS credits_posted
-    FROM sides s
-    JOIN expected a ON a.id = s.account_id
-    WINDOW w AS (PARTITION BY s.account_id ORDER BY s.seq ROWS UNBOUNDED PRECEDING)
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
+    JOIN expected a ON a.id = m.account_id
   ),
   new_entries AS (
     INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
@@ -82,8 +68,10 @@ BEGIN
            p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
     FROM postings p
   )
-  SELECT sum(r.rank * (r.debits_pending + r.debits_posted * 2::numeric ^ 128 + r.credits_pending * 2::numeric ^ 256
-                       + r.credits_posted * 2::numeric ^ 384 + r.account_version * 2::numeric ^ 512))
+  -- The checksum of each account's balances after its last posting, which ledger_settle_balances
+  -- stores under the locks.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.account_version))
   INTO checksum
   FROM (
     SELECT l.*, row_number() OVER (ORDER BY l.account_id) AS rank
@@ -96,12 +84,7 @@ BEGIN
 
   IF true = ANY(p_t_pending) THEN
     INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT t.tenant_id, t.id, t.debit_account_id, t.credit_account_id, t.amount, t.expire_time
-    FROM unnest(p_t_ids, p_t_pending) AS n(id, pending)
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = n.id LIMIT 1
-    ) t
-    WHERE n.pending;
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
   END IF;
   RETURN cardinality(p_t_ids);
 END
@@ -196,17 +179,21 @@ COMMENT ON FUNCTION chimera.ledger_settle_balances IS
 -- row-level security, so that a copy of the schema restored without owners fails instead of
 -- running as a superuser. The transfers' own check (that their accounts exist) still runs for its
 -- rows. The skip relies on the bodies of the functions it calls (chimera.ledger_insert_transfers,
--- chimera.ledger_write_decided_entries): a change to them must keep every entry derived from the
--- transfers inserted in the same call. A superuser can still SET ROLE to the writer and insert
--- unchecked entries, as a superuser can disable any trigger.
+-- chimera.ledger_write_decided_entries and the chimera.ledger_movements that the entries are made
+-- from): a change to them must keep every entry derived from the transfers inserted in the same
+-- call. A superuser can still SET ROLE to the writer and insert unchecked entries, as a superuser
+-- can disable any trigger.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public, chimera TO chimera_ledger_writer;
 GRANT SELECT, INSERT ON ledger_transfers, ledger_pending TO chimera_ledger_writer;
 GRANT INSERT ON ledger_entries TO chimera_ledger_writer;
 GRANT SELECT ON ledger_accounts, ledger_spend_policies TO chimera_ledger_writer;
--- What it calls, and what the policies and reference checks it meets call.
+-- What it calls, and what the policies and reference checks it meets call. The functions its
+-- callees inline (ledger_movements, ledger_balances_checksum, ledger_new_reservations) are granted
+-- too: PostgreSQL inlines only a function the caller may execute.
 GRANT EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.ledger_write_decided_entries,
-  chimera.existing_accounts, chimera.existing_transfers, chimera.current_tenant_id, chimera.now_ms
+  chimera.ledger_movements, chimera.ledger_balances_checksum, chimera.ledger_new_reservations,
+  chimera.require_existing, chimera.current_tenant_id, chimera.now_ms
   TO chimera_ledger_writer;
 
 -- A decided batch's unlocked part in one call: the transfers and their entries and reservations
@@ -289,8 +276,8 @@ COMMENT ON FUNCTION chimera.ledger_write_decided IS
 
 -- migrate:down
 DROP FUNCTION chimera.ledger_write_decided;
-REVOKE EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.existing_accounts, chimera.existing_transfers,
-  chimera.current_tenant_id, chimera.now_ms
+REVOKE EXECUTE ON FUNCTION chimera.ledger_insert_transfers, chimera.ledger_movements, chimera.ledger_balances_checksum,
+  chimera.ledger_new_reservations, chimera.require_existing, chimera.current_tenant_id, chimera.now_ms
   FROM chimera_ledger_writer;
 REVOKE ALL ON ledger_transfers, ledger_entries, ledger_pending, ledger_accounts, ledger_spend_policies FROM chimera_ledger_writer;
 REVOKE USAGE ON SCHEMA public, chimera FROM chimera_ledger_writer;

@@ -352,7 +352,8 @@ export function balanceChecksum(postings: Posting[], accounts: Map<string, Accou
   return checksumOf(changed.map((id) => accounts.get(id)!));
 }
 
-/** The checksum of these accounts, every one changed by the batch, given in id order. */
+/** The checksum of these accounts, every one changed by the batch, given in id order. Each account's
+ *  term is the one chimera.ledger_balances_checksum computes in the database. */
 export function checksumOf(changedInIdOrder: AccountState[]): bigint {
   let sum = 0n;
   changedInIdOrder.forEach((a, i) => {
