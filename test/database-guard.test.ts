@@ -15,7 +15,7 @@ describe('the database guards the tenants', () => {
   let db: Database;
   before(() => {
     pool = new pg.Pool({ connectionString: testEnv().serviceUrl, max: 2 });
-    db = new Database(pool);
+    db = new Database(pool, { namedStatements: testEnv().namedStatements });
   });
   after(() => pool.end());
 

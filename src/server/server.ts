@@ -26,6 +26,9 @@ export interface ServerOptions {
   authCacheTtlMs: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
+  /** Parse each statement once per connection (db/named-statements.ts); default false, the
+   *  reference path. Never on embedded PGlite, whose connections share one session. */
+  namedStatements?: boolean;
   /** Idle timeout and caps on connections and streams (listen.ts); defaults in DEFAULT_CONNECTION_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Page token signing keys, the signing one first (CHIMERA_PAGE_TOKEN_KEYS); none: a random key. */
@@ -44,7 +47,7 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const db = new Database(opts.pool);
+  const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,
