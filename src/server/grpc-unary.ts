@@ -4,37 +4,26 @@
 // that costs more per call than the database work of a simple read (BENCHMARKS.md, transport).
 //
 // This path reads the one request message, runs the same interceptors and the same implementation
-// through connect's own invokeUnaryImplementation and createHandlerContext, and writes the reply
-// with connect's own trailer encoding (setTrailerStatus: status, message, error details and
-// metadata). What it does not handle (Connect, gRPC-Web, JSON, compression, streaming methods,
-// HTTP/1.1) it leaves to connect-node.
+// as connect's invokeUnaryImplementation runs them (unary-call.ts, with a lighter context), and
+// writes the reply with connect's own trailer encoding (setTrailerStatus: status, message, error
+// details and metadata). What it does not handle (Connect, gRPC-Web, JSON, compression, streaming
+// methods, HTTP/1.1) it leaves to connect-node.
 //
-// invokeUnaryImplementation is exported by @connectrpc/connect/protocol but documented as internal;
-// the version is pinned in package.json, and test/transport.test.ts runs every protocol against
-// both paths.
+// createMethodSerializationLookup is exported by @connectrpc/connect/protocol but documented as
+// internal; the version is pinned in package.json, and test/transport.test.ts runs every protocol
+// against both paths.
 import * as http2 from 'node:http2';
-import type { DescMethodUnary, DescService } from '@bufbuild/protobuf';
-import {
-  Code,
-  ConnectError,
-  createContextValues,
-  createHandlerContext,
-  createServiceImplSpec,
-  type ConnectRouter,
-  type Interceptor,
-  type MethodImplSpec,
-  type ServiceImpl,
-} from '@connectrpc/connect';
-import { createMethodSerializationLookup, invokeUnaryImplementation } from '@connectrpc/connect/protocol';
+import type { DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
+import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { createMethodSerializationLookup } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import type { Logger } from '../lib/log.js';
 import { isDecodingFailure, logMalformed, malformedRequest } from './malformed.js';
-
-type UnarySpec = MethodImplSpec & { kind: 'unary' };
+import { UnaryCall, type UnarySpec } from './unary-call.js';
 
 interface Route {
   spec: UnarySpec;
-  parse(bytes: Uint8Array): unknown;
+  parse(bytes: Uint8Array): Message;
   serialize(message: unknown): Uint8Array;
 }
 
@@ -42,7 +31,6 @@ interface Route {
 const GRPC_PROTO = /^application\/grpc(?:\+proto)?$/;
 const RESPONSE_CONTENT_TYPE = 'application/grpc+proto';
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const CLIENT_GONE = new ConnectError('the client went away', Code.Canceled);
 const CALL_DONE = new ConnectError('the call is complete', Code.Canceled);
 
 export interface GrpcUnaryOptions {
@@ -103,45 +91,30 @@ export class GrpcUnaryPath {
     // Deadlines beyond setTimeout's range (about 24.8 days) would fire at once; such a call has none.
     const timeout = parseTimeout(headerValue(req.headers['grpc-timeout']), Number.MAX_SAFE_INTEGER);
     if (timeout.timeoutMs !== undefined && timeout.timeoutMs > MAX_TIMER_MS) timeout.timeoutMs = undefined;
-    const context = createHandlerContext({
-      service: route.spec.method.parent,
-      method: route.spec.method,
-      protocolName: 'grpc',
-      requestMethod: 'POST',
-      timeoutMs: timeout.timeoutMs,
-      requestHeader: webHeaders(req.headers),
-      url: `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`,
-      responseHeader: { 'content-type': RESPONSE_CONTENT_TYPE },
-      responseTrailer: { 'grpc-status': '0' },
-      contextValues: createContextValues(),
-    });
-    const onClose = () => context.abort(CLIENT_GONE);
-    res.once('close', onClose);
+    const url = `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`;
+    const call = new UnaryCall(route.spec.method, webHeaders(req.headers), url, timeout.timeoutMs, RESPONSE_CONTENT_TYPE, res);
     let body: Buffer | undefined;
     const started = performance.now();
     try {
       if (timeout.error) throw timeout.error;
-      const input = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
-      const output = await invokeUnaryImplementation(route.spec, context, input as never, this.opts.interceptors);
-      body = envelope(route.serialize(output));
+      call.message = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
+      body = envelope(route.serialize(await call.invoke(route.spec, this.opts.interceptors)));
     } catch (err) {
-      context.abort(err);
-      setTrailerStatus(context.responseTrailer, err instanceof ConnectError ? err : new ConnectError('internal error', Code.Internal, undefined, undefined, err));
+      call.end(err);
+      setTrailerStatus(call.responseTrailer, err instanceof ConnectError ? err : new ConnectError('internal error', Code.Internal, undefined, undefined, err));
     } finally {
-      res.off('close', onClose);
-      // Ends the call's signal and deadline timer. A reason of our own: aborting without one
-      // builds a DOMException with a stack trace, a measurable cost on every call.
-      context.abort(CALL_DONE);
+      // A reason of our own: aborting without one builds a DOMException with a stack trace.
+      call.end(CALL_DONE);
     }
     if (res.stream.destroyed || res.stream.closed || res.headersSent) return;
-    res.writeHead(200, nodeHeaders(context.responseHeader));
-    res.addTrailers(nodeHeaders(context.responseTrailer));
+    res.writeHead(200, nodeHeaders(call.responseHeader));
+    res.addTrailers(nodeHeaders(call.responseTrailer));
     if (body) res.end(body);
     else res.end();
   }
 
   /** The request message; one that cannot be decoded is the client's error (malformed.ts). */
-  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): unknown {
+  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): Message {
     try {
       return route.parse(unwrapEnvelope(bytes));
     } catch (err) {
