@@ -127,26 +127,38 @@ export class GrpcUnaryPath {
   }
 }
 
-/** The request body, refused as soon as its envelope declares (or it grows) past `maxBytes`. */
-async function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let checked = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (!checked && size >= 5) {
-      checked = true;
-      const declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks, size)).readUInt32BE(1);
-      if (declared > maxBytes) tooLarge(declared, maxBytes);
-    }
-    if (size > maxBytes + 5) tooLarge(size - 5, maxBytes);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+/** The request body, refused as soon as its envelope declares (or it grows) past `maxBytes`.
+ *  Read through 'data' and 'end' rather than an async iterator, which costs about 5 µs a call. */
+export function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let checked = false;
+    const done = (err: unknown, body?: Buffer) => {
+      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (err === undefined) return resolve(body!);
+      // As an async iterator left by a throw would: the rest of the body is not read.
+      req.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (!checked && size >= 5) {
+        checked = true;
+        const declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks, size)).readUInt32BE(1);
+        if (declared > maxBytes) return done(tooLarge(declared, maxBytes));
+      }
+      if (size > maxBytes + 5) done(tooLarge(size - 5, maxBytes));
+    };
+    const onEnd = () => done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+  });
 }
 
-function tooLarge(size: number, maxBytes: number): never {
-  throw new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
+function tooLarge(size: number, maxBytes: number): ConnectError {
+  return new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
 }
 
 /** The one length-prefixed message of a unary request; errors as connect's envelope splitting and
