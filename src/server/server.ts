@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { pendingMigrations } from '../db/migrate.js';
 import { Database } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
+import { encodeProtobufStringsWithBuffer } from '../lib/protobuf-strings.js';
 import { PageTokens } from '../lib/page-token.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
@@ -47,6 +48,7 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  encodeProtobufStringsWithBuffer();
   const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
   const health = new HealthState(
