@@ -13,7 +13,7 @@
 // internal; the version is pinned in package.json, and test/transport.test.ts runs every protocol
 // against both paths.
 import * as http2 from 'node:http2';
-import type { DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
+import type { DescMessage, DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
 import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
 import { createMethodSerializationLookup } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
@@ -39,6 +39,9 @@ export interface GrpcUnaryOptions {
   writeMaxBytes: number;
   /** Where a request refused before the interceptors (an undecodable message) is logged. */
   log: Logger;
+  /** Hand-written encoders of response types (routes.ts), used instead of protobuf-es's toBinary;
+   *  one that returns undefined leaves that message to toBinary. */
+  encoders?: ReadonlyMap<DescMessage, (message: never) => Uint8Array | undefined>;
 }
 
 export class GrpcUnaryPath {
@@ -65,10 +68,14 @@ export class GrpcUnaryPath {
       const serialization = createMethodSerializationLookup(method as DescMethodUnary, undefined, undefined, this.opts);
       const input = serialization.getI(true);
       const output = serialization.getO(true);
+      const encode = this.opts.encoders?.get(method.output);
+      const { writeMaxBytes } = this.opts;
       this.routes.set(`/${desc.typeName}/${method.name}`, {
         spec: m as UnarySpec,
         parse: (bytes) => input.parse(bytes),
-        serialize: (message) => output.serialize(message as never),
+        serialize: encode
+          ? (message) => withinLimit(encode(message as never) ?? output.serialize(message as never), writeMaxBytes)
+          : (message) => output.serialize(message as never),
       });
     }
   }
@@ -155,6 +162,12 @@ export function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promi
     const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
   });
+}
+
+/** As connect's serialization refuses a response over the limit. */
+function withinLimit(bytes: Uint8Array, writeMaxBytes: number): Uint8Array {
+  if (bytes.byteLength > writeMaxBytes) throw new ConnectError(`message size ${bytes.byteLength} is larger than configured writeMaxBytes ${writeMaxBytes}`, Code.ResourceExhausted);
+  return bytes;
 }
 
 function tooLarge(size: number, maxBytes: number): ConnectError {

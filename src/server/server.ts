@@ -13,7 +13,7 @@ import { httpFront } from './http-front.js';
 import { listen, type ConnectionLimits } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
-import { policyFor, routes, serviceModules } from './routes.js';
+import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -62,7 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     inFlight.interceptor(),
     authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken),
   ];
-  const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log });
+  const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log, encoders: RESPONSE_ENCODERS });
   const serviceRoutes = routes(modules, health);
   const fastPath = opts.grpcFastPath ?? true;
   const handler = httpFront({
