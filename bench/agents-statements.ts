@@ -62,6 +62,10 @@ const variants: Record<string, Statement[]> = {
     { name: 'context', text: context, values: contextValues },
     { name: 'select', text: select, values: selectValues },
   ],
+  'context + SELECT, named, custom plans': [
+    { name: 'context-custom', text: `${context.trimEnd()}, set_config('plan_cache_mode', 'force_custom_plan', true)`, values: contextValues },
+    { name: 'select', text: select, values: selectValues },
+  ],
   'role, tenant, timeout + SELECT (no actor, request id)': [
     { text: lean(true), values: () => [tenantId, '30000'] },
     { text: select, values: selectValues },

@@ -19,6 +19,7 @@ import { createGrpcTransport } from '@connectrpc/connect-node';
 import pg from 'pg';
 import { CreateTransfersRequestSchema, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { loadConfig } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
@@ -86,7 +87,9 @@ if (fewClients || manyClients) console.log(handwrittenLine);
 const pool = createPool(url, 20, silentLogger);
 // LEDGER_TX_PER_KEY sets the CreateTransfers transactions in flight per tenant and key.
 const ledgerTransactionsPerKey = process.env.LEDGER_TX_PER_KEY ? Number(process.env.LEDGER_TX_PER_KEY) : undefined;
-const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, ledger: { transactionsPerKey: ledgerTransactionsPerKey } });
+// Named statements as npm start has them: on unless CHIMERA_NAMED_STATEMENTS=false.
+const { namedStatements } = loadConfig();
+const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, namedStatements, ledger: { transactionsPerKey: ledgerTransactionsPerKey } });
 const transport = (token: string) =>
   createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
 const tenants = createClient(TenantService, transport(ADMIN));

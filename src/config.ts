@@ -28,6 +28,9 @@ export interface Config {
   ledgerFastPaths: boolean;
   /** Serve unary binary-gRPC calls on the lean path (src/server/grpc-unary.ts). */
   grpcFastPath: boolean;
+  /** Parse each statement once per database connection (src/db/named-statements.ts); never on
+   *  the embedded database. False: unnamed statements only, for PgBouncer before 1.21. */
+  namedStatements: boolean;
   /** Idle timeout and caps on connections and HTTP/2 streams (src/server/listen.ts). */
   limits: { idleTimeoutMs: number; maxConnections: number; maxConcurrentStreams: number };
   /** Page token signing keys: the first signs, all verify. Empty: a random key per process. */
@@ -81,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
+    namedStatements: boolean(env, 'CHIMERA_NAMED_STATEMENTS', true),
     pageTokenKeys,
     limits: {
       idleTimeoutMs: integer(env, 'CHIMERA_IDLE_TIMEOUT_MS', 60_000, 1_000, 3_600_000),

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     authCacheTtlMs: config.authCacheTtlMs,
     ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
     grpcFastPath: config.grpcFastPath,
+    // PGlite's connections share one session, where names parsed by one would collide with another's.
+    namedStatements: config.namedStatements && !embedded,
     pageTokenKeys: config.pageTokenKeys,
     limits: config.limits,
   });

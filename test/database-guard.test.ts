@@ -4,7 +4,9 @@
 // or its tenant, or if the service connects as a superuser again.
 import { expect } from 'chai';
 import pg from 'pg';
-import { Database } from '../src/db/tx.js';
+import { statementOf } from '../src/db/pipeline.js';
+import { Database, tenantContext } from '../src/db/tx.js';
+import { setTenantContext } from '../src/gen/sql/platform/session.queries.js';
 import { testEnv } from './support/environment.js';
 import { newTenant } from './support/fixtures.js';
 
@@ -15,7 +17,7 @@ describe('the database guards the tenants', () => {
   let db: Database;
   before(() => {
     pool = new pg.Pool({ connectionString: testEnv().serviceUrl, max: 2 });
-    db = new Database(pool);
+    db = new Database(pool, { namedStatements: testEnv().namedStatements });
   });
   after(() => pool.end());
 
@@ -39,6 +41,13 @@ describe('the database guards the tenants', () => {
     expect(rows).to.deep.equal([{ handle: 'a-only' }]);
     const { rows: tenants } = await db.tenantRead(scope, (c) => c.query('SELECT id FROM tenants', []));
     expect(tenants).to.deep.equal([{ id: a.tenant.id }]);
+  });
+
+  it('the tenant context, its text derived once, is the statement pgtyped builds for the call', async () => {
+    const scope = { tenantId: '00000000-0000-4000-8000-000000000001', actor: 'api_key:k', requestId: 'r-1', timeoutMs: 1234.7 };
+    expect(await tenantContext(scope)).to.deep.equal(
+      await statementOf(setTenantContext, { tenantId: scope.tenantId, actor: scope.actor, requestId: scope.requestId, statementTimeout: '1234' }),
+    );
   });
 
   it('a statement past the deadline is cancelled', async () => {

@@ -133,7 +133,7 @@ describe('ListTransfers by account: version order, time ranges narrowed by the t
     // Three hours out of 300: the searches cost a lookup a step, the scan the range and 2B.
     const start = new Date(history[199].time.getTime() - 1_000);
     const end = new Date(history[201].time.getTime() + 1_000);
-    const db = new Database(testEnv().pool);
+    const db = new Database(testEnv().pool, { namedStatements: testEnv().namedStatements });
     const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
     const params = { tenantId: t.tenant.id, accountId: payer, startTime: start, endTime: end, afterVersion: null, limit: '100' };
     const [rows, plan] = await db.tenantRead(scope, async (client) => {

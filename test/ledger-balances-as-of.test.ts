@@ -100,7 +100,7 @@ describe('GetAccountBalances as of a time, on an account with 100,000 entries', 
   });
 
   it('reads a few dozen entries, not the history, as chimera_app under the tenant policies', async () => {
-    const db = new Database(testEnv().pool);
+    const db = new Database(testEnv().pool, { namedStatements: testEnv().namedStatements });
     const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 };
     for (const minutes of [10, 1_000, 50_000.5, ENTRIES - 3]) {
       const params = { tenantId: t.tenant.id, accountId: payer, asOf: new Date(base + minutes * MINUTE), beforeVersion: null, limit: '1' };

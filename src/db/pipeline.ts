@@ -1,13 +1,14 @@
 // Several statements in one round trip: Parse/Bind/Describe/Execute for each, then a single Sync.
 // Up to the Sync they form one implicit transaction, so a transaction-local set_config in the first
 // statement governs the ones after it. This is what lets a tenant read cost one round trip
-// (context + query) instead of four (BEGIN, context, query, COMMIT). Uses only unnamed statements,
-// so it stays PgBouncer (transaction mode) compatible.
+// (context + query) instead of four (BEGIN, context, query, COMMIT). Statements are unnamed, and
+// parsed every time, unless the caller asks for named ones (named-statements.ts).
 import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
 import type pg from 'pg';
 import Result from 'pg/lib/result.js';
 import utils from 'pg/lib/utils.js';
 import { encodeIfMarked } from './binary-arrays.js';
+import { forgetAllNames, resultTypeChanged, statementsOf, type ConnectionStatements, type StatementConnection } from './named-statements.js';
 
 export interface Statement {
   text: string;
@@ -36,9 +37,8 @@ interface FieldDescription {
 }
 
 /** The subset of pg's Connection a submittable drives. */
-interface Connection {
+interface Connection extends StatementConnection {
   stream: { cork?(): void; uncork?(): void };
-  parse(q: { text: string; name: string; types: unknown[] }): void;
   bind(q: { portal: string; statement: string; values: unknown[]; valueMapper: unknown }): void;
   describe(q: { type: 'P'; name: string }): void;
   execute(q: { portal: string; rows: number }): void;
@@ -57,18 +57,24 @@ class PipelinedStatements {
   private readonly results: ParsedResult[] = [];
   private current: ParsedResult | undefined;
   private settled = false;
+  private named: ConnectionStatements | undefined;
 
   constructor(
     private readonly statements: Statement[],
+    private readonly useNames: boolean,
     private readonly callback: (err: Error | undefined, results: ParsedResult[]) => void,
   ) {}
 
   submit(connection: Connection): void {
     connection.stream.cork?.();
+    this.named = this.useNames ? statementsOf(connection) : undefined;
+    this.named?.begin(connection);
     for (const s of this.statements) {
-      connection.parse({ text: s.text, name: '', types: [] });
+      let statement = '';
+      if (this.named) statement = this.named.use(connection, s.text);
+      else connection.parse({ text: s.text, name: '', types: [] });
       // Already prepared (runPipelined): strings, Buffers (binary) or nulls.
-      connection.bind({ portal: '', statement: '', values: s.values, valueMapper: undefined });
+      connection.bind({ portal: '', statement, values: s.values, valueMapper: undefined });
       connection.describe({ type: 'P', name: '' });
       connection.execute({ portal: '', rows: 0 });
     }
@@ -104,6 +110,7 @@ class PipelinedStatements {
   }
 
   handleReadyForQuery(): void {
+    this.named?.end();
     this.finish(undefined);
   }
 
@@ -159,8 +166,9 @@ function allStrings(values: unknown[]): boolean {
 }
 
 /** Runs `statements` in one round trip; resolves with each statement's rows, columns named
- *  without pgtyped's nullability hints. */
-export function runPipelined(client: pg.ClientBase, statements: Statement[]): Promise<Record<string, unknown>[][]> {
+ *  without pgtyped's nullability hints. `named`: each text is parsed once per connection
+ *  (named-statements.ts); otherwise every statement is unnamed and parsed each time. */
+export function runPipelined(client: pg.ClientBase, statements: Statement[], named = false): Promise<Record<string, unknown>[][]> {
   // Every value is converted before anything is written: a value that cannot be (a malformed id in
   // a binary column) fails this call alone, with the connection untouched. Thrown from inside
   // submit, it would leave pg waiting for a reply to statements it never finished sending.
@@ -171,9 +179,12 @@ export function runPipelined(client: pg.ClientBase, statements: Statement[]): Pr
     return Promise.reject(err);
   }
   return new Promise((resolve, reject) => {
-    const submittable = new PipelinedStatements(prepared, (err, results) =>
-      err ? reject(err) : resolve(results.map((r) => r.rows)),
-    );
+    const submittable = new PipelinedStatements(prepared, named, (err, results) => {
+      if (!err) return resolve(results.map((r) => r.rows));
+      // A migration changed a table under a named statement: every connection parses anew.
+      if (named && resultTypeChanged(err)) forgetAllNames();
+      reject(err);
+    });
     client.query(submittable as unknown as pg.Submittable);
   });
 }

@@ -4,11 +4,12 @@
 // statement(s), and the work may send its last statement together with COMMIT, so neither costs
 // a round trip of its own.
 import pg from 'pg';
-import type { IDatabaseConnection } from '@pgtyped/runtime';
+import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
 import type { Pool } from './pool.js';
 import { runPipelined, statementOf, type Statement } from './pipeline.js';
 import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
 import { sessionEnded } from './errors.js';
+import { resultTypeChanged } from './named-statements.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
@@ -43,6 +44,7 @@ class Transaction implements TxClient {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly opening: Statement[],
+    private readonly named: boolean,
   ) {}
 
   async query(text: string, values: unknown[]) {
@@ -51,9 +53,9 @@ class Transaction implements TxClient {
   }
 
   async pipeline(statements: Statement[]): Promise<Record<string, unknown>[][]> {
-    if (this.started) return runPipelined(this.client, statements);
+    if (this.started) return runPipelined(this.client, statements, this.named);
     this.started = true;
-    return (await runPipelined(this.client, [...this.opening, ...statements])).slice(this.opening.length);
+    return (await runPipelined(this.client, [...this.opening, ...statements], this.named)).slice(this.opening.length);
   }
 
   async commitWith(statements: Statement[]): Promise<Record<string, unknown>[][]> {
@@ -65,8 +67,20 @@ class Transaction implements TxClient {
 
 type Work<T> = (client: TxClient) => Promise<T>;
 
+export interface DatabaseOptions {
+  /** Parse each statement once per connection (named-statements.ts); never on embedded PGlite. */
+  namedStatements?: boolean;
+}
+
 export class Database {
-  constructor(readonly pool: Pool) {}
+  private readonly named: boolean;
+
+  constructor(
+    readonly pool: Pool,
+    options: DatabaseOptions = {},
+  ) {
+    this.named = options.namedStatements ?? false;
+  }
 
   /** Runs `work` in one transaction as chimera_app with the tenant set: RLS confines it to that
    *  tenant's rows. Retried on serialization failures and deadlocks, up to `attempts` in all. */
@@ -92,11 +106,18 @@ export class Database {
   async tenantRead<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
     const context = await tenantContext(scope);
     const client = await this.pool.connect();
+    const named = this.named;
     let broken = false;
     try {
       return await work({
         async query(text: string, values: unknown[]) {
-          const results = await runPipelined(client, [context, { text, values }]);
+          const statements = [context, { text, values }];
+          const results = await runPipelined(client, statements, named).catch((err: unknown) => {
+            // Nothing ran: a migration changed the columns under a named statement, and every
+            // connection now parses its statements anew.
+            if (resultTypeChanged(err)) return runPipelined(client, statements, named);
+            throw err;
+          });
           const rows = results[results.length - 1] ?? [];
           return { rows, rowCount: rows.length };
         },
@@ -115,7 +136,8 @@ export class Database {
       try {
         return await this.once(context, work);
       } catch (err) {
-        const retry = attempt < attempts && RETRYABLE.has(sqlState(err) ?? '');
+        // After a result type change (resultTypeChanged), the next attempt parses its statements anew.
+        const retry = attempt < attempts && (RETRYABLE.has(sqlState(err) ?? '') || resultTypeChanged(err));
         const backoff = Math.random() * 10 * 2 ** attempt;
         if (!retry || Date.now() + backoff >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, backoff));
@@ -125,7 +147,7 @@ export class Database {
 
   private async once<T>(context: Statement, work: Work<T>): Promise<T> {
     const client = await this.pool.connect();
-    const tx = new Transaction(client, [BEGIN, context]);
+    const tx = new Transaction(client, [BEGIN, context], this.named);
     let broken = false;
     try {
       const result = await work(tx);
@@ -147,13 +169,20 @@ export class Database {
   }
 }
 
-function tenantContext(scope: TenantScope): Promise<Statement> {
-  return statementOf(setTenantContext, {
-    tenantId: scope.tenantId,
-    actor: scope.actor,
-    requestId: scope.requestId,
-    statementTimeout: timeoutSetting(scope),
-  });
+/** The SQL text of `query`, derived once. `order` names its parameters in the order of the values
+ *  that go with the text (pgtyped numbers them as they first appear); checked here. */
+async function fixedText<P>(query: PreparedQuery<P, unknown>, order: Array<keyof P & string>): Promise<string> {
+  const marks = order.map((key) => `:${key}`);
+  const { text, values } = await statementOf(query, Object.fromEntries(order.map((key, i) => [key, marks[i]])) as P);
+  if (values.join() !== marks.join()) throw new Error(`the parameters of ${text} are not in the order ${order.join(', ')}`);
+  return text;
+}
+
+/** Built from pgtyped's representation on every call, the tenant context cost 6-7 µs. */
+const TENANT_CONTEXT = fixedText(setTenantContext, ['tenantId', 'actor', 'requestId', 'statementTimeout']);
+
+export async function tenantContext(scope: TenantScope): Promise<Statement> {
+  return { text: await TENANT_CONTEXT, values: [scope.tenantId, scope.actor, scope.requestId, timeoutSetting(scope)] };
 }
 
 function timeoutSetting(scope: TxScope): string {

@@ -4,37 +4,26 @@
 // that costs more per call than the database work of a simple read (BENCHMARKS.md, transport).
 //
 // This path reads the one request message, runs the same interceptors and the same implementation
-// through connect's own invokeUnaryImplementation and createHandlerContext, and writes the reply
-// with connect's own trailer encoding (setTrailerStatus: status, message, error details and
-// metadata). What it does not handle (Connect, gRPC-Web, JSON, compression, streaming methods,
-// HTTP/1.1) it leaves to connect-node.
+// as connect's invokeUnaryImplementation runs them (unary-call.ts, with a lighter context), and
+// writes the reply with connect's own trailer encoding (setTrailerStatus: status, message, error
+// details and metadata). What it does not handle (Connect, gRPC-Web, JSON, compression, streaming
+// methods, HTTP/1.1) it leaves to connect-node.
 //
-// invokeUnaryImplementation is exported by @connectrpc/connect/protocol but documented as internal;
-// the version is pinned in package.json, and test/transport.test.ts runs every protocol against
-// both paths.
+// createMethodSerializationLookup is exported by @connectrpc/connect/protocol but documented as
+// internal; the version is pinned in package.json, and test/transport.test.ts runs every protocol
+// against both paths.
 import * as http2 from 'node:http2';
-import type { DescMethodUnary, DescService } from '@bufbuild/protobuf';
-import {
-  Code,
-  ConnectError,
-  createContextValues,
-  createHandlerContext,
-  createServiceImplSpec,
-  type ConnectRouter,
-  type Interceptor,
-  type MethodImplSpec,
-  type ServiceImpl,
-} from '@connectrpc/connect';
-import { createMethodSerializationLookup, invokeUnaryImplementation } from '@connectrpc/connect/protocol';
+import type { DescMessage, DescMethodUnary, DescService, Message } from '@bufbuild/protobuf';
+import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type Interceptor, type ServiceImpl } from '@connectrpc/connect';
+import { createMethodSerializationLookup } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import type { Logger } from '../lib/log.js';
 import { isDecodingFailure, logMalformed, malformedRequest } from './malformed.js';
-
-type UnarySpec = MethodImplSpec & { kind: 'unary' };
+import { UnaryCall, type UnarySpec } from './unary-call.js';
 
 interface Route {
   spec: UnarySpec;
-  parse(bytes: Uint8Array): unknown;
+  parse(bytes: Uint8Array): Message;
   serialize(message: unknown): Uint8Array;
 }
 
@@ -42,7 +31,6 @@ interface Route {
 const GRPC_PROTO = /^application\/grpc(?:\+proto)?$/;
 const RESPONSE_CONTENT_TYPE = 'application/grpc+proto';
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const CLIENT_GONE = new ConnectError('the client went away', Code.Canceled);
 const CALL_DONE = new ConnectError('the call is complete', Code.Canceled);
 
 export interface GrpcUnaryOptions {
@@ -51,6 +39,9 @@ export interface GrpcUnaryOptions {
   writeMaxBytes: number;
   /** Where a request refused before the interceptors (an undecodable message) is logged. */
   log: Logger;
+  /** Hand-written encoders of response types (routes.ts), used instead of protobuf-es's toBinary;
+   *  one that returns undefined leaves that message to toBinary. */
+  encoders?: ReadonlyMap<DescMessage, (message: never) => Uint8Array | undefined>;
 }
 
 export class GrpcUnaryPath {
@@ -77,10 +68,14 @@ export class GrpcUnaryPath {
       const serialization = createMethodSerializationLookup(method as DescMethodUnary, undefined, undefined, this.opts);
       const input = serialization.getI(true);
       const output = serialization.getO(true);
+      const encode = this.opts.encoders?.get(method.output);
+      const { writeMaxBytes } = this.opts;
       this.routes.set(`/${desc.typeName}/${method.name}`, {
         spec: m as UnarySpec,
         parse: (bytes) => input.parse(bytes),
-        serialize: (message) => output.serialize(message as never),
+        serialize: encode
+          ? (message) => withinLimit(encode(message as never) ?? output.serialize(message as never), writeMaxBytes)
+          : (message) => output.serialize(message as never),
       });
     }
   }
@@ -103,45 +98,30 @@ export class GrpcUnaryPath {
     // Deadlines beyond setTimeout's range (about 24.8 days) would fire at once; such a call has none.
     const timeout = parseTimeout(headerValue(req.headers['grpc-timeout']), Number.MAX_SAFE_INTEGER);
     if (timeout.timeoutMs !== undefined && timeout.timeoutMs > MAX_TIMER_MS) timeout.timeoutMs = undefined;
-    const context = createHandlerContext({
-      service: route.spec.method.parent,
-      method: route.spec.method,
-      protocolName: 'grpc',
-      requestMethod: 'POST',
-      timeoutMs: timeout.timeoutMs,
-      requestHeader: webHeaders(req.headers),
-      url: `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`,
-      responseHeader: { 'content-type': RESPONSE_CONTENT_TYPE },
-      responseTrailer: { 'grpc-status': '0' },
-      contextValues: createContextValues(),
-    });
-    const onClose = () => context.abort(CLIENT_GONE);
-    res.once('close', onClose);
+    const url = `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`;
+    const call = new UnaryCall(route.spec.method, webHeaders(req.headers), url, timeout.timeoutMs, RESPONSE_CONTENT_TYPE, res);
     let body: Buffer | undefined;
     const started = performance.now();
     try {
       if (timeout.error) throw timeout.error;
-      const input = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
-      const output = await invokeUnaryImplementation(route.spec, context, input as never, this.opts.interceptors);
-      body = envelope(route.serialize(output));
+      call.message = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
+      body = envelope(route.serialize(await call.invoke(route.spec, this.opts.interceptors)));
     } catch (err) {
-      context.abort(err);
-      setTrailerStatus(context.responseTrailer, err instanceof ConnectError ? err : new ConnectError('internal error', Code.Internal, undefined, undefined, err));
+      call.end(err);
+      setTrailerStatus(call.responseTrailer, err instanceof ConnectError ? err : new ConnectError('internal error', Code.Internal, undefined, undefined, err));
     } finally {
-      res.off('close', onClose);
-      // Ends the call's signal and deadline timer. A reason of our own: aborting without one
-      // builds a DOMException with a stack trace, a measurable cost on every call.
-      context.abort(CALL_DONE);
+      // A reason of our own: aborting without one builds a DOMException with a stack trace.
+      call.end(CALL_DONE);
     }
     if (res.stream.destroyed || res.stream.closed || res.headersSent) return;
-    res.writeHead(200, nodeHeaders(context.responseHeader));
-    res.addTrailers(nodeHeaders(context.responseTrailer));
+    res.writeHead(200, nodeHeaders(call.responseHeader));
+    res.addTrailers(nodeHeaders(call.responseTrailer));
     if (body) res.end(body);
     else res.end();
   }
 
   /** The request message; one that cannot be decoded is the client's error (malformed.ts). */
-  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): unknown {
+  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): Message {
     try {
       return route.parse(unwrapEnvelope(bytes));
     } catch (err) {
@@ -154,26 +134,44 @@ export class GrpcUnaryPath {
   }
 }
 
-/** The request body, refused as soon as its envelope declares (or it grows) past `maxBytes`. */
-async function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let checked = false;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    size += chunk.length;
-    if (!checked && size >= 5) {
-      checked = true;
-      const declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks, size)).readUInt32BE(1);
-      if (declared > maxBytes) tooLarge(declared, maxBytes);
-    }
-    if (size > maxBytes + 5) tooLarge(size - 5, maxBytes);
-  }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+/** The request body, refused as soon as its envelope declares (or it grows) past `maxBytes`.
+ *  Read through 'data' and 'end' rather than an async iterator, which costs about 5 µs a call. */
+export function readBody(req: http2.Http2ServerRequest, maxBytes: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let checked = false;
+    const done = (err: unknown, body?: Buffer) => {
+      req.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose);
+      if (err === undefined) return resolve(body!);
+      // As an async iterator left by a throw would: the rest of the body is not read.
+      req.destroy();
+      reject(err);
+    };
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (!checked && size >= 5) {
+        checked = true;
+        const declared = (chunks.length === 1 ? chunk : Buffer.concat(chunks, size)).readUInt32BE(1);
+        if (declared > maxBytes) return done(tooLarge(declared, maxBytes));
+      }
+      if (size > maxBytes + 5) done(tooLarge(size - 5, maxBytes));
+    };
+    const onEnd = () => done(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    const onClose = () => done(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    req.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose);
+  });
 }
 
-function tooLarge(size: number, maxBytes: number): never {
-  throw new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
+/** As connect's serialization refuses a response over the limit. */
+function withinLimit(bytes: Uint8Array, writeMaxBytes: number): Uint8Array {
+  if (bytes.byteLength > writeMaxBytes) throw new ConnectError(`message size ${bytes.byteLength} is larger than configured writeMaxBytes ${writeMaxBytes}`, Code.ResourceExhausted);
+  return bytes;
+}
+
+function tooLarge(size: number, maxBytes: number): ConnectError {
+  return new ConnectError(`message size ${size} is larger than configured readMaxBytes ${maxBytes}`, Code.ResourceExhausted);
 }
 
 /** The one length-prefixed message of a unary request; errors as connect's envelope splitting and

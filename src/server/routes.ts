@@ -1,13 +1,14 @@
 // Every service the server exposes, with the policy that authorises each method, and the modules
 // they are built into. A newcomer adds an RPC's scope here in the same change as its handler.
 import type { ConnectRouter } from '@connectrpc/connect';
-import type { DescService } from '@bufbuild/protobuf';
+import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { Health } from '../gen/proto/grpc/health/v1/health_pb.js';
 import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v1/reflection_pb.js';
 import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
+import { AGENT_RESPONSES, encodeAgentResponse } from '../services/agents/encoding.js';
 import { agentService } from '../services/agents/handler.js';
 import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -65,6 +66,9 @@ export function serviceModules(deps: ServiceDeps, options: ModuleOptions): Servi
     createLedgerModule(deps, options.ledger),
   ];
 }
+
+/** Response types the lean gRPC path encodes by hand (their tests compare them with toBinary). */
+export const RESPONSE_ENCODERS = new Map<DescMessage, (message: never) => Uint8Array | undefined>(AGENT_RESPONSES.map((schema) => [schema, encodeAgentResponse]));
 
 /** Every route: the modules' services, health, and reflection over all of them. */
 export function routes(modules: ServiceModule[], health: HealthState) {

@@ -5,6 +5,7 @@ import { pendingMigrations } from '../db/migrate.js';
 import { Database } from '../db/tx.js';
 import type { Logger } from '../lib/log.js';
 import { PageTokens } from '../lib/page-token.js';
+import { encodeProtobufStringsWithBuffer } from '../lib/protobuf-strings.js';
 import { ApiKeyResolver } from './auth.js';
 import { HealthState } from './health.js';
 import { authentication, errorMapping, InFlight, requestContext } from './interceptors.js';
@@ -12,7 +13,7 @@ import { httpFront } from './http-front.js';
 import { listen, type ConnectionLimits } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
-import { policyFor, routes, serviceModules } from './routes.js';
+import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
@@ -26,6 +27,9 @@ export interface ServerOptions {
   authCacheTtlMs: number;
   /** Serve unary binary-gRPC calls on the lean path (grpc-unary.ts); default true. */
   grpcFastPath?: boolean;
+  /** Parse each statement once per connection (db/named-statements.ts); default false, the
+   *  reference path. Never on embedded PGlite, whose connections share one session. */
+  namedStatements?: boolean;
   /** Idle timeout and caps on connections and streams (listen.ts); defaults in DEFAULT_CONNECTION_LIMITS. */
   limits?: Partial<ConnectionLimits>;
   /** Page token signing keys, the signing one first (CHIMERA_PAGE_TOKEN_KEYS); none: a random key. */
@@ -44,7 +48,8 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
-  const db = new Database(opts.pool);
+  encodeProtobufStringsWithBuffer();
+  const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,
@@ -57,7 +62,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     inFlight.interceptor(),
     authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken),
   ];
-  const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log });
+  const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log, encoders: RESPONSE_ENCODERS });
   const serviceRoutes = routes(modules, health);
   const fastPath = opts.grpcFastPath ?? true;
   const handler = httpFront({

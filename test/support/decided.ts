@@ -70,7 +70,7 @@ export const transfer = (debitAccountId: string, creditAccountId: string, amount
   create(TransferSchema, { id: randomUUID(), debitAccountId, creditAccountId, amount, ...extra });
 
 /** Another server instance: its own group commit, its own expected balances. */
-export const elsewhere = (t: TestTenant, ...transfers: ReturnType<typeof transfer>[]) => new GroupCommit(new Database(testEnv().pool)).submit(scopeOf(t), transfers);
+export const elsewhere = (t: TestTenant, ...transfers: ReturnType<typeof transfer>[]) => new GroupCommit(new Database(testEnv().pool, { namedStatements: testEnv().namedStatements })).submit(scopeOf(t), transfers);
 
 export async function balancesOf(t: TestTenant, id: string) {
   const { rows } = await testEnv().pool.query(

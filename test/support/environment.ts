@@ -23,6 +23,8 @@ export const LEDGER_FAST_PATHS = process.env.CHIMERA_LEDGER_FAST_PATHS !== 'fals
 export interface TestEnvironment {
   /** True against a real PostgreSQL server; false on embedded PGlite (one shared session). */
   realPostgres: boolean;
+  /** Whether the suite's servers use named statements (CHIMERA_NAMED_STATEMENTS, real PostgreSQL only). */
+  namedStatements: boolean;
   /** The owner's URL: migrations, and the tests' own reads and writes. */
   databaseUrl: string;
   /** What the suite's servers connect with: on a real server the login role chimera_service (no
@@ -36,6 +38,10 @@ export interface TestEnvironment {
 }
 
 let env: TestEnvironment | undefined;
+/** CHIMERA_NAMED_STATEMENTS=false runs the suite's servers on unnamed statements only, the
+ *  reference that named statements are checked against (.ci/run runs the database suites both
+ *  ways). Never on embedded PGlite, as in main.ts. */
+let namedStatements = false;
 let embedded: EmbeddedDatabase | undefined;
 let serverPool: pg.Pool | undefined;
 
@@ -54,6 +60,7 @@ export async function startTestEnvironment(): Promise<void> {
   }
   await applyMigrations(databaseUrl, () => {});
   const serviceUrl = realPostgres ? asServiceRole(databaseUrl) : databaseUrl;
+  namedStatements = realPostgres && process.env.CHIMERA_NAMED_STATEMENTS !== 'false';
   const log = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
   serverPool = createPool(serviceUrl, realPostgres ? 20 : 4, log);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: realPostgres ? 5 : 2 });
@@ -67,10 +74,12 @@ export async function startTestEnvironment(): Promise<void> {
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     ledger: { sweepIntervalMs: LEDGER_SWEEP_MS, fastPaths: LEDGER_FAST_PATHS },
     pageTokenKeys: PAGE_TOKEN_KEYS,
+    namedStatements,
   });
   const baseUrl = `http://127.0.0.1:${server.port}`;
   env = {
     realPostgres,
+    namedStatements,
     databaseUrl,
     serviceUrl,
     pool,
@@ -92,6 +101,7 @@ export async function startExtraServer(options: Partial<ServerOptions> = {}): Pr
     adminToken: ADMIN_TOKEN,
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
+    namedStatements,
     ...options,
   });
   return { server, pool };

@@ -69,7 +69,7 @@ export function transfersFixture() {
 
   /** Runs `work` in one transaction of the test tenant, as the ledger's writers do. */
   const inTenantTx = <T>(work: (client: TxClient) => Promise<T>) =>
-    new Database(testEnv().pool).tenantTx({ tenantId: s.t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 }, work);
+    new Database(testEnv().pool, { namedStatements: testEnv().namedStatements }).tenantTx({ tenantId: s.t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 10_000 }, work);
 
   beforeEach(async () => {
     const t = await newTenant();
