@@ -834,6 +834,42 @@ COMMENT ON FUNCTION chimera.protect_tenant_table(t regclass) IS 'Enables and for
 
 
 --
+-- Name: record_task_events(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.record_task_events() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
+                             worker_id, error, details)
+    SELECT n.tenant_id, n.id, n.state_version, NULL, n.status, chimera.current_actor(), n.attempt,
+           n.assigned_worker_id, '', n.transition_details
+    FROM new_tasks n;
+  ELSE
+    INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
+                             worker_id, error, details)
+    SELECT n.tenant_id, n.id, n.state_version, o.status, n.status, chimera.current_actor(), n.attempt,
+           n.assigned_worker_id,
+           CASE WHEN o.status = 'IN_PROGRESS' AND n.status IN ('PENDING', 'BLOCKED', 'FAILED') THEN n.last_error ELSE '' END,
+           n.transition_details
+    FROM new_tasks n JOIN old_tasks o ON o.tenant_id = n.tenant_id AND o.id = n.id
+    WHERE n.state_version <> o.state_version;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: FUNCTION record_task_events(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.record_task_events() IS 'AFTER INSERT / UPDATE ... FOR EACH STATEMENT on tasks: one task_events row per created task and per transition.';
+
+
+--
 -- Name: reject_history_change(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -878,6 +914,22 @@ BEGIN
   END IF;
 END
 $$;
+
+
+--
+-- Name: task_retry_delay(integer); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.task_retry_delay(attempt integer) RETURNS interval
+    LANGUAGE sql
+    AS $$ SELECT least(3600, 2 ^ least(greatest(attempt - 1, 0), 12)) * (0.5 + random() / 2) * interval '1 second' $$;
+
+
+--
+-- Name: FUNCTION task_retry_delay(attempt integer); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.task_retry_delay(attempt integer) IS 'Backoff after failed attempt n: min(2^(n-1) s, 1 h), times a random factor in [0.5, 1).';
 
 
 --
@@ -1189,6 +1241,88 @@ CREATE TABLE public.schema_migrations (
 
 
 --
+-- Name: task_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.task_events (
+    tenant_id uuid NOT NULL,
+    task_id uuid NOT NULL,
+    state_version bigint NOT NULL,
+    from_status text,
+    to_status text NOT NULL,
+    actor text NOT NULL,
+    attempt integer NOT NULL,
+    worker_id text NOT NULL,
+    error text NOT NULL,
+    details jsonb NOT NULL,
+    event_time timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY public.task_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE task_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.task_events IS 'Append-only: every transition of every task, numbered by the task''s state_version.';
+
+
+--
+-- Name: tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tasks (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    task_type text NOT NULL,
+    priority smallint DEFAULT 2 NOT NULL,
+    status text DEFAULT 'PENDING'::text NOT NULL,
+    context jsonb NOT NULL,
+    campaign_id uuid,
+    agent_id uuid NOT NULL,
+    assigned_worker_id text DEFAULT ''::text NOT NULL,
+    attempt integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 3 NOT NULL,
+    run_time timestamp with time zone DEFAULT now() NOT NULL,
+    lease_expire_time timestamp with time zone,
+    state_version bigint DEFAULT 1 NOT NULL,
+    requires_review boolean DEFAULT false NOT NULL,
+    result jsonb,
+    confidence_score double precision,
+    sensitive_topics text[] DEFAULT '{}'::text[] NOT NULL,
+    last_error text DEFAULT ''::text NOT NULL,
+    idempotency_key text,
+    transition_details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_fingerprint bytea NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    update_time timestamp with time zone DEFAULT now() NOT NULL,
+    finish_time timestamp with time zone,
+    CONSTRAINT tasks_check CHECK (((attempt >= 0) AND (attempt <= max_attempts))),
+    CONSTRAINT tasks_check1 CHECK (((status = 'IN_PROGRESS'::text) = (lease_expire_time IS NOT NULL))),
+    CONSTRAINT tasks_check2 CHECK (((status = ANY (ARRAY['COMPLETE'::text, 'FAILED'::text, 'REJECTED'::text, 'CANCELLED'::text])) = (finish_time IS NOT NULL))),
+    CONSTRAINT tasks_confidence_score_check CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision))),
+    CONSTRAINT tasks_context_check CHECK ((jsonb_typeof(context) = 'object'::text)),
+    CONSTRAINT tasks_idempotency_key_check CHECK (((length(idempotency_key) >= 1) AND (length(idempotency_key) <= 200))),
+    CONSTRAINT tasks_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100))),
+    CONSTRAINT tasks_priority_check CHECK (((priority >= 1) AND (priority <= 3))),
+    CONSTRAINT tasks_result_check CHECK ((jsonb_typeof(result) = 'object'::text)),
+    CONSTRAINT tasks_status_check CHECK ((status = ANY (ARRAY['PENDING'::text, 'IN_PROGRESS'::text, 'REVIEW'::text, 'HUMAN_REVIEW'::text, 'COMPLETE'::text, 'FAILED'::text, 'BLOCKED'::text, 'REJECTED'::text, 'CANCELLED'::text]))),
+    CONSTRAINT tasks_task_type_check CHECK ((task_type = ANY (ARRAY['GENERATE_CONTENT'::text, 'REPLY_COMMENT'::text, 'EXECUTE_TRANSACTION'::text, 'FETCH_TRENDS'::text]))),
+    CONSTRAINT tasks_transition_details_check CHECK ((jsonb_typeof(transition_details) = 'object'::text))
+);
+
+ALTER TABLE ONLY public.tasks FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE tasks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.tasks IS 'The Planner/Worker/Judge queue: one row per task for its whole life; its transitions are in task_events.';
+
+
+--
 -- Name: tenants; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1315,6 +1449,22 @@ ALTER TABLE ONLY public.schema_migrations
 
 
 --
+-- Name: task_events task_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_pkey PRIMARY KEY (tenant_id, task_id, state_version);
+
+
+--
+-- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: tenants tenants_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1425,6 +1575,41 @@ CREATE UNIQUE INDEX ledger_transfers_pending_id_key ON public.ledger_transfers U
 --
 
 CREATE INDEX ledger_transfers_time_idx ON public.ledger_transfers USING btree (tenant_id, create_time, id);
+
+
+--
+-- Name: tasks_claim_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_claim_idx ON public.tasks USING btree (tenant_id, priority, run_time, id) INCLUDE (task_type) WHERE (status = 'PENDING'::text);
+
+
+--
+-- Name: tasks_human_review_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_human_review_idx ON public.tasks USING btree (tenant_id, create_time, id) WHERE (status = 'HUMAN_REVIEW'::text);
+
+
+--
+-- Name: tasks_idempotency_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX tasks_idempotency_key ON public.tasks USING btree (tenant_id, idempotency_key) WHERE (idempotency_key IS NOT NULL);
+
+
+--
+-- Name: tasks_lease_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_lease_idx ON public.tasks USING btree (lease_expire_time) WHERE (status = 'IN_PROGRESS'::text);
+
+
+--
+-- Name: tasks_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_list_idx ON public.tasks USING btree (tenant_id, create_time, id);
 
 
 --
@@ -1554,6 +1739,41 @@ CREATE TRIGGER ledger_transfers_references AFTER INSERT ON public.ledger_transfe
 
 
 --
+-- Name: task_events task_events_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_events_append_only BEFORE DELETE OR UPDATE ON public.task_events FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: task_events task_events_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER task_events_no_truncate BEFORE TRUNCATE ON public.task_events FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: tasks tasks_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_audit AFTER INSERT OR DELETE OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint', 'lease_expire_time', 'update_time');
+
+
+--
+-- Name: tasks tasks_created_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_created_events AFTER INSERT ON public.tasks REFERENCING NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION chimera.record_task_events();
+
+
+--
+-- Name: tasks tasks_transition_events; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_transition_events AFTER UPDATE ON public.tasks REFERENCING OLD TABLE AS old_tasks NEW TABLE AS new_tasks FOR EACH STATEMENT EXECUTE FUNCTION chimera.record_task_events();
+
+
+--
 -- Name: tenants tenants_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -1646,6 +1866,30 @@ ALTER TABLE ONLY public.ledger_spend_windows
 
 ALTER TABLE ONLY public.ledger_spend_windows
     ADD CONSTRAINT ledger_spend_windows_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: task_events task_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.task_events
+    ADD CONSTRAINT task_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
+-- Name: tasks tasks_tenant_id_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_tenant_id_agent_id_fkey FOREIGN KEY (tenant_id, agent_id) REFERENCES public.agents(tenant_id, id);
+
+
+--
+-- Name: tasks tasks_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 
 --
@@ -1800,6 +2044,39 @@ CREATE POLICY ledger_transfers_tenant ON public.ledger_transfers TO chimera_app,
 
 
 --
+-- Name: task_events; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.task_events ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: task_events task_events_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY task_events_tenant ON public.task_events TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: tasks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: tasks tasks_rescuer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_rescuer ON public.tasks FOR SELECT TO chimera_admin USING ((status = 'IN_PROGRESS'::text));
+
+
+--
+-- Name: tasks tasks_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_tenant ON public.tasks TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
 -- Name: tenants; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -1835,4 +2112,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000003'),
     ('20261201000004'),
     ('20261201000005'),
-    ('20261204000001');
+    ('20261204000001'),
+    ('20261204000002');

@@ -26,6 +26,11 @@ export interface Config {
   ledgerSweepIntervalMs: number;
   /** The ledger's fast paths (group commit, decided batches, insert first); false: the plain path. */
   ledgerFastPaths: boolean;
+  /** How often tasks with expired leases are returned to PENDING (0 disables). */
+  taskRescueIntervalMs: number;
+  /** A direct PostgreSQL URL for the task hub's LISTEN connection (not through a transaction
+   *  pooler); undefined: databaseUrl. */
+  listenUrl: string | undefined;
   /** Serve unary binary-gRPC calls on the lean path (src/server/grpc-unary.ts). */
   grpcFastPath: boolean;
   /** Parse each statement once per database connection (src/db/named-statements.ts); never on
@@ -83,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authCacheTtlMs: integer(env, 'CHIMERA_AUTH_CACHE_TTL_MS', 5_000, 0, 5_000),
     ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
+    taskRescueIntervalMs: integer(env, 'CHIMERA_TASK_RESCUE_MS', 1_000, 0, 3_600_000),
+    listenUrl: env.CHIMERA_LISTEN_URL || undefined,
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
     namedStatements: boolean(env, 'CHIMERA_NAMED_STATEMENTS', true),
     pageTokenKeys,

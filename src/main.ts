@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     defaultTimeoutMs: config.defaultStatementTimeoutMs,
     authCacheTtlMs: config.authCacheTtlMs,
     ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
+    // The embedded database is one process's: its task events need no LISTEN.
+    tasks: { rescueIntervalMs: config.taskRescueIntervalMs, listenUrl: embedded ? undefined : (config.listenUrl ?? url) },
     grpcFastPath: config.grpcFastPath,
     // PGlite's connections share one session, where names parsed by one would collide with another's.
     namedStatements: config.namedStatements && !embedded,

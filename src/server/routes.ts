@@ -4,6 +4,7 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { TaskService } from '../gen/proto/chimera/tasks/v1/tasks_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { Health } from '../gen/proto/grpc/health/v1/health_pb.js';
 import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v1/reflection_pb.js';
@@ -11,6 +12,7 @@ import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflect
 import { AGENT_RESPONSES, encodeAgentResponse } from '../services/agents/encoding.js';
 import { agentService } from '../services/agents/handler.js';
 import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
+import { createTaskModule, type TaskOptions } from '../services/tasks/module.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { statelessModule, type ServiceModule } from '../services/module.js';
 import { tenantService } from '../services/tenancy/handler.js';
@@ -44,6 +46,21 @@ const policies: Record<string, Record<string, MethodPolicy>> = {
     SetSpendPolicy: write('ledger:write'),
     ListBudgetAlerts: read('ledger:read'),
   },
+  [TaskService.typeName]: {
+    CreateTasks: write('tasks:write'),
+    GetTask: read('tasks:read'),
+    ListTasks: read('tasks:read'),
+    ClaimTasks: write('tasks:work'),
+    HeartbeatTask: write('tasks:work'),
+    CompleteTask: write('tasks:work'),
+    FailTask: write('tasks:work'),
+    CancelTask: write('tasks:write'),
+    ReviewTask: write('tasks:review'),
+    ListHumanReviews: read('tasks:read'),
+    DecideHumanReview: write('tasks:review'),
+    ListTaskEvents: read('tasks:read'),
+    WatchTasks: read('tasks:read'),
+  },
 };
 
 const PUBLIC_SERVICES = new Set([Health.typeName, ReflectionV1.typeName, ReflectionV1Alpha.typeName]);
@@ -52,10 +69,11 @@ export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
 /** The application services, in the order reflection lists them (serviceModules builds them). */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService];
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService, TaskService];
 
 export interface ModuleOptions {
   ledger: LedgerOptions;
+  tasks: TaskOptions;
 }
 
 /** The application services' modules, in the order reflection lists them. */
@@ -64,6 +82,7 @@ export function serviceModules(deps: ServiceDeps, options: ModuleOptions): Servi
     statelessModule(TenantService, (router) => router.service(TenantService, tenantService(deps))),
     statelessModule(AgentService, (router) => router.service(AgentService, agentService(deps))),
     createLedgerModule(deps, options.ledger),
+    createTaskModule(deps, options.tasks),
   ];
 }
 

@@ -13,6 +13,7 @@ import { httpFront } from './http-front.js';
 import { listen, type ConnectionLimits } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
+import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../services/tasks/module.js';
 import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -36,6 +37,9 @@ export interface ServerOptions {
   pageTokenKeys?: string[];
   /** The ledger's fast paths and sweeper (services/ledger/module.ts); defaults: on, every second. */
   ledger?: Partial<LedgerOptions>;
+  /** The task queue's rescuer, hub and limits (services/tasks/module.ts). Without a listenUrl
+   *  the hub LISTENs on the pool's database; with listenUrl undefined, on none. */
+  tasks?: Partial<TaskOptions>;
 }
 
 export interface RunningServer {
@@ -50,7 +54,10 @@ export interface RunningServer {
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   encodeProtobufStringsWithBuffer();
   const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
-  const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, { ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger } });
+  const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, {
+    ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger },
+    tasks: { ...DEFAULT_TASK_OPTIONS, listenUrl: opts.pool.options.connectionString, ...opts.tasks },
+  });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,
     modules.map((m) => m.service.typeName),

@@ -14,6 +14,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Short so revocation and suspension tests need not wait 5 s. */
 export const AUTH_CACHE_TTL_MS = 300;
 export const LEDGER_SWEEP_MS = 200;
+export const TASK_RESCUE_MS = 200;
 /** The suite's server signs page tokens with these, so a test can make one of its own. */
 export const PAGE_TOKEN_KEYS = ['test-page-token-key-0123456789abcdef'];
 /** CHIMERA_LEDGER_FAST_PATHS=false runs the suite's server on the ledger's plain path, the
@@ -73,6 +74,7 @@ export async function startTestEnvironment(): Promise<void> {
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     ledger: { sweepIntervalMs: LEDGER_SWEEP_MS, fastPaths: LEDGER_FAST_PATHS },
+    tasks: { rescueIntervalMs: TASK_RESCUE_MS },
     pageTokenKeys: PAGE_TOKEN_KEYS,
     namedStatements,
   });

@@ -53,7 +53,10 @@ export function violatedFields(err: ConnectError): string[] {
 
 /** No SQL, constraint names, SQLSTATEs or stack frames in what a client sees. */
 export function assertNoInternalsLeak(err: ConnectError): void {
-  const text = [err.rawMessage, ...err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations.map((v) => v.description))].join('\n');
+  const violations = err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations);
+  // Field names are the API's own (idempotency_key), not the database's: they are left out.
+  const message = violations.reduce((text, v) => text.split(v.field).join('<field>'), err.rawMessage);
+  const text = [message, ...violations.map((v) => v.description)].join('\n');
   for (const pattern of [/\bSELECT\b|\bINSERT\b|\bUPDATE \w+ SET\b|\bWHERE\b/, /_key\b|_fkey\b|_pkey\b|_check\b/, /SQLSTATE|\b[0-9A-Z]{5}\b.*error/, /\bat .+\.(ts|js):\d+/, /violates|relation "|column "/]) {
     expect(text, 'error text leaks internals').to.not.match(pattern);
   }

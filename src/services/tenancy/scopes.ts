@@ -7,6 +7,8 @@ export const KNOWN_SCOPES = [
   'campaigns:write',
   'tasks:read',
   'tasks:write',
+  'tasks:work',
+  'tasks:review',
   'content:read',
   'content:write',
   'ledger:read',
