@@ -78,6 +78,48 @@ COMMENT ON FUNCTION chimera.audit_row_change() IS 'AFTER ... FOR EACH ROW trigge
 
 
 --
+-- Name: audit_statement_changes(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.audit_statement_changes() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  -- Columns left out of before/after, as for audit_row_change.
+  hidden text[] := coalesce(TG_ARGV, '{}'::text[]);
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
+    SELECT n.tenant_id, (SELECT chimera.current_actor()), (SELECT chimera.current_request_id()), TG_OP, TG_TABLE_NAME,
+           n.id::text, NULL, to_jsonb(n) - hidden
+    FROM new_rows n;
+  ELSIF TG_OP = 'UPDATE' THEN
+    -- An update that changes only hidden columns is not recorded.
+    INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
+    SELECT n.tenant_id, (SELECT chimera.current_actor()), (SELECT chimera.current_request_id()), TG_OP, TG_TABLE_NAME,
+           n.id::text, o.row_data, n.row_data
+    FROM (SELECT tenant_id, id, to_jsonb(r) - hidden AS row_data FROM new_rows r) n
+    JOIN (SELECT tenant_id, id, to_jsonb(r) - hidden AS row_data FROM old_rows r) o ON o.tenant_id = n.tenant_id AND o.id = n.id
+    WHERE o.row_data <> n.row_data;
+  ELSE
+    INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, before, after)
+    SELECT o.tenant_id, (SELECT chimera.current_actor()), (SELECT chimera.current_request_id()), TG_OP, TG_TABLE_NAME,
+           o.id::text, to_jsonb(o) - hidden, NULL
+    FROM old_rows o;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: FUNCTION audit_statement_changes(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.audit_statement_changes() IS 'AFTER INSERT / UPDATE / DELETE ... FOR EACH STATEMENT trigger (transition tables new_rows, old_rows) writing audit_events as audit_row_change does; arguments name columns left out.';
+
+
+--
 -- Name: check_entry_references(); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -844,13 +886,13 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
                              worker_id, error, details)
-    SELECT n.tenant_id, n.id, n.state_version, NULL, n.status, chimera.current_actor(), n.attempt,
+    SELECT n.tenant_id, n.id, n.state_version, NULL, n.status, (SELECT chimera.current_actor()), n.attempt,
            n.assigned_worker_id, '', n.transition_details
     FROM new_tasks n;
   ELSE
     INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
                              worker_id, error, details)
-    SELECT n.tenant_id, n.id, n.state_version, o.status, n.status, chimera.current_actor(), n.attempt,
+    SELECT n.tenant_id, n.id, n.state_version, o.status, n.status, (SELECT chimera.current_actor()), n.attempt,
            n.assigned_worker_id,
            CASE WHEN o.status = 'IN_PROGRESS' AND n.status IN ('PENDING', 'BLOCKED', 'FAILED') THEN n.last_error ELSE '' END,
            n.transition_details
@@ -1753,10 +1795,24 @@ CREATE TRIGGER task_events_no_truncate BEFORE TRUNCATE ON public.task_events FOR
 
 
 --
--- Name: tasks tasks_audit; Type: TRIGGER; Schema: public; Owner: -
+-- Name: tasks tasks_audit_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER tasks_audit AFTER INSERT OR DELETE OR UPDATE ON public.tasks FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint', 'lease_expire_time', 'update_time');
+CREATE TRIGGER tasks_audit_delete AFTER DELETE ON public.tasks REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
+
+
+--
+-- Name: tasks tasks_audit_insert; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_audit_insert AFTER INSERT ON public.tasks REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
+
+
+--
+-- Name: tasks tasks_audit_update; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER tasks_audit_update AFTER UPDATE ON public.tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
 
 
 --
@@ -1869,27 +1925,11 @@ ALTER TABLE ONLY public.ledger_spend_windows
 
 
 --
--- Name: task_events task_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.task_events
-    ADD CONSTRAINT task_events_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
-
-
---
 -- Name: tasks tasks_tenant_id_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.tasks
     ADD CONSTRAINT tasks_tenant_id_agent_id_fkey FOREIGN KEY (tenant_id, agent_id) REFERENCES public.agents(tenant_id, id);
-
-
---
--- Name: tasks tasks_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
---
-
-ALTER TABLE ONLY public.tasks
-    ADD CONSTRAINT tasks_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
 
 
 --
@@ -2113,4 +2153,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000004'),
     ('20261201000005'),
     ('20261204000001'),
-    ('20261204000002');
+    ('20261204000002'),
+    ('20261204000003');

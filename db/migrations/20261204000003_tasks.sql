@@ -6,7 +6,8 @@
 -- not grow with the finished tasks kept as history.
 
 CREATE TABLE tasks (
-  tenant_id          uuid        NOT NULL REFERENCES tenants (id),
+  -- The tenant exists: the agent's foreign key, which leads with tenant_id, says so.
+  tenant_id          uuid        NOT NULL,
   id                 uuid        NOT NULL,
   task_type          text        NOT NULL
     CHECK (task_type IN ('GENERATE_CONTENT', 'REPLY_COMMENT', 'EXECUTE_TRANSACTION', 'FETCH_TRENDS')),
@@ -67,16 +68,23 @@ GRANT SELECT, INSERT, UPDATE ON tasks TO chimera_app;
 CREATE POLICY tasks_rescuer ON tasks FOR SELECT TO chimera_admin USING (status = 'IN_PROGRESS');
 GRANT SELECT (tenant_id, status, lease_expire_time) ON tasks TO chimera_admin;
 
--- Heartbeats (lease_expire_time alone) are not audited; the fingerprint is no one's business.
-CREATE TRIGGER tasks_audit
-  AFTER INSERT OR UPDATE OR DELETE ON tasks
-  FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint', 'lease_expire_time', 'update_time');
+-- Audited per statement (claims and completions come in batches). Heartbeats (lease_expire_time
+-- alone) are not audited; the fingerprint is no one's business.
+CREATE TRIGGER tasks_audit_insert
+  AFTER INSERT ON tasks REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
+CREATE TRIGGER tasks_audit_update
+  AFTER UPDATE ON tasks REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
+CREATE TRIGGER tasks_audit_delete
+  AFTER DELETE ON tasks REFERENCING OLD TABLE AS old_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION chimera.audit_statement_changes('create_fingerprint', 'lease_expire_time', 'update_time');
 
 -- ---------------------------------------------------------------------------------------------
--- task_events: every transition of every task, append-only. No foreign key to tasks: only the
--- trigger below writes here, from rows of tasks.
+-- task_events: every transition of every task, append-only. No foreign keys (to tasks, or
+-- tenants): only the trigger below writes here, from rows of tasks.
 CREATE TABLE task_events (
-  tenant_id     uuid        NOT NULL REFERENCES tenants (id),
+  tenant_id     uuid        NOT NULL,
   task_id       uuid        NOT NULL,
   -- The task's state_version after the transition.
   state_version bigint      NOT NULL,
@@ -112,13 +120,13 @@ BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
                              worker_id, error, details)
-    SELECT n.tenant_id, n.id, n.state_version, NULL, n.status, chimera.current_actor(), n.attempt,
+    SELECT n.tenant_id, n.id, n.state_version, NULL, n.status, (SELECT chimera.current_actor()), n.attempt,
            n.assigned_worker_id, '', n.transition_details
     FROM new_tasks n;
   ELSE
     INSERT INTO task_events (tenant_id, task_id, state_version, from_status, to_status, actor, attempt,
                              worker_id, error, details)
-    SELECT n.tenant_id, n.id, n.state_version, o.status, n.status, chimera.current_actor(), n.attempt,
+    SELECT n.tenant_id, n.id, n.state_version, o.status, n.status, (SELECT chimera.current_actor()), n.attempt,
            n.assigned_worker_id,
            CASE WHEN o.status = 'IN_PROGRESS' AND n.status IN ('PENDING', 'BLOCKED', 'FAILED') THEN n.last_error ELSE '' END,
            n.transition_details
