@@ -6,6 +6,7 @@
 import type { Database } from '../../db/tx.js';
 import { findExpiredReservations } from '../../gen/sql/ledger/sweeper.queries.js';
 import type { Logger } from '../../lib/log.js';
+import { startPeriodic } from '../periodic.js';
 import type { TransferWriter } from './plain-transfers.js';
 
 const TENANTS_PER_PASS = 100;
@@ -28,23 +29,13 @@ export interface SweeperOptions {
 
 /** Runs a sweep every `intervalMs` until the returned stop function is called. */
 export function startSweeper({ db, transfers, log, intervalMs }: SweeperOptions): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    running = sweepExpiredReservations(db, transfers)
-      .then((tenants) => {
-        if (tenants > 0) log.debug('swept expired reservations', { tenants });
-      })
-      .catch((err: unknown) => log.warn('expiry sweep failed', { error: err instanceof Error ? err.message : String(err) }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  let timer = setTimeout(tick, intervalMs);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodic({
+    name: 'expiry sweep',
+    intervalMs,
+    log,
+    pass: async () => {
+      const tenants = await sweepExpiredReservations(db, transfers);
+      if (tenants > 0) log.debug('swept expired reservations', { tenants });
+    },
+  });
 }

@@ -5,6 +5,7 @@
 import type { Database } from '../../db/tx.js';
 import { findExpiredLeases, rescueExpiredLeases } from '../../gen/sql/tasks/work.queries.js';
 import type { Logger } from '../../lib/log.js';
+import { startPeriodic } from '../periodic.js';
 import { signalsOf, type TaskHub } from './hub.js';
 
 const TENANTS_PER_PASS = 100;
@@ -32,23 +33,13 @@ export interface RescuerOptions {
 
 /** Runs a pass every `intervalMs` until the returned stop function is called. */
 export function startRescuer({ db, hub, log, intervalMs }: RescuerOptions): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    if (stopped) return;
-    running = rescueExpiredTasks(db, hub)
-      .then((rescued) => {
-        if (rescued > 0) log.info('rescued tasks with expired leases', { rescued });
-      })
-      .catch((err: unknown) => log.warn('task rescue failed', { error: err instanceof Error ? err.message : String(err) }))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(tick, intervalMs);
-      });
-  };
-  let timer = setTimeout(tick, intervalMs);
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return startPeriodic({
+    name: 'task rescue',
+    intervalMs,
+    log,
+    pass: async () => {
+      const rescued = await rescueExpiredTasks(db, hub);
+      if (rescued > 0) log.info('rescued tasks with expired leases', { rescued });
+    },
+  });
 }
