@@ -130,6 +130,16 @@ export class Database {
     }
   }
 
+  /**
+   * Writes that are one statement each, in one round trip apiece: every query `work` sends runs in
+   * its own implicit transaction pipelined behind the tenant context (as tenantRead's do), which
+   * commits when the statement succeeds. Not retried: for statements that need no retry (a claim
+   * with SKIP LOCKED, a fenced completion).
+   */
+  async tenantStatements<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
+    return this.tenantRead(scope, work);
+  }
+
   private async transaction<T>(scope: TxScope, context: Statement, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
     const deadline = Date.now() + scope.timeoutMs;
     for (let attempt = 1; ; attempt++) {

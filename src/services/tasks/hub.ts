@@ -30,6 +30,9 @@ interface Subscriber {
   tenantId: string;
   /** null: every type. */
   types: ReadonlySet<string> | null;
+  /** A waiting claim: an announcement of n due tasks wakes n of them, longest waiting first,
+   *  rather than every one (each of which would then look for the same tasks). */
+  claims: boolean;
   deliver(event: HubEvent): void;
 }
 
@@ -74,9 +77,10 @@ export class TaskHub {
     this.subscribers.clear();
   }
 
-  /** Calls `deliver` with every event of the tenant's tasks of `types` until unsubscribed. */
-  subscribe(tenantId: string, types: ReadonlySet<string> | null, deliver: (event: HubEvent) => void): () => void {
-    const subscriber: Subscriber = { tenantId, types, deliver };
+  /** Calls `deliver` with every event of the tenant's tasks of `types` until unsubscribed; for
+   *  `claims`, with only as many announcements of due tasks as there are tasks for it. */
+  subscribe(tenantId: string, types: ReadonlySet<string> | null, deliver: (event: HubEvent) => void, options: { claims: boolean } = { claims: false }): () => void {
+    const subscriber: Subscriber = { tenantId, types, claims: options.claims, deliver };
     let set = this.subscribers.get(tenantId);
     if (!set) this.subscribers.set(tenantId, (set = new Set()));
     set.add(subscriber);
@@ -98,11 +102,25 @@ export class TaskHub {
     void this.flush();
   }
 
-  private deliver(event: HubEvent & { tenantId?: string }): void {
-    const targets = event.kind === 'resync' ? [...this.subscribers.values()].flatMap((set) => [...set]) : this.subscribers.get(event.tenantId!);
-    if (!targets) return;
-    for (const s of targets) {
-      if (event.kind === 'resync' || !s.types || s.types.has(event.taskType)) s.deliver(event);
+  private deliver(event: HubEvent): void {
+    if (event.kind === 'resync') {
+      for (const set of this.subscribers.values()) for (const s of set) s.deliver(event);
+      return;
+    }
+    const set = this.subscribers.get(event.tenantId);
+    if (!set) return;
+    // 0 means more than MAX_SIGNAL_IDS: wake every waiting claim.
+    let claimsToWake = event.kind === 'available' && event.count > 0 ? event.count : Infinity;
+    for (const s of [...set]) {
+      if (s.types && !s.types.has(event.taskType)) continue;
+      if (s.claims) {
+        if (event.kind !== 'available' || claimsToWake === 0) continue;
+        claimsToWake--;
+        // To the back of the line: the next announcement wakes another claim first.
+        set.delete(s);
+        set.add(s);
+      }
+      s.deliver(event);
     }
   }
 

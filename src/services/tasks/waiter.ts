@@ -14,11 +14,16 @@ export class WorkWaiter {
 
   /** Subscribes at once: what is announced while the caller's claim runs is not missed. */
   constructor(hub: TaskHub, tenantId: string, types: ReadonlySet<string>) {
-    this.unsubscribe = hub.subscribe(tenantId, types, (event: HubEvent) => {
-      if (event.kind === 'changed') return;
-      this.signalled = true;
-      this.wake?.();
-    });
+    this.unsubscribe = hub.subscribe(
+      tenantId,
+      types,
+      (event: HubEvent) => {
+        if (event.kind === 'changed') return;
+        this.signalled = true;
+        this.wake?.();
+      },
+      { claims: true },
+    );
   }
 
   /** Resolves when there may be work, after `ms` at most (and at most POLL_MS), or on abort. */

@@ -2,7 +2,7 @@
 // was claimed, one task or a batch, each only with the current fencing token (state_version).
 import type { HandlerContext } from '@connectrpc/connect';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import type { TxClient } from '../../db/tx.js';
+import type { IDatabaseConnection } from '@pgtyped/runtime';
 import { create } from '@bufbuild/protobuf';
 import {
   TaskCompletionSchema,
@@ -60,9 +60,10 @@ function checkItem(v: Violations, item: { taskId: string; stateVersion: bigint }
 
 export function workRpcs(deps: ServiceDeps, hub: TaskHub) {
   /** Applies `write` to the items and says what became of each: OK, NOT_FOUND or LEASE_LOST. */
-  async function settle(ctx: HandlerContext, items: Item[], write: (tenantId: string, client: TxClient) => Promise<IGetTaskResult[]>) {
+  async function settle(ctx: HandlerContext, items: Item[], write: (tenantId: string, client: IDatabaseConnection) => Promise<IGetTaskResult[]>) {
     const scope = tenantScope(ctx, deps);
-    const { written, states } = await deps.db.tenantTx(scope, async (client) => {
+    // The write is one statement; the states that explain the items it did not apply are read after it.
+    const { written, states } = await deps.db.tenantStatements(scope, async (client) => {
       const written = await write(scope.tenantId, client);
       if (written.length === items.length) return { written, states: [] };
       const ids = items.filter((item) => !written.some((row) => row.id === item.id)).map((item) => item.id);
@@ -109,7 +110,7 @@ export function workRpcs(deps: ServiceDeps, hub: TaskHub) {
       const waiter = waitMs > 0 ? new WorkWaiter(hub, scope.tenantId, new Set(types)) : undefined;
       try {
         for (;;) {
-          const rows = await deps.db.tenantTx(scope, (client) =>
+          const rows = await deps.db.tenantStatements(scope, (client) =>
             claimTasks.run({ tenantId: scope.tenantId, taskTypes: types, limit: String(maxTasks), workerId, leaseMs: String(leaseMs) }, client),
           );
           if (rows.length > 0) hub.publish(signalsOf(scope.tenantId, rows));
@@ -129,7 +130,7 @@ export function workRpcs(deps: ServiceDeps, hub: TaskHub) {
       const leaseMs = durationMs(v, 'lease_duration', req.leaseDuration, LEASE);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const [row] = await deps.db.tenantTx(scope, async (client) => {
+      const [row] = await deps.db.tenantStatements(scope, async (client) => {
         const extended = await heartbeatTask.run({ tenantId: scope.tenantId, id, stateVersion: stateVersion!, leaseMs: String(leaseMs) }, client);
         if (extended.length > 0) return extended;
         const [state] = await getTaskStates.run({ tenantId: scope.tenantId, ids: [id] }, client);
