@@ -37,8 +37,8 @@ export interface ServerOptions {
   pageTokenKeys?: string[];
   /** The ledger's fast paths and sweeper (services/ledger/module.ts); defaults: on, every second. */
   ledger?: Partial<LedgerOptions>;
-  /** The task queue's rescuer, hub and limits (services/tasks/module.ts). Without a listenUrl
-   *  the hub LISTENs on the pool's database; with listenUrl undefined, on none. */
+  /** The task queue's rescuer, hub and limits (services/tasks/module.ts). The hub LISTENs only
+   *  with a listenUrl: other processes' task events reach this one only then. */
   tasks?: Partial<TaskOptions>;
 }
 
@@ -56,7 +56,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, {
     ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger },
-    tasks: { ...DEFAULT_TASK_OPTIONS, listenUrl: opts.pool.options.connectionString, ...opts.tasks },
+    tasks: { ...DEFAULT_TASK_OPTIONS, ...opts.tasks },
   });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,

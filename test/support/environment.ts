@@ -74,7 +74,8 @@ export async function startTestEnvironment(): Promise<void> {
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     ledger: { sweepIntervalMs: LEDGER_SWEEP_MS, fastPaths: LEDGER_FAST_PATHS },
-    tasks: { rescueIntervalMs: TASK_RESCUE_MS },
+    // PGlite's connections share one session: no LISTEN there (as main.ts).
+    tasks: { rescueIntervalMs: TASK_RESCUE_MS, listenUrl: realPostgres ? serviceUrl : undefined },
     pageTokenKeys: PAGE_TOKEN_KEYS,
     namedStatements,
   });
@@ -104,6 +105,7 @@ export async function startExtraServer(options: Partial<ServerOptions> = {}): Pr
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     namedStatements,
+    tasks: { listenUrl: testEnv().realPostgres ? testEnv().serviceUrl : undefined },
     ...options,
   });
   return { server, pool };
