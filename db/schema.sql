@@ -1084,6 +1084,67 @@ ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
 
 
 --
+-- Name: campaign_agents; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaign_agents (
+    tenant_id uuid NOT NULL,
+    campaign_id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    id text GENERATED ALWAYS AS ((((campaign_id)::text || '/'::text) || (agent_id)::text)) STORED,
+    add_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL
+);
+
+ALTER TABLE ONLY public.campaign_agents FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE campaign_agents; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.campaign_agents IS 'The agents assigned to each campaign.';
+
+
+--
+-- Name: campaigns; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.campaigns (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    name text NOT NULL,
+    goal_description text NOT NULL,
+    target_platforms text[] DEFAULT '{}'::text[] NOT NULL,
+    priority smallint DEFAULT 2 NOT NULL,
+    status text DEFAULT 'PLANNING'::text NOT NULL,
+    budget_account_id uuid,
+    start_time timestamp with time zone,
+    end_time timestamp with time zone,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_fingerprint bytea NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    update_time timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT campaigns_check CHECK ((end_time > start_time)),
+    CONSTRAINT campaigns_goal_description_check CHECK (((char_length(goal_description) >= 10) AND (char_length(goal_description) <= 500))),
+    CONSTRAINT campaigns_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT campaigns_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT campaigns_priority_check CHECK (((priority >= 1) AND (priority <= 3))),
+    CONSTRAINT campaigns_status_check CHECK ((status = ANY (ARRAY['PLANNING'::text, 'ACTIVE'::text, 'PAUSED'::text, 'COMPLETED'::text, 'FAILED'::text]))),
+    CONSTRAINT campaigns_target_platforms_check CHECK ((target_platforms <@ ARRAY['TWITTER'::text, 'INSTAGRAM'::text, 'THREADS'::text, 'TIKTOK'::text, 'YOUTUBE'::text]))
+);
+
+ALTER TABLE ONLY public.campaigns FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE campaigns; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.campaigns IS 'A tenant''s campaigns; status moves only through CampaignService''s custom methods.';
+
+
+--
 -- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1419,6 +1480,22 @@ ALTER TABLE ONLY public.audit_events
 
 
 --
+-- Name: campaign_agents campaign_agents_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_agents
+    ADD CONSTRAINT campaign_agents_pkey PRIMARY KEY (tenant_id, campaign_id, agent_id);
+
+
+--
+-- Name: campaigns campaigns_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaigns
+    ADD CONSTRAINT campaigns_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: ledger_accounts ledger_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1557,6 +1634,34 @@ CREATE INDEX audit_events_resource_idx ON public.audit_events USING btree (tenan
 
 
 --
+-- Name: campaign_agents_agent_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX campaign_agents_agent_idx ON public.campaign_agents USING btree (tenant_id, agent_id);
+
+
+--
+-- Name: campaign_agents_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX campaign_agents_list_idx ON public.campaign_agents USING btree (tenant_id, campaign_id, add_time, agent_id);
+
+
+--
+-- Name: campaigns_active_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX campaigns_active_idx ON public.campaigns USING btree (tenant_id) WHERE (status = 'ACTIVE'::text);
+
+
+--
+-- Name: campaigns_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX campaigns_list_idx ON public.campaigns USING btree (tenant_id, create_time, id);
+
+
+--
 -- Name: ledger_accounts_list_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1617,6 +1722,13 @@ CREATE UNIQUE INDEX ledger_transfers_pending_id_key ON public.ledger_transfers U
 --
 
 CREATE INDEX ledger_transfers_time_idx ON public.ledger_transfers USING btree (tenant_id, create_time, id);
+
+
+--
+-- Name: tasks_campaign_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX tasks_campaign_idx ON public.tasks USING btree (tenant_id, campaign_id) INCLUDE (status) WHERE (campaign_id IS NOT NULL);
 
 
 --
@@ -1687,6 +1799,20 @@ CREATE TRIGGER audit_events_append_only BEFORE DELETE OR UPDATE ON public.audit_
 --
 
 CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON public.audit_events FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: campaign_agents campaign_agents_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER campaign_agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaign_agents FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change();
+
+
+--
+-- Name: campaigns campaigns_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER campaigns_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint');
 
 
 --
@@ -1861,6 +1987,38 @@ ALTER TABLE ONLY public.audit_events
 
 
 --
+-- Name: campaign_agents campaign_agents_tenant_id_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_agents
+    ADD CONSTRAINT campaign_agents_tenant_id_agent_id_fkey FOREIGN KEY (tenant_id, agent_id) REFERENCES public.agents(tenant_id, id);
+
+
+--
+-- Name: campaign_agents campaign_agents_tenant_id_campaign_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaign_agents
+    ADD CONSTRAINT campaign_agents_tenant_id_campaign_id_fkey FOREIGN KEY (tenant_id, campaign_id) REFERENCES public.campaigns(tenant_id, id);
+
+
+--
+-- Name: campaigns campaigns_tenant_id_budget_account_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaigns
+    ADD CONSTRAINT campaigns_tenant_id_budget_account_id_fkey FOREIGN KEY (tenant_id, budget_account_id) REFERENCES public.ledger_accounts(tenant_id, id);
+
+
+--
+-- Name: campaigns campaigns_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.campaigns
+    ADD CONSTRAINT campaigns_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
 -- Name: ledger_accounts ledger_accounts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1933,6 +2091,14 @@ ALTER TABLE ONLY public.tasks
 
 
 --
+-- Name: tasks tasks_tenant_id_campaign_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_tenant_id_campaign_id_fkey FOREIGN KEY (tenant_id, campaign_id) REFERENCES public.campaigns(tenant_id, id);
+
+
+--
 -- Name: agents; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -1983,6 +2149,32 @@ CREATE POLICY audit_events_admin ON public.audit_events TO chimera_admin USING (
 --
 
 CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: campaign_agents; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.campaign_agents ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: campaign_agents campaign_agents_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY campaign_agents_tenant ON public.campaign_agents TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: campaigns; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.campaigns ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: campaigns campaigns_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY campaigns_tenant ON public.campaigns TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -2154,4 +2346,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261201000005'),
     ('20261204000001'),
     ('20261204000002'),
-    ('20261204000003');
+    ('20261204000003'),
+    ('20261204000004');

@@ -10,6 +10,10 @@ RETURNING id AS "id!";
 /* @name getTaskAgents */
 SELECT id AS "id!", status AS "status!" FROM agents WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
 
+/* The campaigns among :ids that exist. */
+/* @name getTaskCampaigns */
+SELECT id AS "id!" FROM campaigns WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[]);
+
 /* Inserts a batch of validated tasks in one statement (run_time NULL means now). Tasks whose id
    or idempotency key is taken are skipped and returned by nothing: the handler compares them
    with what exists. */

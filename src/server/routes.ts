@@ -3,6 +3,7 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
+import { CampaignService } from '../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TaskService } from '../gen/proto/chimera/tasks/v1/tasks_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
@@ -11,6 +12,7 @@ import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v
 import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
 import { AGENT_RESPONSES, encodeAgentResponse } from '../services/agents/encoding.js';
 import { agentService } from '../services/agents/handler.js';
+import { campaignService } from '../services/campaigns/handler.js';
 import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
 import { createTaskModule, type TaskOptions } from '../services/tasks/module.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -34,6 +36,20 @@ const policies: Record<string, Record<string, MethodPolicy>> = {
     UpdateAgent: write('agents:write'),
     ArchiveAgent: write('agents:write'),
     SearchSimilarAgents: read('agents:read'),
+  },
+  [CampaignService.typeName]: {
+    CreateCampaign: write('campaigns:write'),
+    GetCampaign: read('campaigns:read'),
+    ListCampaigns: read('campaigns:read'),
+    UpdateCampaign: write('campaigns:write'),
+    ActivateCampaign: write('campaigns:write'),
+    PauseCampaign: write('campaigns:write'),
+    CompleteCampaign: write('campaigns:write'),
+    FailCampaign: write('campaigns:write'),
+    AddCampaignAgents: write('campaigns:write'),
+    RemoveCampaignAgent: write('campaigns:write'),
+    ListCampaignAgents: read('campaigns:read'),
+    GetCampaignSummary: read('campaigns:read'),
   },
   [LedgerService.typeName]: {
     CreateAccounts: write('ledger:write'),
@@ -69,7 +85,7 @@ export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
 /** The application services, in the order reflection lists them (serviceModules builds them). */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, LedgerService, TaskService];
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, LedgerService, TaskService];
 
 export interface ModuleOptions {
   ledger: LedgerOptions;
@@ -81,6 +97,7 @@ export function serviceModules(deps: ServiceDeps, options: ModuleOptions): Servi
   return [
     statelessModule(TenantService, (router) => router.service(TenantService, tenantService(deps))),
     statelessModule(AgentService, (router) => router.service(AgentService, agentService(deps))),
+    statelessModule(CampaignService, (router) => router.service(CampaignService, campaignService(deps))),
     createLedgerModule(deps, options.ledger),
     createTaskModule(deps, options.tasks),
   ];

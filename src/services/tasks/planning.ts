@@ -8,6 +8,7 @@ import {
   cancelTask,
   getTask,
   getTaskAgents,
+  getTaskCampaigns,
   getTasksByIdsOrKeys,
   insertTasks,
   listTaskEvents,
@@ -76,8 +77,14 @@ function prepareTasks(v: Violations, req: CreateTasksRequest) {
 type PreparedTask = ReturnType<typeof prepareTasks>[number];
 
 
-/** Tasks may be created only for the tenant's live agents. */
-async function checkAgents(client: TxClient, tenantId: string, tasks: PreparedTask[]): Promise<void> {
+/** Tasks may be created only for the tenant's live agents and existing campaigns. */
+async function checkReferences(client: TxClient, tenantId: string, tasks: PreparedTask[]): Promise<void> {
+  const campaignIds = [...new Set(tasks.flatMap((t) => (t.content.campaignId === null ? [] : [t.content.campaignId])))];
+  if (campaignIds.length > 0) {
+    const found = new Set((await getTaskCampaigns.run({ tenantId, ids: campaignIds }, client)).map((c) => c.id));
+    const missing = campaignIds.find((id) => !found.has(id));
+    if (missing) throw notFound('campaign', missing);
+  }
   const ids = [...new Set(tasks.map((t) => t.content.agentId))];
   const agents = new Map((await getTaskAgents.run({ tenantId, ids }, client)).map((a) => [a.id, a.status]));
   for (const id of ids) {
@@ -116,7 +123,7 @@ export function planningRpcs(deps: ServiceDeps, hub: TaskHub, options: PlanningO
       const scope = tenantScope(ctx, deps);
       const tenantId = scope.tenantId;
       const { rows, inserted } = await deps.db.tenantTx(scope, async (client) => {
-        await checkAgents(client, tenantId, tasks);
+        await checkReferences(client, tenantId, tasks);
         const keys = tasks.flatMap((t) => (t.content.idempotencyKey === null ? [] : [t.content.idempotencyKey]));
         if (keys.length > 0) await releaseExpiredKeys.run({ tenantId, keys, retentionMs: String(options.keyRetentionMs) }, client);
         const inserted = await insertTasks.run(

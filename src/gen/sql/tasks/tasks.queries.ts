@@ -65,15 +65,43 @@ export interface IGetTaskAgentsQuery {
   result: IGetTaskAgentsResult;
 }
 
-const getTaskAgentsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":70,"b":79}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":94,"b":98}]}],"statement":"SELECT id AS \"id!\", status AS \"status!\" FROM agents WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                                                      "};
+const getTaskAgentsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":70,"b":79}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":94,"b":98}]}],"statement":"SELECT id AS \"id!\", status AS \"status!\" FROM agents WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                          "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT id AS "id!", status AS "status!" FROM agents WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                                                      
+ * SELECT id AS "id!", status AS "status!" FROM agents WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                          
  * ```
  */
 export const getTaskAgents = new PreparedQuery<IGetTaskAgentsParams,IGetTaskAgentsResult>(getTaskAgentsIR);
+
+
+/** 'GetTaskCampaigns' parameters type */
+export interface IGetTaskCampaignsParams {
+  ids: stringArray;
+  tenantId: string;
+}
+
+/** 'GetTaskCampaigns' return type */
+export interface IGetTaskCampaignsResult {
+  id: string;
+}
+
+/** 'GetTaskCampaigns' query type */
+export interface IGetTaskCampaignsQuery {
+  params: IGetTaskCampaignsParams;
+  result: IGetTaskCampaignsResult;
+}
+
+const getTaskCampaignsIR: any = {"usedParamSet":{"tenantId":true,"ids":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":52,"b":61}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":76,"b":80}]}],"statement":"SELECT id AS \"id!\" FROM campaigns WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                                                      "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT id AS "id!" FROM campaigns WHERE tenant_id = :tenantId! AND id = ANY(:ids!::uuid[])                                                                                                                                                                                                                      
+ * ```
+ */
+export const getTaskCampaigns = new PreparedQuery<IGetTaskCampaignsParams,IGetTaskCampaignsResult>(getTaskCampaignsIR);
 
 
 /** 'InsertTasks' parameters type */
