@@ -1145,6 +1145,98 @@ COMMENT ON TABLE public.campaigns IS 'A tenant''s campaigns; status moves only t
 
 
 --
+-- Name: content_assets; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.content_assets (
+    tenant_id uuid NOT NULL,
+    id uuid NOT NULL,
+    agent_id uuid NOT NULL,
+    campaign_id uuid,
+    task_id uuid,
+    asset_type text NOT NULL,
+    platform text,
+    status text DEFAULT 'DRAFT'::text NOT NULL,
+    text_content text DEFAULT ''::text NOT NULL,
+    storage_url text DEFAULT ''::text NOT NULL,
+    external_id text,
+    disclosure_level text,
+    confidence_score double precision,
+    embedding public.vector(1536),
+    embedding_model text DEFAULT ''::text NOT NULL,
+    metadata jsonb DEFAULT '{}'::jsonb NOT NULL,
+    create_fingerprint bytea NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
+    update_time timestamp with time zone DEFAULT now() NOT NULL,
+    publish_time timestamp with time zone,
+    CONSTRAINT content_assets_asset_type_check CHECK ((asset_type = ANY (ARRAY['TEXT'::text, 'IMAGE'::text, 'VIDEO'::text, 'AUDIO'::text]))),
+    CONSTRAINT content_assets_check CHECK (((publish_time IS NOT NULL) = (external_id IS NOT NULL))),
+    CONSTRAINT content_assets_check1 CHECK (((publish_time IS NULL) OR ((platform IS NOT NULL) AND (disclosure_level IS NOT NULL)))),
+    CONSTRAINT content_assets_check2 CHECK (((status <> 'PUBLISHED'::text) OR (publish_time IS NOT NULL))),
+    CONSTRAINT content_assets_confidence_score_check CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision))),
+    CONSTRAINT content_assets_disclosure_level_check CHECK ((disclosure_level = ANY (ARRAY['AUTOMATED'::text, 'ASSISTED'::text, 'NONE'::text]))),
+    CONSTRAINT content_assets_embedding_model_check CHECK ((char_length(embedding_model) <= 200)),
+    CONSTRAINT content_assets_external_id_check CHECK (((char_length(external_id) >= 1) AND (char_length(external_id) <= 200))),
+    CONSTRAINT content_assets_metadata_check CHECK ((jsonb_typeof(metadata) = 'object'::text)),
+    CONSTRAINT content_assets_platform_check CHECK ((platform = ANY (ARRAY['TWITTER'::text, 'INSTAGRAM'::text, 'THREADS'::text, 'TIKTOK'::text, 'YOUTUBE'::text]))),
+    CONSTRAINT content_assets_status_check CHECK ((status = ANY (ARRAY['DRAFT'::text, 'IN_REVIEW'::text, 'APPROVED'::text, 'REJECTED'::text, 'PUBLISHED'::text, 'ARCHIVED'::text]))),
+    CONSTRAINT content_assets_storage_url_check CHECK ((char_length(storage_url) <= 2000)),
+    CONSTRAINT content_assets_text_content_check CHECK ((char_length(text_content) <= 100000))
+);
+
+ALTER TABLE ONLY public.content_assets FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE content_assets; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.content_assets IS 'What agents create; archived, never deleted by the API.';
+
+
+--
+-- Name: content_videos; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.content_videos (
+    tenant_id uuid NOT NULL,
+    asset_id uuid NOT NULL,
+    id uuid GENERATED ALWAYS AS (asset_id) STORED,
+    duration_ms bigint NOT NULL,
+    width integer NOT NULL,
+    height integer NOT NULL,
+    frame_rate double precision NOT NULL,
+    codec text NOT NULL,
+    bitrate_kbps integer,
+    file_size_bytes bigint,
+    tier text,
+    thumbnail_url text DEFAULT ''::text NOT NULL,
+    transcript text DEFAULT ''::text NOT NULL,
+    topics text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT content_videos_bitrate_kbps_check CHECK ((bitrate_kbps > 0)),
+    CONSTRAINT content_videos_codec_check CHECK (((char_length(codec) >= 1) AND (char_length(codec) <= 50))),
+    CONSTRAINT content_videos_duration_ms_check CHECK ((duration_ms > 0)),
+    CONSTRAINT content_videos_file_size_bytes_check CHECK ((file_size_bytes > 0)),
+    CONSTRAINT content_videos_frame_rate_check CHECK (((frame_rate > (0)::double precision) AND (frame_rate <= (1000)::double precision))),
+    CONSTRAINT content_videos_height_check CHECK ((height > 0)),
+    CONSTRAINT content_videos_thumbnail_url_check CHECK ((char_length(thumbnail_url) <= 2000)),
+    CONSTRAINT content_videos_tier_check CHECK ((tier = ANY (ARRAY['TIER1'::text, 'TIER2'::text]))),
+    CONSTRAINT content_videos_transcript_check CHECK ((char_length(transcript) <= 100000)),
+    CONSTRAINT content_videos_width_check CHECK ((width > 0))
+);
+
+ALTER TABLE ONLY public.content_videos FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE content_videos; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.content_videos IS 'Video metadata, one row for a VIDEO content asset at most.';
+
+
+--
 -- Name: ledger_accounts; Type: TABLE; Schema: public; Owner: -
 --
 
@@ -1496,6 +1588,22 @@ ALTER TABLE ONLY public.campaigns
 
 
 --
+-- Name: content_assets content_assets_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_assets
+    ADD CONSTRAINT content_assets_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: content_videos content_videos_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_videos
+    ADD CONSTRAINT content_videos_pkey PRIMARY KEY (tenant_id, asset_id);
+
+
+--
 -- Name: ledger_accounts ledger_accounts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -1662,6 +1770,34 @@ CREATE INDEX campaigns_list_idx ON public.campaigns USING btree (tenant_id, crea
 
 
 --
+-- Name: content_assets_campaign_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX content_assets_campaign_idx ON public.content_assets USING btree (tenant_id, campaign_id, status, platform) WHERE (campaign_id IS NOT NULL);
+
+
+--
+-- Name: content_assets_embedding_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX content_assets_embedding_idx ON public.content_assets USING hnsw (embedding public.vector_cosine_ops);
+
+
+--
+-- Name: content_assets_external_id_key; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE UNIQUE INDEX content_assets_external_id_key ON public.content_assets USING btree (tenant_id, platform, external_id) WHERE (external_id IS NOT NULL);
+
+
+--
+-- Name: content_assets_list_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX content_assets_list_idx ON public.content_assets USING btree (tenant_id, create_time, id);
+
+
+--
 -- Name: ledger_accounts_list_idx; Type: INDEX; Schema: public; Owner: -
 --
 
@@ -1813,6 +1949,20 @@ CREATE TRIGGER campaign_agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.
 --
 
 CREATE TRIGGER campaigns_audit AFTER INSERT OR DELETE OR UPDATE ON public.campaigns FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('create_fingerprint');
+
+
+--
+-- Name: content_assets content_assets_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER content_assets_audit AFTER INSERT OR DELETE OR UPDATE ON public.content_assets FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('embedding', 'create_fingerprint');
+
+
+--
+-- Name: content_videos content_videos_audit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER content_videos_audit AFTER INSERT OR DELETE OR UPDATE ON public.content_videos FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change();
 
 
 --
@@ -2019,6 +2169,38 @@ ALTER TABLE ONLY public.campaigns
 
 
 --
+-- Name: content_assets content_assets_tenant_id_agent_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_assets
+    ADD CONSTRAINT content_assets_tenant_id_agent_id_fkey FOREIGN KEY (tenant_id, agent_id) REFERENCES public.agents(tenant_id, id);
+
+
+--
+-- Name: content_assets content_assets_tenant_id_campaign_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_assets
+    ADD CONSTRAINT content_assets_tenant_id_campaign_id_fkey FOREIGN KEY (tenant_id, campaign_id) REFERENCES public.campaigns(tenant_id, id);
+
+
+--
+-- Name: content_assets content_assets_tenant_id_task_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_assets
+    ADD CONSTRAINT content_assets_tenant_id_task_id_fkey FOREIGN KEY (tenant_id, task_id) REFERENCES public.tasks(tenant_id, id);
+
+
+--
+-- Name: content_videos content_videos_tenant_id_asset_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.content_videos
+    ADD CONSTRAINT content_videos_tenant_id_asset_id_fkey FOREIGN KEY (tenant_id, asset_id) REFERENCES public.content_assets(tenant_id, id);
+
+
+--
 -- Name: ledger_accounts ledger_accounts_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2175,6 +2357,32 @@ ALTER TABLE public.campaigns ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY campaigns_tenant ON public.campaigns TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: content_assets; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.content_assets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: content_assets content_assets_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY content_assets_tenant ON public.content_assets TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: content_videos; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.content_videos ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: content_videos content_videos_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY content_videos_tenant ON public.content_videos TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -2347,4 +2555,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261204000001'),
     ('20261204000002'),
     ('20261204000003'),
-    ('20261204000004');
+    ('20261204000004'),
+    ('20261204000005');

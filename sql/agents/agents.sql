@@ -57,13 +57,6 @@ WHERE tenant_id = :tenantId! AND id = :id!
   AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
 RETURNING *;
 
-/* HNSW search settings for this transaction only: keep scanning until enough rows pass the
-   tenant filter (pgvector >= 0.8). */
-/* @name setVectorSearchParams */
-SELECT
-  set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
-  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!";
-
 /* relaxed_order may return rows slightly out of order, hence the re-sort outside. The embeddings
    are left out unless :withEmbedding, as in listAgents. */
 /* @name searchSimilarAgents */

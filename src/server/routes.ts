@@ -4,6 +4,7 @@ import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
 import { CampaignService } from '../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
+import { ContentService } from '../gen/proto/chimera/content/v1/content_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { TaskService } from '../gen/proto/chimera/tasks/v1/tasks_pb.js';
 import { TenantService } from '../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
@@ -13,6 +14,7 @@ import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflect
 import { AGENT_RESPONSES, encodeAgentResponse } from '../services/agents/encoding.js';
 import { agentService } from '../services/agents/handler.js';
 import { campaignService } from '../services/campaigns/handler.js';
+import { contentService } from '../services/content/handler.js';
 import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
 import { createTaskModule, type TaskOptions } from '../services/tasks/module.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -51,6 +53,15 @@ const policies: Record<string, Record<string, MethodPolicy>> = {
     ListCampaignAgents: read('campaigns:read'),
     GetCampaignSummary: read('campaigns:read'),
   },
+  [ContentService.typeName]: {
+    CreateContentAsset: write('content:write'),
+    GetContentAsset: read('content:read'),
+    ListContentAssets: read('content:read'),
+    UpdateContentAsset: write('content:write'),
+    PublishContentAsset: write('content:write'),
+    ArchiveContentAsset: write('content:write'),
+    SearchSimilarContent: read('content:read'),
+  },
   [LedgerService.typeName]: {
     CreateAccounts: write('ledger:write'),
     GetAccount: read('ledger:read'),
@@ -85,7 +96,7 @@ export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
 /** The application services, in the order reflection lists them (serviceModules builds them). */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, LedgerService, TaskService];
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, ContentService, LedgerService, TaskService];
 
 export interface ModuleOptions {
   ledger: LedgerOptions;
@@ -98,6 +109,7 @@ export function serviceModules(deps: ServiceDeps, options: ModuleOptions): Servi
     statelessModule(TenantService, (router) => router.service(TenantService, tenantService(deps))),
     statelessModule(AgentService, (router) => router.service(AgentService, agentService(deps))),
     statelessModule(CampaignService, (router) => router.service(CampaignService, campaignService(deps))),
+    statelessModule(ContentService, (router) => router.service(ContentService, contentService(deps))),
     createLedgerModule(deps, options.ledger),
     createTaskModule(deps, options.tasks),
   ];

@@ -9,9 +9,9 @@ import {
   insertAgent,
   listAgents,
   searchSimilarAgents,
-  setVectorSearchParams,
   updateAgent,
 } from '../../gen/sql/agents/agents.queries.js';
+import { setVectorSearchParams } from '../../gen/sql/platform/vector.queries.js';
 import type { IDatabaseConnection } from '@pgtyped/runtime';
 import type { TxClient } from '../../db/tx.js';
 import { fingerprint } from '../../lib/canonical.js';
@@ -20,7 +20,8 @@ import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { fitting, jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
-import { agentFromRow, agentStatusToRow, embeddingToSql, personaToRow, type PersonaRow } from './mapping.js';
+import { embeddingToSql } from '../../lib/vectors.js';
+import { agentFromRow, agentStatusToRow, personaToRow, type PersonaRow } from './mapping.js';
 import { validateHandle, validatePersona, validateWallet } from './validation.js';
 
 const LIVE_STATUSES = [AgentStatus.ACTIVE, AgentStatus.PAUSED] as const;

@@ -1,7 +1,7 @@
 // Rows <-> messages for AgentService.
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import pgvector from 'pgvector';
+import { embeddingFromSql } from '../../lib/vectors.js';
 import { AgentSchema, AgentStatus, PersonaSchema, type Agent, type Persona } from '../../gen/proto/chimera/agents/v1/agents_pb.js';
 import type { IGetAgentResult } from '../../gen/sql/agents/agents.queries.js';
 
@@ -45,14 +45,6 @@ function personaFromRow(json: unknown): Persona {
     coreBeliefs: p.core_beliefs,
     directives: p.directives,
   });
-}
-
-export function embeddingToSql(values: number[] | undefined): string | null {
-  return values && values.length > 0 ? (pgvector.toSql(values) as string) : null;
-}
-
-export function embeddingFromSql(text: string | null): number[] {
-  return text ? (pgvector.fromSql(text) as number[]) : [];
 }
 
 export function agentFromRow(row: IGetAgentResult): Agent {

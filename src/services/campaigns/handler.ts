@@ -2,7 +2,7 @@
 // and the one-statement summary.
 import { randomUUID } from 'node:crypto';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
-import { CampaignService, CampaignStatus, type Campaign } from '../../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
+import { CampaignService, CampaignStatus, Platform, type Campaign } from '../../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import {
   activeCampaigns,
   getBudgetAccount,
@@ -260,6 +260,12 @@ export function campaignService(deps: ServiceDeps): ServiceImpl<typeof CampaignS
           tasksByStatus: Object.entries(tasks)
             .sort(([a], [b]) => a.localeCompare(b))
             .map(([status, count]) => ({ status, count: BigInt(count) })),
+          contentByStatus: (row.content as Array<{ status: string; platform: string | null; count: number }>).map((c) => ({
+            status: c.status,
+            platform: c.platform ? Platform[c.platform as keyof typeof Platform] : Platform.UNSPECIFIED,
+            count: BigInt(c.count),
+          })),
+          publishedCount: BigInt(row.published_count),
           budgetAsset: row.budget_asset ?? '',
           spent: row.spent ?? '',
           reserved: row.reserved ?? '',

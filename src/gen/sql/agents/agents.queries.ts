@@ -263,7 +263,7 @@ export interface IArchiveAgentQuery {
   result: IArchiveAgentResult;
 }
 
-const archiveAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":162,"b":165}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":201,"b":216},{"a":247,"b":262}]}],"statement":"UPDATE agents SET\n  status       = 'ARCHIVED',\n  archive_time = now(),\n  version      = version + 1,\n  update_time  = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *                                                                                                                                  "};
+const archiveAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true,"expectedVersion":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":142,"b":151}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":162,"b":165}]},{"name":"expectedVersion","required":false,"transform":{"type":"scalar"},"locs":[{"a":201,"b":216},{"a":247,"b":262}]}],"statement":"UPDATE agents SET\n  status       = 'ARCHIVED',\n  archive_time = now(),\n  version      = version + 1,\n  update_time  = now()\nWHERE tenant_id = :tenantId! AND id = :id!\n  AND status <> 'ARCHIVED'\n  AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)\nRETURNING *                                                                                                                                                             "};
 
 /**
  * Query generated from SQL:
@@ -276,40 +276,10 @@ const archiveAgentIR: any = {"usedParamSet":{"tenantId":true,"id":true,"expected
  * WHERE tenant_id = :tenantId! AND id = :id!
  *   AND status <> 'ARCHIVED'
  *   AND (:expectedVersion::bigint IS NULL OR version = :expectedVersion)
- * RETURNING *                                                                                                                                  
+ * RETURNING *                                                                                                                                                             
  * ```
  */
 export const archiveAgent = new PreparedQuery<IArchiveAgentParams,IArchiveAgentResult>(archiveAgentIR);
-
-
-/** 'SetVectorSearchParams' parameters type */
-export interface ISetVectorSearchParamsParams {
-  efSearch: string;
-}
-
-/** 'SetVectorSearchParams' return type */
-export interface ISetVectorSearchParamsResult {
-  ef_search: string;
-  iterative_scan: string;
-}
-
-/** 'SetVectorSearchParams' query type */
-export interface ISetVectorSearchParamsQuery {
-  params: ISetVectorSearchParamsParams;
-  result: ISetVectorSearchParamsResult;
-}
-
-const setVectorSearchParamsIR: any = {"usedParamSet":{"efSearch":true},"params":[{"name":"efSearch","required":true,"transform":{"type":"scalar"},"locs":[{"a":38,"b":47}]}],"statement":"SELECT\n  set_config('hnsw.ef_search', :efSearch!::text, true) AS \"ef_search!\",\n  set_config('hnsw.iterative_scan', 'relaxed_order', true) AS \"iterative_scan!\"                                                                                                                                                             "};
-
-/**
- * Query generated from SQL:
- * ```
- * SELECT
- *   set_config('hnsw.ef_search', :efSearch!::text, true) AS "ef_search!",
- *   set_config('hnsw.iterative_scan', 'relaxed_order', true) AS "iterative_scan!"                                                                                                                                                             
- * ```
- */
-export const setVectorSearchParams = new PreparedQuery<ISetVectorSearchParamsParams,ISetVectorSearchParamsResult>(setVectorSearchParamsIR);
 
 
 /** 'SearchSimilarAgents' parameters type */

@@ -684,6 +684,8 @@ export type CampaignSummary = Message<"chimera.campaigns.v1.CampaignSummary"> & 
   contentByStatus: ContentCount[];
 
   /**
+   * Content published (and still published, or archived since).
+   *
    * @generated from field: int64 published_count = 6;
    */
   publishedCount: bigint;
