@@ -133,6 +133,24 @@ describe('ContentService', () => {
     await expectError(content.updateContentAsset({ asset: { id: randomUUID(), textContent: 'x' }, updateMask: { paths: ['text_content'] } }), Code.NotFound);
   });
 
+  it('lists assets oldest first, filtered, in pages bound to their filters, without embeddings', async () => {
+    const made = [await newAsset({ embedding: vector(7) }), await newAsset({ assetType: AssetType.IMAGE }), await newAsset(), await newAsset({ assetType: AssetType.IMAGE })];
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await content.listContentAssets({ pageSize: 1, pageToken, assetType: AssetType.IMAGE });
+      seen.push(...page.assets.map((a) => a.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(seen).to.deep.equal([made[1].id, made[3].id]);
+    const all = await content.listContentAssets({ agentId: t.agentId, status: ContentStatus.DRAFT });
+    expect(all.assets.map((a) => a.id)).to.deep.equal(made.map((a) => a.id));
+    expect(all.assets[0].embedding, 'lists leave embeddings out').to.deep.equal([]);
+    const first = await content.listContentAssets({ pageSize: 1, assetType: AssetType.IMAGE });
+    await expectError(content.listContentAssets({ pageSize: 1, pageToken: first.nextPageToken }), Code.InvalidArgument);
+    await expectError(content.listContentAssets({ status: 17 as ContentStatus }), Code.InvalidArgument);
+  });
+
   it('the campaign summary counts content by status and platform, and what was published', async () => {
     const campaigns = t.client(CampaignService);
     const c = (await campaigns.createCampaign({ campaign: { name: 'C', goalDescription: 'A goal long enough' } })).campaign!;
