@@ -88,8 +88,9 @@ const pool = createPool(url, 20, silentLogger);
 // LEDGER_TX_PER_KEY sets the CreateTransfers transactions in flight per tenant and key.
 const ledgerTransactionsPerKey = process.env.LEDGER_TX_PER_KEY ? Number(process.env.LEDGER_TX_PER_KEY) : undefined;
 // Named statements as npm start has them: on unless CHIMERA_NAMED_STATEMENTS=false.
-const { namedStatements } = loadConfig();
-const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, namedStatements, ledger: { transactionsPerKey: ledgerTransactionsPerKey } });
+// As npm start has them: named statements, and the audit sealer (CHIMERA_AUDIT_SEAL_MS=0: off).
+const { namedStatements, auditSealIntervalMs } = loadConfig();
+const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, namedStatements, ledger: { transactionsPerKey: ledgerTransactionsPerKey }, audit: { sealIntervalMs: auditSealIntervalMs } });
 const transport = (token: string) =>
   createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
 const tenants = createClient(TenantService, transport(ADMIN));

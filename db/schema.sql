@@ -41,6 +41,59 @@ CREATE EXTENSION IF NOT EXISTS vector WITH SCHEMA public;
 COMMENT ON EXTENSION vector IS 'vector data type and ivfflat and hnsw access methods';
 
 
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: audit_events; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_events (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    event_time timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    actor text NOT NULL,
+    request_id text,
+    action text NOT NULL,
+    resource_type text NOT NULL,
+    resource_id text NOT NULL,
+    before jsonb,
+    after jsonb,
+    txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    CONSTRAINT audit_events_action_check CHECK ((action = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+);
+
+ALTER TABLE ONLY public.audit_events FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE audit_events; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.audit_events IS 'Append-only history of every change to tenant data, written by chimera.audit_row_change().';
+
+
+--
+-- Name: audit_event_bytes(bigint, public.audit_events); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.audit_event_bytes(seq bigint, e public.audit_events) RETURNS bytea
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$
+    SELECT convert_to(jsonb_build_array(seq, e.id, e.tenant_id, (extract(epoch FROM e.event_time) * 1000000)::bigint,
+                                        e.actor, e.request_id, e.action, e.resource_type, e.resource_id, e.before, e.after)::text,
+                      'UTF8')
+  $$;
+
+
+--
+-- Name: FUNCTION audit_event_bytes(seq bigint, e public.audit_events); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.audit_event_bytes(seq bigint, e public.audit_events) IS 'The canonical encoding of an audit event at position seq of its tenant''s chain.';
+
+
 --
 -- Name: audit_row_change(); Type: FUNCTION; Schema: chimera; Owner: -
 --
@@ -457,10 +510,6 @@ CREATE FUNCTION chimera.now_ms() RETURNS timestamp with time zone
 
 COMMENT ON FUNCTION chimera.now_ms() IS 'now() to the millisecond: creation times round-trip exactly through the API and keyset cursors.';
 
-
-SET default_tablespace = '';
-
-SET default_table_access_method = heap;
 
 --
 -- Name: ledger_transfers; Type: TABLE; Schema: public; Owner: -
@@ -959,6 +1008,57 @@ $$;
 
 
 --
+-- Name: seal_audit_events(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.seal_audit_events() RETURNS integer
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+  -- Every transaction below this has ended: its events are all visible now, or never will be.
+  horizon xid8 := pg_snapshot_xmin(pg_current_snapshot());
+  floor xid8;
+  tenant uuid;
+  ev audit_events;
+  head_seq bigint;
+  head_hash bytea;
+  sealed integer := 0;
+BEGIN
+  SELECT sealed_below INTO floor FROM audit_seal_state FOR UPDATE;
+  FOR tenant IN
+    SELECT DISTINCT e.tenant_id FROM audit_events e
+    WHERE e.txid >= floor
+      AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.tenant_id = e.tenant_id AND c.event_id = e.id)
+  LOOP
+    SELECT c.seq, c.hash INTO head_seq, head_hash FROM audit_chain c WHERE c.tenant_id = tenant ORDER BY c.seq DESC LIMIT 1;
+    head_seq := coalesce(head_seq, 0);
+    head_hash := coalesce(head_hash, ''::bytea);
+    FOR ev IN
+      SELECT * FROM audit_events e
+      WHERE e.tenant_id = tenant AND e.txid >= floor
+        AND NOT EXISTS (SELECT 1 FROM audit_chain c WHERE c.tenant_id = e.tenant_id AND c.event_id = e.id)
+      ORDER BY e.id
+    LOOP
+      head_seq := head_seq + 1;
+      head_hash := sha256(head_hash || chimera.audit_event_bytes(head_seq, ev));
+      INSERT INTO audit_chain (tenant_id, seq, event_id, hash) VALUES (tenant, head_seq, ev.id, head_hash);
+      sealed := sealed + 1;
+    END LOOP;
+  END LOOP;
+  UPDATE audit_seal_state SET sealed_below = horizon;
+  RETURN sealed;
+END
+$$;
+
+
+--
+-- Name: FUNCTION seal_audit_events(); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.seal_audit_events() IS 'Chains every committed, unchained audit event (run by the audit module as chimera_admin).';
+
+
+--
 -- Name: task_retry_delay(integer); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -1042,31 +1142,27 @@ COMMENT ON TABLE public.api_keys IS 'Bearer secrets, stored as sha256 only; chim
 
 
 --
--- Name: audit_events; Type: TABLE; Schema: public; Owner: -
+-- Name: audit_chain; Type: TABLE; Schema: public; Owner: -
 --
 
-CREATE TABLE public.audit_events (
+CREATE TABLE public.audit_chain (
     tenant_id uuid NOT NULL,
-    id bigint NOT NULL,
-    event_time timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    actor text NOT NULL,
-    request_id text,
-    action text NOT NULL,
-    resource_type text NOT NULL,
-    resource_id text NOT NULL,
-    before jsonb,
-    after jsonb,
-    CONSTRAINT audit_events_action_check CHECK ((action = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+    seq bigint NOT NULL,
+    event_id bigint NOT NULL,
+    hash bytea NOT NULL,
+    seal_time timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT audit_chain_hash_check CHECK ((length(hash) = 32)),
+    CONSTRAINT audit_chain_seq_check CHECK ((seq > 0))
 );
 
-ALTER TABLE ONLY public.audit_events FORCE ROW LEVEL SECURITY;
+ALTER TABLE ONLY public.audit_chain FORCE ROW LEVEL SECURITY;
 
 
 --
--- Name: TABLE audit_events; Type: COMMENT; Schema: public; Owner: -
+-- Name: TABLE audit_chain; Type: COMMENT; Schema: public; Owner: -
 --
 
-COMMENT ON TABLE public.audit_events IS 'Append-only history of every change to tenant data, written by chimera.audit_row_change().';
+COMMENT ON TABLE public.audit_chain IS 'Append-only: the hash chain over each tenant''s audit_events, in the order they were sealed.';
 
 
 --
@@ -1080,6 +1176,17 @@ ALTER TABLE public.audit_events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     NO MINVALUE
     NO MAXVALUE
     CACHE 1
+);
+
+
+--
+-- Name: audit_seal_state; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.audit_seal_state (
+    singleton boolean DEFAULT true NOT NULL,
+    sealed_below xid8 NOT NULL,
+    CONSTRAINT audit_seal_state_singleton_check CHECK (singleton)
 );
 
 
@@ -1564,11 +1671,35 @@ ALTER TABLE ONLY public.api_keys
 
 
 --
+-- Name: audit_chain audit_chain_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_chain
+    ADD CONSTRAINT audit_chain_pkey PRIMARY KEY (tenant_id, seq);
+
+
+--
+-- Name: audit_chain audit_chain_tenant_id_event_id_key; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_chain
+    ADD CONSTRAINT audit_chain_tenant_id_event_id_key UNIQUE (tenant_id, event_id);
+
+
+--
 -- Name: audit_events audit_events_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
 ALTER TABLE ONLY public.audit_events
     ADD CONSTRAINT audit_events_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
+-- Name: audit_seal_state audit_seal_state_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_seal_state
+    ADD CONSTRAINT audit_seal_state_pkey PRIMARY KEY (singleton);
 
 
 --
@@ -1739,6 +1870,13 @@ CREATE INDEX api_keys_secret_sha256_idx ON public.api_keys USING btree (secret_s
 --
 
 CREATE INDEX audit_events_resource_idx ON public.audit_events USING btree (tenant_id, resource_type, resource_id, id);
+
+
+--
+-- Name: audit_events_txid_idx; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX audit_events_txid_idx ON public.audit_events USING btree (txid);
 
 
 --
@@ -1921,6 +2059,20 @@ CREATE TRIGGER agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.agents FO
 --
 
 CREATE TRIGGER api_keys_audit AFTER INSERT OR DELETE OR UPDATE ON public.api_keys FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('secret_sha256');
+
+
+--
+-- Name: audit_chain audit_chain_append_only; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_chain_append_only BEFORE DELETE OR UPDATE ON public.audit_chain FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: audit_chain audit_chain_no_truncate; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON public.audit_chain FOR EACH STATEMENT EXECUTE FUNCTION chimera.reject_history_change();
 
 
 --
@@ -2129,6 +2281,14 @@ ALTER TABLE ONLY public.api_keys
 
 
 --
+-- Name: audit_chain audit_chain_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.audit_chain
+    ADD CONSTRAINT audit_chain_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.tenants(id);
+
+
+--
 -- Name: audit_events audit_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2311,6 +2471,26 @@ CREATE POLICY api_keys_admin ON public.api_keys TO chimera_admin USING (true) WI
 --
 
 CREATE POLICY api_keys_tenant ON public.api_keys TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: audit_chain; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.audit_chain ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: audit_chain audit_chain_sealer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_chain_sealer ON public.audit_chain TO chimera_admin USING (true) WITH CHECK (true);
+
+
+--
+-- Name: audit_chain audit_chain_tenant; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_chain_tenant ON public.audit_chain FOR SELECT TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -2556,4 +2736,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261204000002'),
     ('20261204000003'),
     ('20261204000004'),
-    ('20261204000005');
+    ('20261204000005'),
+    ('20261204000006');

@@ -26,6 +26,8 @@ export interface Config {
   ledgerSweepIntervalMs: number;
   /** The ledger's fast paths (group commit, decided batches, insert first); false: the plain path. */
   ledgerFastPaths: boolean;
+  /** How often committed audit events are chained (0 disables the sealer). */
+  auditSealIntervalMs: number;
   /** How often tasks with expired leases are returned to PENDING (0 disables). */
   taskRescueIntervalMs: number;
   /** A direct PostgreSQL URL for the task hub's LISTEN connection (not through a transaction
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerSweepIntervalMs: integer(env, 'CHIMERA_LEDGER_SWEEP_MS', 1_000, 0, 3_600_000),
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     taskRescueIntervalMs: integer(env, 'CHIMERA_TASK_RESCUE_MS', 1_000, 0, 3_600_000),
+    auditSealIntervalMs: integer(env, 'CHIMERA_AUDIT_SEAL_MS', 1_000, 0, 3_600_000),
     listenUrl: env.CHIMERA_LISTEN_URL || undefined,
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
     namedStatements: boolean(env, 'CHIMERA_NAMED_STATEMENTS', true),

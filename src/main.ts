@@ -75,6 +75,7 @@ async function main(): Promise<void> {
     ledger: { sweepIntervalMs: config.ledgerSweepIntervalMs, fastPaths: config.ledgerFastPaths },
     // The embedded database is one process's: its task events need no LISTEN.
     tasks: { rescueIntervalMs: config.taskRescueIntervalMs, listenUrl: embedded ? undefined : (config.listenUrl ?? url) },
+    audit: { sealIntervalMs: config.auditSealIntervalMs },
     grpcFastPath: config.grpcFastPath,
     // PGlite's connections share one session, where names parsed by one would collide with another's.
     namedStatements: config.namedStatements && !embedded,

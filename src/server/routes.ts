@@ -3,6 +3,7 @@
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescMessage, DescService } from '@bufbuild/protobuf';
 import { AgentService } from '../gen/proto/chimera/agents/v1/agents_pb.js';
+import { AuditService } from '../gen/proto/chimera/audit/v1/audit_pb.js';
 import { CampaignService } from '../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import { ContentService } from '../gen/proto/chimera/content/v1/content_pb.js';
 import { LedgerService } from '../gen/proto/chimera/ledger/v1/ledger_pb.js';
@@ -13,6 +14,7 @@ import { ServerReflection as ReflectionV1 } from '../gen/proto/grpc/reflection/v
 import { ServerReflection as ReflectionV1Alpha } from '../gen/proto/grpc/reflection/v1alpha/reflection_pb.js';
 import { AGENT_RESPONSES, encodeAgentResponse } from '../services/agents/encoding.js';
 import { agentService } from '../services/agents/handler.js';
+import { createAuditModule, type AuditOptions } from '../services/audit/module.js';
 import { campaignService } from '../services/campaigns/handler.js';
 import { contentService } from '../services/content/handler.js';
 import { createLedgerModule, type LedgerOptions } from '../services/ledger/module.js';
@@ -38,6 +40,11 @@ const policies: Record<string, Record<string, MethodPolicy>> = {
     UpdateAgent: write('agents:write'),
     ArchiveAgent: write('agents:write'),
     SearchSimilarAgents: read('agents:read'),
+  },
+  [AuditService.typeName]: {
+    ListAuditEvents: read('audit:read'),
+    VerifyAuditChain: read('audit:read'),
+    GetAuditHead: read('audit:read'),
   },
   [CampaignService.typeName]: {
     CreateCampaign: write('campaigns:write'),
@@ -96,11 +103,12 @@ export const policyFor: PolicyLookup = (service, method) =>
   PUBLIC_SERVICES.has(service) ? { kind: 'public' } : policies[service]?.[method];
 
 /** The application services, in the order reflection lists them (serviceModules builds them). */
-export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, ContentService, LedgerService, TaskService];
+export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, ContentService, LedgerService, TaskService, AuditService];
 
 export interface ModuleOptions {
   ledger: LedgerOptions;
   tasks: TaskOptions;
+  audit: AuditOptions;
 }
 
 /** The application services' modules, in the order reflection lists them. */
@@ -112,6 +120,7 @@ export function serviceModules(deps: ServiceDeps, options: ModuleOptions): Servi
     statelessModule(ContentService, (router) => router.service(ContentService, contentService(deps))),
     createLedgerModule(deps, options.ledger),
     createTaskModule(deps, options.tasks),
+    createAuditModule(deps, options.audit),
   ];
 }
 

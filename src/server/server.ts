@@ -14,6 +14,7 @@ import { listen, type ConnectionLimits } from './listen.js';
 import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../services/tasks/module.js';
+import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../services/audit/module.js';
 import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -40,6 +41,8 @@ export interface ServerOptions {
   /** The task queue's rescuer, hub and limits (services/tasks/module.ts). The hub LISTENs only
    *  with a listenUrl: other processes' task events reach this one only then. */
   tasks?: Partial<TaskOptions>;
+  /** The audit chain's sealer (services/audit/module.ts); default every second. */
+  audit?: Partial<AuditOptions>;
 }
 
 export interface RunningServer {
@@ -57,6 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, {
     ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger },
     tasks: { ...DEFAULT_TASK_OPTIONS, ...opts.tasks },
+    audit: { ...DEFAULT_AUDIT_OPTIONS, ...opts.audit },
   });
   const health = new HealthState(
     async () => (await pendingMigrations(opts.pool)).length === 0,

@@ -15,6 +15,7 @@ export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 export const AUTH_CACHE_TTL_MS = 300;
 export const LEDGER_SWEEP_MS = 200;
 export const TASK_RESCUE_MS = 200;
+export const AUDIT_SEAL_MS = 200;
 /** The suite's server signs page tokens with these, so a test can make one of its own. */
 export const PAGE_TOKEN_KEYS = ['test-page-token-key-0123456789abcdef'];
 /** CHIMERA_LEDGER_FAST_PATHS=false runs the suite's server on the ledger's plain path, the
@@ -76,6 +77,7 @@ export async function startTestEnvironment(): Promise<void> {
     ledger: { sweepIntervalMs: LEDGER_SWEEP_MS, fastPaths: LEDGER_FAST_PATHS },
     // PGlite's connections share one session: no LISTEN there (as main.ts).
     tasks: { rescueIntervalMs: TASK_RESCUE_MS, listenUrl: realPostgres ? serviceUrl : undefined },
+    audit: { sealIntervalMs: AUDIT_SEAL_MS },
     pageTokenKeys: PAGE_TOKEN_KEYS,
     namedStatements,
   });
