@@ -61,7 +61,7 @@ CREATE TABLE public.audit_events (
     before jsonb,
     after jsonb,
     txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
-    CONSTRAINT audit_events_action_check CHECK ((action = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text])))
+    CONSTRAINT audit_events_action_check CHECK ((action = ANY (ARRAY['INSERT'::text, 'UPDATE'::text, 'DELETE'::text, 'DENIED'::text])))
 );
 
 ALTER TABLE ONLY public.audit_events FORCE ROW LEVEL SECURITY;
@@ -2737,4 +2737,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261204000003'),
     ('20261204000004'),
     ('20261204000005'),
-    ('20261204000006');
+    ('20261204000006'),
+    ('20261204000007');

@@ -6,6 +6,7 @@ import { Code, type Client } from '@connectrpc/connect';
 import { expect } from 'chai';
 import { AuditService } from '../src/gen/proto/chimera/audit/v1/audit_pb.js';
 import { LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
+import { APPLICATION_SERVICES, policyFor } from '../src/server/routes.js';
 import { testEnv } from './support/environment.js';
 import { expectError, newTenant, type TestTenant } from './support/fixtures.js';
 import { untilResolved } from './support/tasks.js';
@@ -123,6 +124,51 @@ describe('AuditService: the chain', () => {
         client.release();
       }
     }
+  });
+});
+
+describe('AuditService: refused calls', () => {
+  it('a call refused for a missing scope is an audit event of the caller\'s tenant, chained like the rest', async () => {
+    const t = await newTenant({ scopes: ['agents:read', 'audit:read'] });
+    await expectError(t.agents.createAgent({ agent: { handle: 'not_allowed' } }), Code.PermissionDenied, 'MISSING_SCOPE');
+    const audit = t.client(AuditService);
+    const { events } = await audit.listAuditEvents({ action: 'DENIED' });
+    expect(events).to.have.length(1);
+    expect(events[0]).to.deep.include({ resourceType: 'rpc', resourceId: 'chimera.agents.v1.AgentService/CreateAgent' });
+    expect(events[0].after).to.deep.equal({ reason: 'MISSING_SCOPE', scope: 'agents:write' });
+    expect(events[0].actor).to.match(/^api_key:/);
+    expect(events[0].requestId).to.not.equal('');
+    await sealed(t.tenant.id);
+    expect((await audit.verifyAuditChain({})).firstBadSeq).to.equal(0n);
+  });
+});
+
+describe('AuditService: the scope matrix', () => {
+  it('every tenant method refuses a key without its scope, and each refusal is audited', async function () {
+    this.timeout(60_000);
+    const t = await newTenant({ scopes: ['audit:read'] });
+    const refused: string[] = [];
+    for (const service of APPLICATION_SERVICES) {
+      const client = t.client(service) as unknown as Record<string, (req: object) => unknown>;
+      for (const method of service.methods) {
+        const policy = policyFor(service.typeName, method.name);
+        if (policy?.kind !== 'tenant' || policy.scope === 'audit:read') continue;
+        const call = client[method.localName]({});
+        // A server stream answers when read.
+        const answer = method.methodKind === 'server_streaming' ? (async () => { for await (const _ of call as AsyncIterable<unknown>) void _; })() : (call as Promise<unknown>);
+        await expectError(answer, Code.PermissionDenied, 'MISSING_SCOPE');
+        refused.push(`${service.typeName}/${method.name}`);
+      }
+    }
+    expect(refused.length).to.be.above(40);
+    const audited: string[] = [];
+    let pageToken = '';
+    do {
+      const page = await t.client(AuditService).listAuditEvents({ action: 'DENIED', pageSize: 500, pageToken });
+      audited.push(...page.events.map((e) => e.resourceId));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    expect(audited.sort()).to.deep.equal(refused.sort());
   });
 });
 

@@ -6,7 +6,7 @@ import { apiError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
 import { logFailedCall } from './call-log.js';
 import { hasScope, tokensEqual, type ApiKeyResolver } from './auth.js';
-import { callerKey, requestIdFrom, requestIdKey } from './context.js';
+import { callerKey, requestIdFrom, requestIdKey, type Caller } from './context.js';
 
 /** How a method is authorised. Methods without a policy are refused (fail closed). */
 export type MethodPolicy = { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant'; scope: string };
@@ -87,7 +87,10 @@ export class InFlight {
   }
 }
 
-export function authentication(policyFor: PolicyLookup, keys: ApiKeyResolver, adminToken: string | undefined): Interceptor {
+/** Called with every tenant call refused for a missing scope (the audit trail records it). */
+export type DeniedCallHook = (call: { caller: Caller; method: string; reason: string; scope: string; requestId: string }) => Promise<void>;
+
+export function authentication(policyFor: PolicyLookup, keys: ApiKeyResolver, adminToken: string | undefined, onDenied: DeniedCallHook = async () => {}): Interceptor {
   return (next) => async (req) => {
     const policy = policyFor(req.service.typeName, req.method.name);
     if (!policy) throw apiError(Code.PermissionDenied, 'METHOD_NOT_ALLOWED', 'this method is not available to any caller');
@@ -109,6 +112,8 @@ export function authentication(policyFor: PolicyLookup, keys: ApiKeyResolver, ad
       throw unauthenticated('the API key is unknown, revoked or expired', resolution.why);
     }
     if (!hasScope(resolution.caller, policy.scope)) {
+      const method = `${req.service.typeName}/${req.method.name}`;
+      await onDenied({ caller: resolution.caller, method, reason: 'MISSING_SCOPE', scope: policy.scope, requestId: req.contextValues.get(requestIdKey) });
       throw apiError(Code.PermissionDenied, 'MISSING_SCOPE', `the API key lacks the scope "${policy.scope}"`, { scope: policy.scope });
     }
     req.contextValues.set(callerKey, resolution.caller);

@@ -15,6 +15,7 @@ import { GrpcUnaryPath } from './grpc-unary.js';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/module.js';
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../services/tasks/module.js';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../services/audit/module.js';
+import { deniedCallRecorder } from '../services/audit/denied.js';
 import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -71,7 +72,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     requestContext(opts.log),
     errorMapping(),
     inFlight.interceptor(),
-    authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken),
+    authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken, deniedCallRecorder(db, opts.log)),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log, encoders: RESPONSE_ENCODERS });
   const serviceRoutes = routes(modules, health);

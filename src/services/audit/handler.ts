@@ -8,7 +8,7 @@ import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 
-const ACTIONS = ['INSERT', 'UPDATE', 'DELETE'];
+const ACTIONS = ['INSERT', 'UPDATE', 'DELETE', 'DENIED'];
 
 function eventFromRow(row: IListAuditEventsResult) {
   return create(AuditEventSchema, {
@@ -32,7 +32,7 @@ export function auditService(deps: ServiceDeps): ServiceImpl<typeof AuditService
     async listAuditEvents(req, ctx) {
       const v = new Violations();
       const pageSize = v.pageSize('page_size', req.pageSize);
-      if (req.action && !ACTIONS.includes(req.action)) v.add('action', 'must name a kind of change: insert, update or delete, in capitals');
+      if (req.action && !ACTIONS.includes(req.action)) v.add('action', 'must name a kind of event: insert, update, delete or denied, in capitals');
       const filters = {
         resourceType: v.text('resource_type', req.resourceType, { max: 100 }) || null,
         resourceId: v.text('resource_id', req.resourceId, { max: 200 }) || null,

@@ -43,7 +43,8 @@ export type AuditEvent = Message<"chimera.audit.v1.AuditEvent"> & {
   requestId: string;
 
   /**
-   * INSERT, UPDATE or DELETE.
+   * INSERT, UPDATE or DELETE; DENIED for a call refused for a missing scope (resource_type "rpc",
+   * resource_id the method, `after` the reason and the scope).
    *
    * @generated from field: string action = 5;
    */
