@@ -24,7 +24,8 @@ import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
-import { campaignAgentFromRow, campaignFromRow, statusFromRow, storedName } from './mapping.js';
+import { campaignAgentFromRow, campaignFromRow, statusFromRow } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { validateGoal, validateName, validatePlatforms, validatePriority, validateTime, validateWindow } from './validation.js';
 
 const MASK_PATHS = ['name', 'goal_description', 'target_platforms', 'priority', 'budget_account_id', 'start_time', 'end_time', 'metadata'];

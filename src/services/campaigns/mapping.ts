@@ -1,19 +1,12 @@
 // Rows <-> messages for CampaignService. Statuses and platforms are stored by their enum names.
 import { create, type JsonObject } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { optionalTimestamp } from '../../lib/stored.js';
 import { CampaignAgentSchema, CampaignPriority, CampaignSchema, CampaignStatus, Platform, type Campaign, type CampaignAgent } from '../../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import type { IGetCampaignResult } from '../../gen/sql/campaigns/campaigns.queries.js';
-
-/** The stored name of an enum value is its name (CampaignStatus[value]); null for 0 and unknown values. */
-export function storedName(names: Record<number, string>, value: number): string | null {
-  return value === 0 ? null : (names[value] ?? null);
-}
 
 export function statusFromRow(status: string): CampaignStatus {
   return CampaignStatus[status as keyof typeof CampaignStatus] ?? CampaignStatus.UNSPECIFIED;
 }
-
-const timestamp = (date: Date | null) => (date ? timestampFromDate(date) : undefined);
 
 export function campaignFromRow(row: IGetCampaignResult): Campaign {
   return create(CampaignSchema, {
@@ -24,15 +17,15 @@ export function campaignFromRow(row: IGetCampaignResult): Campaign {
     priority: row.priority as CampaignPriority,
     status: statusFromRow(row.status),
     budgetAccountId: row.budget_account_id ?? '',
-    startTime: timestamp(row.start_time),
-    endTime: timestamp(row.end_time),
+    startTime: optionalTimestamp(row.start_time),
+    endTime: optionalTimestamp(row.end_time),
     metadata: row.metadata as JsonObject,
-    createTime: timestamp(row.create_time),
-    updateTime: timestamp(row.update_time),
+    createTime: optionalTimestamp(row.create_time),
+    updateTime: optionalTimestamp(row.update_time),
     etag: row.version,
   });
 }
 
 export function campaignAgentFromRow(row: { campaign_id: string; agent_id: string; add_time?: Date; create_time?: Date }): CampaignAgent {
-  return create(CampaignAgentSchema, { campaignId: row.campaign_id, agentId: row.agent_id, addTime: timestamp(row.add_time ?? row.create_time ?? null) });
+  return create(CampaignAgentSchema, { campaignId: row.campaign_id, agentId: row.agent_id, addTime: optionalTimestamp(row.add_time ?? row.create_time ?? null) });
 }

@@ -13,7 +13,8 @@ import { Violations } from '../../lib/validate.js';
 import { embeddingToSql } from '../../lib/vectors.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { editable, UPDATE_MOVES } from './lifecycle.js';
-import { assetFromRow, storedName } from './mapping.js';
+import { assetFromRow } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { searchSimilarContent } from './search.js';
 import { validateAssetType, validateConfidence, validateDisclosure, validatePlatform, validateVideo } from './validation.js';
 

@@ -1,15 +1,10 @@
 // Rows <-> messages for ContentService. Enums are stored by their names.
 import { create, type JsonObject } from '@bufbuild/protobuf';
-import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { optionalTimestamp } from '../../lib/stored.js';
 import { Platform } from '../../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import { AssetType, ContentAssetSchema, ContentStatus, DisclosureLevel, VideoTier, type ContentAsset, type VideoMetadata } from '../../gen/proto/chimera/content/v1/content_pb.js';
 import type { IGetAssetResult } from '../../gen/sql/content/assets.queries.js';
 import { embeddingFromSql } from '../../lib/vectors.js';
-
-/** The stored name of an enum value is its name; null for 0 and values the enum does not know. */
-export function storedName(names: Record<number, string>, value: number): string | null {
-  return value === 0 ? null : (names[value] ?? null);
-}
 
 const fromName = <E>(names: Record<string, E | string>, name: string | null, fallback: E): E =>
   name !== null && typeof names[name] === 'number' ? (names[name] as E) : fallback;
@@ -46,8 +41,6 @@ function videoFromRow(v: VideoRow): VideoMetadata {
   };
 }
 
-const timestamp = (date: Date | null) => (date ? timestampFromDate(date) : undefined);
-
 export function assetFromRow(row: IGetAssetResult): ContentAsset {
   return create(ContentAssetSchema, {
     id: row.id,
@@ -66,9 +59,9 @@ export function assetFromRow(row: IGetAssetResult): ContentAsset {
     embeddingModel: row.embedding_model,
     video: row.video ? videoFromRow(row.video as unknown as VideoRow) : undefined,
     metadata: row.metadata as JsonObject,
-    publishTime: timestamp(row.publish_time),
-    createTime: timestamp(row.create_time),
-    updateTime: timestamp(row.update_time),
+    publishTime: optionalTimestamp(row.publish_time),
+    createTime: optionalTimestamp(row.create_time),
+    updateTime: optionalTimestamp(row.update_time),
     etag: row.version,
   });
 }

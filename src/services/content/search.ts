@@ -9,7 +9,8 @@ import { failedPrecondition, notFound } from '../../lib/errors.js';
 import { Violations } from '../../lib/validate.js';
 import { embeddingToSql } from '../../lib/vectors.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
-import { assetFromRow, storedName } from './mapping.js';
+import { assetFromRow } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { validateAssetType, validatePlatform } from './validation.js';
 
 const DEFAULT_TOP_K = 10;

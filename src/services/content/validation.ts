@@ -2,7 +2,7 @@
 import { Platform } from '../../gen/proto/chimera/campaigns/v1/campaigns_pb.js';
 import { AssetType, DisclosureLevel, VideoTier, type VideoMetadata } from '../../gen/proto/chimera/content/v1/content_pb.js';
 import type { Violations } from '../../lib/validate.js';
-import { storedName } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 
 const TYPES = [AssetType.TEXT, AssetType.IMAGE, AssetType.VIDEO, AssetType.AUDIO] as const;
 const PLATFORMS = [Platform.TWITTER, Platform.INSTAGRAM, Platform.THREADS, Platform.TIKTOK, Platform.YOUTUBE] as const;

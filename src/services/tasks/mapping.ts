@@ -2,6 +2,7 @@
 // number (priority), so a reader of the table needs no lookup.
 import { create, type JsonObject } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import { optionalTimestamp } from '../../lib/stored.js';
 import {
   TaskContextSchema,
   TaskEventSchema,
@@ -34,12 +35,6 @@ export const TASK_STATUSES: Record<string, TaskStatus> = {
   CANCELLED: TaskStatus.CANCELLED,
 };
 
-/** The stored name of a task type or status is its enum name (TaskType[value]); null for 0 and
- *  for numbers the enum does not know (validation refuses those). */
-export function storedName(names: Record<number, string>, value: number): string | null {
-  return value === 0 ? null : (names[value] ?? null);
-}
-
 /** An array parameter with NULL elements: pg sends them as NULL, which pgtyped's types for
  *  array parameters do not say. */
 export const withNulls = (values: Array<string | null>) => values as string[];
@@ -68,8 +63,6 @@ function contextFromRow(json: unknown): TaskContext {
   });
 }
 
-const timestamp = (date: Date | null) => (date ? timestampFromDate(date) : undefined);
-
 export function taskFromRow(row: IGetTaskResult): Task {
   return create(TaskSchema, {
     id: row.id,
@@ -82,8 +75,8 @@ export function taskFromRow(row: IGetTaskResult): Task {
     assignedWorkerId: row.assigned_worker_id,
     attempt: row.attempt,
     maxAttempts: row.max_attempts,
-    runTime: timestamp(row.run_time),
-    leaseExpireTime: timestamp(row.lease_expire_time),
+    runTime: optionalTimestamp(row.run_time),
+    leaseExpireTime: optionalTimestamp(row.lease_expire_time),
     stateVersion: BigInt(row.state_version),
     requiresReview: row.requires_review,
     result: (row.result as JsonObject | null) ?? undefined,
@@ -91,9 +84,9 @@ export function taskFromRow(row: IGetTaskResult): Task {
     lastError: row.last_error,
     idempotencyKey: row.idempotency_key ?? '',
     sensitiveTopics: row.sensitive_topics,
-    createTime: timestamp(row.create_time),
-    updateTime: timestamp(row.update_time),
-    finishTime: timestamp(row.finish_time),
+    createTime: optionalTimestamp(row.create_time),
+    updateTime: optionalTimestamp(row.update_time),
+    finishTime: optionalTimestamp(row.finish_time),
   });
 }
 

@@ -23,7 +23,8 @@ import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { signalsOf, type TaskHub } from './hub.js';
-import { contextToRow, storedName, TASK_STATUSES, taskEventFromRow, taskFromRow, withNulls } from './mapping.js';
+import { contextToRow, TASK_STATUSES, taskEventFromRow, taskFromRow, withNulls } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { MAX_BATCH, validateBatchSize, validateNewTask, validateTaskType, validateVersion } from './validation.js';
 
 export interface PlanningOptions {

@@ -14,7 +14,8 @@ import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { signalsOf, type TaskHub } from './hub.js';
-import { storedName, taskFromRow } from './mapping.js';
+import { taskFromRow } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { existingTask, staleVersion } from './planning.js';
 import { MAX_RESULT_BYTES, validateJsonSize, validateTaskType, validateVersion } from './validation.js';
 

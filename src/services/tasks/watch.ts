@@ -9,7 +9,8 @@ import { TaskType, WatchEventKind, WatchTasksResponseSchema, type WatchTasksRequ
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import type { HubEvent, TaskHub } from './hub.js';
-import { storedName, TASK_TYPES } from './mapping.js';
+import { TASK_TYPES } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { validateTaskType } from './validation.js';
 
 export interface WatchOptions {

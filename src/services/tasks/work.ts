@@ -20,7 +20,8 @@ import { failedPrecondition, notFound } from '../../lib/errors.js';
 import { Violations } from '../../lib/validate.js';
 import { tenantScope, type ServiceDeps } from '../deps.js';
 import { signalsOf, type TaskHub } from './hub.js';
-import { storedName, TASK_STATUSES, taskFromRow, withNulls } from './mapping.js';
+import { TASK_STATUSES, taskFromRow, withNulls } from './mapping.js';
+import { storedName } from '../../lib/stored.js';
 import { DEFAULT_LEASE_MS, durationMs, MAX_BATCH, MAX_RESULT_BYTES, MAX_WAIT_MS, validateBatchSize, validateJsonSize, validateTaskType, validateVersion } from './validation.js';
 import { WorkWaiter } from './waiter.js';
 
