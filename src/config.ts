@@ -26,6 +26,10 @@ export interface Config {
   ledgerSweepIntervalMs: number;
   /** The ledger's fast paths (group commit, decided batches, insert first); false: the plain path. */
   ledgerFastPaths: boolean;
+  /** Calls per second and bursts per tenant and per API key (0: no limit). */
+  rateLimits: { tenantPerSecond: number; tenantBurst: number; keyPerSecond: number; keyBurst: number };
+  /** Database connections one tenant's calls may hold at once; undefined: the pool's size less 2. */
+  connectionsPerTenant: number | undefined;
   /** How often committed audit events are chained (0 disables the sealer). */
   auditSealIntervalMs: number;
   /** How often tasks with expired leases are returned to PENDING (0 disables). */
@@ -92,6 +96,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ledgerFastPaths: boolean(env, 'CHIMERA_LEDGER_FAST_PATHS', true),
     taskRescueIntervalMs: integer(env, 'CHIMERA_TASK_RESCUE_MS', 1_000, 0, 3_600_000),
     auditSealIntervalMs: integer(env, 'CHIMERA_AUDIT_SEAL_MS', 1_000, 0, 3_600_000),
+    rateLimits: {
+      tenantPerSecond: integer(env, 'CHIMERA_TENANT_CALLS_PER_SECOND', 20_000, 0, 10_000_000),
+      tenantBurst: integer(env, 'CHIMERA_TENANT_CALL_BURST', 40_000, 1, 100_000_000),
+      keyPerSecond: integer(env, 'CHIMERA_KEY_CALLS_PER_SECOND', 10_000, 0, 10_000_000),
+      keyBurst: integer(env, 'CHIMERA_KEY_CALL_BURST', 20_000, 1, 100_000_000),
+    },
+    connectionsPerTenant: env.CHIMERA_CONNECTIONS_PER_TENANT ? integer(env, 'CHIMERA_CONNECTIONS_PER_TENANT', 0, 0, 1000) : undefined,
     listenUrl: env.CHIMERA_LISTEN_URL || undefined,
     grpcFastPath: boolean(env, 'CHIMERA_GRPC_FAST_PATH', true),
     namedStatements: boolean(env, 'CHIMERA_NAMED_STATEMENTS', true),

@@ -76,6 +76,8 @@ async function main(): Promise<void> {
     // The embedded database is one process's: its task events need no LISTEN.
     tasks: { rescueIntervalMs: config.taskRescueIntervalMs, listenUrl: embedded ? undefined : (config.listenUrl ?? url) },
     audit: { sealIntervalMs: config.auditSealIntervalMs },
+    rateLimits: config.rateLimits,
+    connectionsPerTenant: config.connectionsPerTenant,
     grpcFastPath: config.grpcFastPath,
     // PGlite's connections share one session, where names parsed by one would collide with another's.
     namedStatements: config.namedStatements && !embedded,

@@ -10,6 +10,7 @@ import { runPipelined, statementOf, type Statement } from './pipeline.js';
 import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
 import { sessionEnded } from './errors.js';
 import { resultTypeChanged } from './named-statements.js';
+import { TenantSlots } from './tenant-slots.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const MAX_ATTEMPTS = 4;
@@ -70,22 +71,28 @@ type Work<T> = (client: TxClient) => Promise<T>;
 export interface DatabaseOptions {
   /** Parse each statement once per connection (named-statements.ts); never on embedded PGlite. */
   namedStatements?: boolean;
+  /** Connections one tenant's calls may hold at once (tenant-slots.ts); 0 or unset: no cap. */
+  connectionsPerTenant?: number;
 }
 
 export class Database {
   private readonly named: boolean;
+
+  readonly tenantSlots: TenantSlots;
 
   constructor(
     readonly pool: Pool,
     options: DatabaseOptions = {},
   ) {
     this.named = options.namedStatements ?? false;
+    this.tenantSlots = new TenantSlots(options.connectionsPerTenant ?? 0);
   }
 
   /** Runs `work` in one transaction as chimera_app with the tenant set: RLS confines it to that
    *  tenant's rows. Retried on serialization failures and deadlocks, up to `attempts` in all. */
   async tenantTx<T>(scope: TenantScope, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
-    return this.transaction(scope, await tenantContext(scope), work, attempts);
+    const context = await tenantContext(scope);
+    return this.tenantSlots.run(scope.tenantId, () => this.transaction(scope, context, work, attempts));
   }
 
   /** Runs `work` in one transaction as chimera_admin: tenants and API keys of every tenant. */
@@ -104,6 +111,10 @@ export class Database {
    * queries may see different snapshots; use tenantTx when they must agree.
    */
   async tenantRead<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
+    return this.tenantSlots.run(scope.tenantId, () => this.readOn(scope, work));
+  }
+
+  private async readOn<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
     const context = await tenantContext(scope);
     const client = await this.pool.connect();
     const named = this.named;

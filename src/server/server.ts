@@ -16,6 +16,7 @@ import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions } from '../services/ledger/m
 import { DEFAULT_TASK_OPTIONS, type TaskOptions } from '../services/tasks/module.js';
 import { DEFAULT_AUDIT_OPTIONS, type AuditOptions } from '../services/audit/module.js';
 import { deniedCallRecorder } from '../services/audit/denied.js';
+import { DEFAULT_RATE_LIMITS, rateLimiting, type RateLimits } from './rate-limits.js';
 import { policyFor, RESPONSE_ENCODERS, routes, serviceModules } from './routes.js';
 
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -42,6 +43,10 @@ export interface ServerOptions {
   /** The task queue's rescuer, hub and limits (services/tasks/module.ts). The hub LISTENs only
    *  with a listenUrl: other processes' task events reach this one only then. */
   tasks?: Partial<TaskOptions>;
+  /** Token buckets per tenant and per key (rate-limits.ts); defaults in DEFAULT_RATE_LIMITS. */
+  rateLimits?: Partial<RateLimits>;
+  /** Connections one tenant's calls may hold at once; default the pool's size less 2. */
+  connectionsPerTenant?: number;
   /** The audit chain's sealer (services/audit/module.ts); default every second. */
   audit?: Partial<AuditOptions>;
 }
@@ -57,7 +62,9 @@ export interface RunningServer {
 
 export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   encodeProtobufStringsWithBuffer();
-  const db = new Database(opts.pool, { namedStatements: opts.namedStatements });
+  // One tenant's calls may hold all but a few of the pool's connections (tenant-slots.ts).
+  const connectionsPerTenant = opts.connectionsPerTenant ?? Math.max(1, (opts.pool.options.max ?? 10) - 2);
+  const db = new Database(opts.pool, { namedStatements: opts.namedStatements, connectionsPerTenant });
   const modules = serviceModules({ db, log: opts.log, defaultTimeoutMs: opts.defaultTimeoutMs, pageTokens: new PageTokens(opts.pageTokenKeys) }, {
     ledger: { ...DEFAULT_LEDGER_OPTIONS, ...opts.ledger },
     tasks: { ...DEFAULT_TASK_OPTIONS, ...opts.tasks },
@@ -73,6 +80,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     errorMapping(),
     inFlight.interceptor(),
     authentication(policyFor, new ApiKeyResolver(db, { ttlMs: opts.authCacheTtlMs }), opts.adminToken, deniedCallRecorder(db, opts.log)),
+    rateLimiting({ ...DEFAULT_RATE_LIMITS, ...opts.rateLimits }),
   ];
   const unary = new GrpcUnaryPath({ interceptors, readMaxBytes: MAX_MESSAGE_BYTES, writeMaxBytes: MAX_MESSAGE_BYTES, log: opts.log, encoders: RESPONSE_ENCODERS });
   const serviceRoutes = routes(modules, health);
