@@ -167,9 +167,10 @@ export class TaskHub {
       return;
     }
     this.client = client;
-    // Whatever was published while no connection listened is lost to the other processes'
-    // watchers; after a reconnect every watcher here lists again as well, to be safe.
-    if (attempt > 0) this.deliver({ kind: 'resync' });
+    // What other processes published before this connection listened never reached this one:
+    // every watcher here lists again, after the first connection as after a reconnect (a watch
+    // may have started before the hub was listening).
+    this.deliver({ kind: 'resync' });
   }
 
   private lost(client: pg.Client, err: Error): void {
