@@ -141,6 +141,33 @@ describe('AuditService: refused calls', () => {
     await sealed(t.tenant.id);
     expect((await audit.verifyAuditChain({})).firstBadSeq).to.equal(0n);
   });
+
+  it("a call naming another tenant's resource is answered NotFound as for none, and audited in the caller's tenant only", async () => {
+    const [t, other] = [await newTenant({ scopes: ['agents:read', 'audit:read'] }), await newTenant()];
+    const { agent } = await other.agents.createAgent({ agent: { handle: 'theirs' } });
+    const theirs = await expectError(t.agents.getAgent({ id: agent!.id }), Code.NotFound, 'NOT_FOUND');
+    const nobodys = await expectError(t.agents.getAgent({ id: randomUUID() }), Code.NotFound, 'NOT_FOUND');
+    // The same answer either way, apart from the id it names.
+    expect(theirs.rawMessage.replace(agent!.id, '')).to.equal(nobodys.rawMessage.replace(/[0-9a-f-]{36}/, ''));
+    const audit = t.client(AuditService);
+    // Recorded after the answer: wait for it, then make sure the miss on nobody's id left nothing.
+    const events = await untilResolved(async () => {
+      const { events } = await audit.listAuditEvents({ action: 'DENIED' });
+      if (events.length === 0) throw new Error('not yet audited');
+      return events;
+    }, { timeoutMs: 5_000 });
+    await expectError(t.agents.getAgent({ id: agent!.id }), Code.NotFound, 'NOT_FOUND');
+    await untilResolved(async () => {
+      if ((await audit.listAuditEvents({ action: 'DENIED' })).events.length < 2) throw new Error('not yet audited');
+    }, { timeoutMs: 5_000 });
+    const { events: all } = await audit.listAuditEvents({ action: 'DENIED' });
+    expect(all).to.have.length(2);
+    expect(events[0]).to.deep.include({ resourceType: 'rpc', resourceId: 'chimera.agents.v1.AgentService/GetAgent' });
+    expect(events[0].after).to.deep.equal({ reason: 'OTHER_TENANT_RESOURCE', resource_type: 'agent', resource_id: agent!.id });
+    expect(JSON.stringify(all.map((e) => e.after))).to.not.include(other.tenant.id);
+    const { rows } = await testEnv().pool.query(`SELECT count(*)::int AS n FROM audit_events WHERE tenant_id = $1 AND action = 'DENIED'`, [other.tenant.id]);
+    expect(rows[0].n).to.equal(0);
+  });
 });
 
 describe('AuditService: the scope matrix', () => {

@@ -24,41 +24,85 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
   beforeEach(async () => ({ t, a, b, db } = await decidedSetup()));
   afterEach(() => assertLedgerInvariants(t.tenant.id));
 
-  it('ledger_settle_balances moves an account only from exactly the expected version and balances', async () => {
-    const [first, second] = [a, b].sort();
-    /** Settles both accounts from (version 0, the given debits posted) to (version 1, 5 posted). */
-    const settle = (client: TxClient, expectedDebits: string[]) =>
-      client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $5, $4, $4, $6, $4, $7, $4, $4)', [
-        t.tenant.id,
-        [first, second],
-        [0, 0],
-        ['0', '0'],
-        expectedDebits,
-        [1, 1],
-        ['5', '5'],
-      ]);
-    const refusal = (expectedDebits: string[]) =>
-      db.tenantTx(scope(), (client) => settle(client, expectedDebits)).catch((e: unknown) => (e as pg.DatabaseError).code);
-    // The same version with other balances, as expected by a process whose batch never committed.
-    expect(await refusal(['0', '7'])).to.equal('CH001');
-    // The expected balances: both move (rolled back here, as there are no entries to match).
-    const moved = await db
+  /** In id order: both accounts' ids, and what one decided transfer of 5 from a to b leaves them. */
+  const afterFive = () => {
+    const ids = [a, b].sort();
+    return { ids, debitsPosted: ids.map((id) => (id === a ? '5' : '0')), creditsPosted: ids.map((id) => (id === b ? '5' : '0')) };
+  };
+
+  /** The entries of one decided transfer of 5 from a to b, both accounts expected at version 0 with
+   *  nothing moved: what ledger_settle_balances then checks the balances it moves against. */
+  async function writeFive(client: TxClient): Promise<void> {
+    const { ids, debitsPosted, creditsPosted } = afterFive();
+    const { rows } = await client.query(
+      `SELECT sum(chimera.ledger_balances_checksum(r.rank, 0, r.dpo, 0, r.cpo, 1))::text AS checksum
+       FROM unnest($1::numeric[], $2::numeric[]) WITH ORDINALITY AS r(dpo, cpo, rank)`,
+      [debitsPosted, creditsPosted],
+    );
+    await client.query(
+      `SELECT chimera.ledger_write_decided($1, $2, $3, $4, $5, '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', '{}', $6, $7, $8, $8, $8, $8, $9)`,
+      [t.tenant.id, [randomUUID()], [a], [b], ['5'], ids, [0, 0], ['0', '0'], rows[0].checksum],
+    );
+  }
+
+  /** Settles both accounts from version 0 with the given debits posted to what writeFive leaves. */
+  const settle = (client: TxClient, expectedDebits = ['0', '0']) => {
+    const { ids, debitsPosted, creditsPosted } = afterFive();
+    return client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $5, $4, $4, $6, $4, $7, $4, $8)', [
+      t.tenant.id,
+      ids,
+      [0, 0],
+      ['0', '0'],
+      expectedDebits,
+      [1, 1],
+      debitsPosted,
+      creditsPosted,
+    ]);
+  };
+  const codeOf = (e: unknown) => (e as pg.DatabaseError).code;
+  /** Runs `work` in a tenant transaction and rolls it back, answering the accounts' versions and balances as it left them. */
+  const leftBy = (work: (client: TxClient) => Promise<unknown>) =>
+    db
       .tenantTx(scope(), async (client) => {
-        await settle(client, ['0', '0']);
-        const { rows } = await client.query('SELECT version::int AS v, debits_posted::text AS dp FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[first, second]]);
+        await work(client);
+        const { rows } = await client.query(
+          'SELECT version::int AS v, debits_posted::text AS dp, credits_posted::text AS cp FROM ledger_accounts WHERE id = ANY($1) ORDER BY id',
+          [[a, b]],
+        );
         throw Object.assign(new Error('roll back'), { rows });
       })
-      .catch((e: { rows?: unknown }) => e.rows);
-    expect(moved).to.deep.equal([
-      { v: 1, dp: '5' },
-      { v: 1, dp: '5' },
-    ]);
+      .catch((e: { rows?: unknown }) => e.rows ?? codeOf(e));
+  const movedByFive = () => afterFive().ids.map((id) => ({ v: 1, dp: id === a ? '5' : '0', cp: id === b ? '5' : '0' }));
+
+  it('ledger_settle_balances moves an account only from exactly the expected version and balances', async () => {
+    // The same version with other balances, as expected by a process whose batch never committed.
+    expect(await db.tenantTx(scope(), (client) => settle(client, ['0', '7'])).catch(codeOf)).to.equal('CH001');
+    // The expected balances: both move to what the batch's entries say.
+    expect(await leftBy(async (client) => (await writeFive(client), settle(client)))).to.deep.equal(movedByFive());
     // Out of order, the ids are refused before any lock is taken.
+    const [first, second] = [a, b].sort();
     const reversed = await db
       .tenantTx(scope(), (client) => client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $3, $4, $4, $4, $4)', [t.tenant.id, [second, first], [0, 0], ['0', '0']]))
-      .catch((e: unknown) => (e as pg.DatabaseError).code);
+      .catch(codeOf);
     expect(reversed).to.equal('XX000');
     expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
+  });
+
+  it('ledger_settle_balances moves nothing its entries do not say, and entries never settled fail at commit', async () => {
+    // Moved with no entries behind it (a client that calls the settle alone).
+    expect(await leftBy((client) => settle(client))).to.equal('XX000');
+    // Entries written, then balances other than theirs.
+    const wrong = await leftBy(async (client) => {
+      await writeFive(client);
+      const { ids, creditsPosted } = afterFive();
+      await client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $7)', [t.tenant.id, ids, [0, 0], ['0', '0'], [1, 1], ['5', '5'], creditsPosted]);
+    });
+    expect(wrong).to.equal('XX000');
+    // Entries written and never settled: the check at commit refuses the transaction.
+    expect(await db.tenantTx(scope(), writeFive).then(() => 'committed', codeOf)).to.equal('23000');
+    expect(await balances(a)).to.deep.equal({ version: 0, dpe: '0', dp: '0', cpe: '0', cp: '0' });
+    const { rows } = await testEnv().pool.query('SELECT count(*)::int AS n FROM ledger_entries WHERE tenant_id = $1', [t.tenant.id]);
+    expect(rows[0].n).to.equal(0);
   });
 
   it('ledger_write_decided alone writes as chimera_ledger_writer, a role nobody logs in as or is granted, and it refuses to run under any other owner', async () => {
@@ -79,7 +123,7 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
       { role: 'chimera_app', may: true },
     ]);
     expect((await pool.query(`SELECT has_schema_privilege('chimera_app', 'public', 'CREATE') AS may`)).rows[0].may).to.equal(false);
-    // chimera_app inserting an entry itself is still checked: one naming a transfer that does not exist.
+    // chimera_app cannot insert an entry itself at all.
     const dangling = await db
       .tenantTx(scope(), (client) =>
         client.query(
@@ -92,12 +136,18 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
         () => 'inserted',
         (e: unknown) => (e as pg.DatabaseError).code,
       );
-    expect(dangling).to.equal('23503');
+    expect(dangling).to.equal('42501');
     const { rows: owned } = await pool.query(
       `SELECT p.oid::regprocedure::text AS name FROM pg_proc p WHERE p.proowner = 'chimera_ledger_writer'::regrole
        UNION ALL SELECT c.oid::regclass::text FROM pg_class c WHERE c.relowner = 'chimera_ledger_writer'::regrole`,
     );
-    expect(owned.map((r: { name: string }) => r.name.split('(')[0])).to.deep.equal(['chimera.ledger_write_decided']);
+    expect(owned.map((r: { name: string }) => r.name.split('(')[0]).sort()).to.deep.equal([
+      'chimera.check_ledger_balances',
+      'chimera.file_ledger_balance_check',
+      'chimera.ledger_settle_balances',
+      'chimera.ledger_write_decided',
+      'chimera.ledger_write_postings',
+    ]);
 
     // Owned by the session's own (super)user, as a schema restored without owners would leave it.
     const client = await pool.connect();
@@ -125,10 +175,6 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
       }
     });
 
-    /** Settles a and b from version 0 with nothing posted to version 1 with 5 debits posted. */
-    const settle = (client: TxClient) =>
-      client.query('SELECT chimera.ledger_settle_balances($1, $2, $3, $4, $4, $4, $4, $5, $4, $6, $4, $4)', [t.tenant.id, [a, b].sort(), [0, 0], ['0', '0'], [1, 1], ['5', '5']]);
-
     /** Runs `queue` while a transaction holds the lock of the first account in id order. */
     async function behindLock(queue: (holder: pg.PoolClient) => Promise<void>): Promise<void> {
       const holder = await testEnv().pool.connect();
@@ -151,7 +197,7 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
       await behindLock(async (holder) => {
         other = elsewhere(transfer(first, second, '3'));
         await queued(holder, 1);
-        settled = db.tenantTx(scope(), settle).then(
+        settled = db.tenantTx(scope(), (client) => settle(client)).then(
           () => undefined,
           (e: unknown) => (e as pg.DatabaseError).code,
         );
@@ -166,20 +212,11 @@ describe('CreateTransfers: the SQL functions of decided batches', () => {
     it('moves both accounts when the writer it waited for changed nothing', async () => {
       let moved: Promise<unknown> = Promise.resolve();
       await behindLock(async (holder) => {
-        // Rolled back after reading what it wrote: there are no entries to go with it.
-        moved = db
-          .tenantTx(scope(), async (client) => {
-            await settle(client);
-            const { rows } = await client.query('SELECT version::int AS v, debits_posted::text AS dp FROM ledger_accounts WHERE id = ANY($1) ORDER BY id', [[a, b]]);
-            throw Object.assign(new Error('roll back'), { rows });
-          })
-          .catch((e: { rows?: unknown }) => e.rows);
+        // Rolled back after reading what it wrote.
+        moved = leftBy(async (client) => (await writeFive(client), settle(client)));
         await queued(holder, 1);
       });
-      expect(await moved).to.deep.equal([
-        { v: 1, dp: '5' },
-        { v: 1, dp: '5' },
-      ]);
+      expect(await moved).to.deep.equal(movedByFive());
       expect(await balances(a)).to.deep.include({ version: 0, dp: '0' });
     });
   });

@@ -106,6 +106,8 @@ describe('LedgerService history and integrity', () => {
       const wrong = (2n * packed[low] + packed[high]).toString();
       for (const [checksum, expected] of [[wrong, 'XX000'], [right, undefined]] as const) {
         await client.query('BEGIN');
+        // The writer (chimera_ledger_writer) sees only the transaction's tenant.
+        await client.query(`SELECT set_config('app.tenant_id', $1, true)`, [t.tenant.id]);
         let code: string | undefined;
         try {
           await insertTransfers.run(row, client);

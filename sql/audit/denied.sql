@@ -1,7 +1,9 @@
 /* A refused call, as an audit event of the caller's tenant (actor and request id from the
-   transaction's context). */
+   transaction's context); the database writes it (chimera.record_denied_call). */
 /* @name recordDeniedCall */
-INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, after)
-VALUES (:tenantId!, chimera.current_actor(), chimera.current_request_id(), 'DENIED', 'rpc', :method!,
-        jsonb_build_object('reason', :reason!::text, 'scope', :scope!::text))
-RETURNING id AS "id!";
+SELECT chimera.record_denied_call(:method!, :reason!, :scope!) AS "recorded";
+
+/* A call answered NotFound for a resource of another tenant: audited in the caller's tenant,
+   without naming the other tenant (chimera.record_other_tenant_miss). */
+/* @name recordOtherTenantMiss */
+SELECT chimera.record_other_tenant_miss(:method!, :resourceType!, :resourceId!) AS "recorded!";

@@ -6,12 +6,11 @@ export interface IRecordDeniedCallParams {
   method: string;
   reason: string;
   scope: string;
-  tenantId: string;
 }
 
 /** 'RecordDeniedCall' return type */
 export interface IRecordDeniedCallResult {
-  id: string;
+  recorded: undefined | null;
 }
 
 /** 'RecordDeniedCall' query type */
@@ -20,17 +19,43 @@ export interface IRecordDeniedCallQuery {
   result: IRecordDeniedCallResult;
 }
 
-const recordDeniedCallIR: any = {"usedParamSet":{"tenantId":true,"method":true,"reason":true,"scope":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":107,"b":116}]},{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":191,"b":198}]},{"name":"reason","required":true,"transform":{"type":"scalar"},"locs":[{"a":238,"b":245}]},{"name":"scope","required":true,"transform":{"type":"scalar"},"locs":[{"a":263,"b":269}]}],"statement":"INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, after)\nVALUES (:tenantId!, chimera.current_actor(), chimera.current_request_id(), 'DENIED', 'rpc', :method!,\n        jsonb_build_object('reason', :reason!::text, 'scope', :scope!::text))\nRETURNING id AS \"id!\""};
+const recordDeniedCallIR: any = {"usedParamSet":{"method":true,"reason":true,"scope":true},"params":[{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":34,"b":41}]},{"name":"reason","required":true,"transform":{"type":"scalar"},"locs":[{"a":44,"b":51}]},{"name":"scope","required":true,"transform":{"type":"scalar"},"locs":[{"a":54,"b":60}]}],"statement":"SELECT chimera.record_denied_call(:method!, :reason!, :scope!) AS \"recorded\"                                                                                                                                                                       "};
 
 /**
  * Query generated from SQL:
  * ```
- * INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, after)
- * VALUES (:tenantId!, chimera.current_actor(), chimera.current_request_id(), 'DENIED', 'rpc', :method!,
- *         jsonb_build_object('reason', :reason!::text, 'scope', :scope!::text))
- * RETURNING id AS "id!"
+ * SELECT chimera.record_denied_call(:method!, :reason!, :scope!) AS "recorded"                                                                                                                                                                       
  * ```
  */
 export const recordDeniedCall = new PreparedQuery<IRecordDeniedCallParams,IRecordDeniedCallResult>(recordDeniedCallIR);
+
+
+/** 'RecordOtherTenantMiss' parameters type */
+export interface IRecordOtherTenantMissParams {
+  method: string;
+  resourceId: string;
+  resourceType: string;
+}
+
+/** 'RecordOtherTenantMiss' return type */
+export interface IRecordOtherTenantMissResult {
+  recorded: boolean;
+}
+
+/** 'RecordOtherTenantMiss' query type */
+export interface IRecordOtherTenantMissQuery {
+  params: IRecordOtherTenantMissParams;
+  result: IRecordOtherTenantMissResult;
+}
+
+const recordOtherTenantMissIR: any = {"usedParamSet":{"method":true,"resourceType":true,"resourceId":true},"params":[{"name":"method","required":true,"transform":{"type":"scalar"},"locs":[{"a":40,"b":47}]},{"name":"resourceType","required":true,"transform":{"type":"scalar"},"locs":[{"a":50,"b":63}]},{"name":"resourceId","required":true,"transform":{"type":"scalar"},"locs":[{"a":66,"b":77}]}],"statement":"SELECT chimera.record_other_tenant_miss(:method!, :resourceType!, :resourceId!) AS \"recorded!\""};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT chimera.record_other_tenant_miss(:method!, :resourceType!, :resourceId!) AS "recorded!"
+ * ```
+ */
+export const recordOtherTenantMiss = new PreparedQuery<IRecordOtherTenantMissParams,IRecordOtherTenantMissResult>(recordOtherTenantMissIR);
 
 
