@@ -40,6 +40,8 @@ export interface ApiKeyResolverOptions {
    *  cannot push the valid keys out. Default 10,000. */
   maxUnknown?: number;
   now?: () => number;
+  /** Told of every call a key authenticates (the tenancy module records when keys were last used). */
+  onUse?: (caller: Caller) => void;
 }
 
 /** A map that keeps its `max` most recently set entries. */
@@ -66,10 +68,11 @@ class Recent<T> {
 export class ApiKeyResolver {
   private readonly keys: Recent<Key>;
   private readonly unknown: Recent<null>;
-  /** Lookups in flight, so that concurrent calls with one secret share one. */
-  private readonly inFlight = new Map<string, Promise<Key | null>>();
+  /** Lookups in flight, so that concurrent calls with one secret share one, with when they began. */
+  private readonly inFlight = new Map<string, { startedAt: number; key: Promise<Key | null> }>();
   private readonly ttlMs: number;
   private readonly now: () => number;
+  private readonly onUse: (caller: Caller) => void;
 
   constructor(
     private readonly db: Database,
@@ -77,6 +80,7 @@ export class ApiKeyResolver {
   ) {
     this.ttlMs = options.ttlMs;
     this.now = options.now ?? Date.now;
+    this.onUse = options.onUse ?? (() => {});
     this.keys = new Recent(options.maxKeys ?? 10_000);
     this.unknown = new Recent(options.maxUnknown ?? 10_000);
   }
@@ -88,7 +92,9 @@ export class ApiKeyResolver {
     if (key.revoked) return { ok: false, why: 'KEY_REVOKED' };
     if (key.expireTime && key.expireTime.getTime() <= this.now()) return { ok: false, why: 'KEY_EXPIRED' };
     if (key.suspended) return { ok: false, why: 'TENANT_SUSPENDED' };
-    return { ok: true, caller: { tenantId: key.tenantId, keyId: key.keyId, scopes: key.scopes } };
+    const caller = { tenantId: key.tenantId, keyId: key.keyId, scopes: key.scopes };
+    this.onUse(caller);
+    return { ok: true, caller };
   }
 
   private async find(hash: string, requestId: string): Promise<Key | null> {
@@ -98,11 +104,13 @@ export class ApiKeyResolver {
     if (this.unknown.get(hash, this.ttlMs, now)) return null;
     let lookup = this.inFlight.get(hash);
     if (!lookup) {
-      lookup = this.lookup(Buffer.from(hash, 'base64'), requestId).finally(() => this.inFlight.delete(hash));
+      lookup = { startedAt: now, key: this.lookup(Buffer.from(hash, 'base64'), requestId).finally(() => this.inFlight.delete(hash)) };
       this.inFlight.set(hash, lookup);
     }
-    const key = await lookup;
-    const fetchedAt = this.now();
+    const key = await lookup.key;
+    // The answer is as old as the lookup's start, not its end: a revocation that committed while
+    // it ran is then still refused within the TTL of that commit.
+    const fetchedAt = lookup.startedAt;
     if (key) {
       this.keys.set(hash, { value: key, fetchedAt });
       this.unknown.delete(hash);

@@ -1,12 +1,12 @@
 // chimera.tenancy.v1.TenantService: the admin plane (tenants and their API keys).
 import { randomUUID } from 'node:crypto';
 import type { ServiceImpl } from '@connectrpc/connect';
-import { timestampDate, type Timestamp } from '@bufbuild/protobuf/wkt';
+import { timestampDate, type Duration, type Timestamp } from '@bufbuild/protobuf/wkt';
 import { TenantService, TenantStatus, type TenantSettings } from '../../gen/proto/chimera/tenancy/v1/tenancy_pb.js';
 import { getTenant, insertTenant, listTenants, updateTenant } from '../../gen/sql/tenancy/tenants.queries.js';
-import { insertApiKey, listApiKeys, revokeApiKey } from '../../gen/sql/tenancy/api_keys.queries.js';
+import { insertApiKey, listApiKeys, lockApiKey, revokeApiKey, shortenApiKeyExpiry } from '../../gen/sql/tenancy/api_keys.queries.js';
 import { fingerprint } from '../../lib/canonical.js';
-import { etagMismatch, invalidArgument, notFound } from '../../lib/errors.js';
+import { etagMismatch, failedPrecondition, invalidArgument, notFound } from '../../lib/errors.js';
 import { insertOrReplay } from '../../lib/idempotent-create.js';
 import { jsonBytes } from '../../lib/page-token.js';
 import { Violations } from '../../lib/validate.js';
@@ -43,6 +43,21 @@ function futureTime(v: Violations, field: string, t: Timestamp | undefined): Dat
   const date = timestampDate(t);
   if (Number.isNaN(date.getTime()) || date.getTime() <= Date.now()) v.add(field, 'must be in the future');
   return date;
+}
+
+const DEFAULT_GRACE_MS = 24 * 3_600_000;
+const MAX_GRACE_MS = 30 * 24 * 3_600_000;
+
+/** RotateApiKey's grace period in milliseconds: unset is a day, 0 ends the old key now. */
+function gracePeriodMs(v: Violations, field: string, d: Duration | undefined): number {
+  if (!d) return DEFAULT_GRACE_MS;
+  if (d.seconds < 0n || d.nanos < 0 || d.nanos > 999_999_999) {
+    v.add(field, 'must be a duration between 0 and 30 days');
+    return 0;
+  }
+  const ms = Number(d.seconds) * 1_000 + Math.floor(d.nanos / 1_000_000);
+  if (ms > MAX_GRACE_MS) v.add(field, 'must be at most 30 days (2592000s)');
+  return ms;
 }
 
 export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantService> {
@@ -174,6 +189,27 @@ export function tenantService(deps: ServiceDeps): ServiceImpl<typeof TenantServi
       });
       const page = deps.pageTokens.page(rows, pageSize, filters);
       return { apiKeys: page.rows.map(apiKeyFromRow), nextPageToken: page.nextPageToken };
+    },
+
+    async rotateApiKey(req, ctx) {
+      const v = new Violations();
+      const tenantId = v.uuid('tenant_id', req.tenantId);
+      const id = v.uuid('id', req.id);
+      const graceMs = gracePeriodMs(v, 'grace_period', req.gracePeriod);
+      const expireTime = futureTime(v, 'expire_time', req.expireTime);
+      v.throwIfAny();
+
+      const { secret, secretSha256, secretPrefix } = newApiKeySecret();
+      const { created, previous } = await deps.db.adminTx(adminScope(ctx, deps), async (client) => {
+        const [old] = await lockApiKey.run({ tenantId, id }, client);
+        if (!old) throw notFound('api key', id);
+        if (old.revoke_time) throw failedPrecondition('KEY_REVOKED', `api key ${id} is revoked and cannot be rotated`, { resource_id: id });
+        if (old.expired) throw failedPrecondition('KEY_EXPIRED', `api key ${id} has expired and cannot be rotated`, { resource_id: id });
+        const [inserted] = await insertApiKey.run({ tenantId, secretSha256, secretPrefix, scopes: old.scopes, description: old.description, expireTime }, client);
+        const [shortened] = await shortenApiKeyExpiry.run({ tenantId, id, graceMs: String(graceMs) }, client);
+        return { created: inserted, previous: shortened };
+      });
+      return { apiKey: apiKeyFromRow(created), secret, previousApiKey: apiKeyFromRow(previous) };
     },
 
     async revokeApiKey(req, ctx) {

@@ -80,5 +80,6 @@ export function apiKeyFromRow(row: IInsertApiKeyResult): ApiKey {
     createTime: timestampFromDate(row.create_time),
     expireTime: row.expire_time ? timestampFromDate(row.expire_time) : undefined,
     revokeTime: row.revoke_time ? timestampFromDate(row.revoke_time) : undefined,
+    lastUseTime: row.last_use_time ? timestampFromDate(row.last_use_time) : undefined,
   });
 }

@@ -3,6 +3,8 @@ import { PreparedQuery } from '@pgtyped/runtime';
 
 export type DateOrString = Date | string;
 
+export type DateOrStringArray = (DateOrString)[];
+
 export type stringArray = (string)[];
 
 /** 'InsertApiKey' parameters type */
@@ -21,6 +23,8 @@ export interface IInsertApiKeyResult {
   description: string;
   expire_time: Date | null;
   id: string;
+  /** Latest successful authentication with the key, written in batches: up to the flush interval late. */
+  last_use_time: Date | null;
   revoke_time: Date | null;
   scopes: stringArray;
   secret_prefix: string;
@@ -62,6 +66,8 @@ export interface IListApiKeysResult {
   description: string;
   expire_time: Date | null;
   id: string;
+  /** Latest successful authentication with the key, written in batches: up to the flush interval late. */
+  last_use_time: Date | null;
   revoke_time: Date | null;
   scopes: stringArray;
   secret_prefix: string;
@@ -103,6 +109,8 @@ export interface IRevokeApiKeyResult {
   description: string;
   expire_time: Date | null;
   id: string;
+  /** Latest successful authentication with the key, written in batches: up to the flush interval late. */
+  last_use_time: Date | null;
   revoke_time: Date | null;
   scopes: stringArray;
   secret_prefix: string;
@@ -150,7 +158,7 @@ export interface IFindApiKeyBySecretQuery {
   result: IFindApiKeyBySecretResult;
 }
 
-const findApiKeyBySecretIR: any = {"usedParamSet":{"secretSha256":true},"params":[{"name":"secretSha256","required":true,"transform":{"type":"scalar"},"locs":[{"a":226,"b":239}]}],"statement":"SELECT\n  k.tenant_id AS \"tenant_id!\",\n  k.id AS \"key_id!\",\n  k.scopes AS \"scopes!\",\n  k.expire_time,\n  k.revoke_time,\n  t.status AS \"tenant_status!\"\nFROM api_keys k\nJOIN tenants t ON t.id = k.tenant_id\nWHERE k.secret_sha256 = :secretSha256!"};
+const findApiKeyBySecretIR: any = {"usedParamSet":{"secretSha256":true},"params":[{"name":"secretSha256","required":true,"transform":{"type":"scalar"},"locs":[{"a":226,"b":239}]}],"statement":"SELECT\n  k.tenant_id AS \"tenant_id!\",\n  k.id AS \"key_id!\",\n  k.scopes AS \"scopes!\",\n  k.expire_time,\n  k.revoke_time,\n  t.status AS \"tenant_status!\"\nFROM api_keys k\nJOIN tenants t ON t.id = k.tenant_id\nWHERE k.secret_sha256 = :secretSha256!                                                                                          "};
 
 /**
  * Query generated from SQL:
@@ -164,9 +172,122 @@ const findApiKeyBySecretIR: any = {"usedParamSet":{"secretSha256":true},"params"
  *   t.status AS "tenant_status!"
  * FROM api_keys k
  * JOIN tenants t ON t.id = k.tenant_id
- * WHERE k.secret_sha256 = :secretSha256!
+ * WHERE k.secret_sha256 = :secretSha256!                                                                                          
  * ```
  */
 export const findApiKeyBySecret = new PreparedQuery<IFindApiKeyBySecretParams,IFindApiKeyBySecretResult>(findApiKeyBySecretIR);
+
+
+/** 'LockApiKey' parameters type */
+export interface ILockApiKeyParams {
+  id: string;
+  tenantId: string;
+}
+
+/** 'LockApiKey' return type */
+export interface ILockApiKeyResult {
+  create_time: Date;
+  description: string;
+  expire_time: Date | null;
+  expired: boolean;
+  id: string;
+  /** Latest successful authentication with the key, written in batches: up to the flush interval late. */
+  last_use_time: Date | null;
+  revoke_time: Date | null;
+  scopes: stringArray;
+  secret_prefix: string;
+  secret_sha256: Buffer;
+  tenant_id: string;
+}
+
+/** 'LockApiKey' query type */
+export interface ILockApiKeyQuery {
+  params: ILockApiKeyParams;
+  result: ILockApiKeyResult;
+}
+
+const lockApiKeyIR: any = {"usedParamSet":{"tenantId":true,"id":true},"params":[{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":107,"b":116}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":127,"b":130}]}],"statement":"SELECT *, (expire_time IS NOT NULL AND expire_time <= now()) AS \"expired!\"\nFROM api_keys\nWHERE tenant_id = :tenantId! AND id = :id!\nFOR UPDATE                                                                                                                                       "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT *, (expire_time IS NOT NULL AND expire_time <= now()) AS "expired!"
+ * FROM api_keys
+ * WHERE tenant_id = :tenantId! AND id = :id!
+ * FOR UPDATE                                                                                                                                       
+ * ```
+ */
+export const lockApiKey = new PreparedQuery<ILockApiKeyParams,ILockApiKeyResult>(lockApiKeyIR);
+
+
+/** 'ShortenApiKeyExpiry' parameters type */
+export interface IShortenApiKeyExpiryParams {
+  graceMs: string;
+  id: string;
+  tenantId: string;
+}
+
+/** 'ShortenApiKeyExpiry' return type */
+export interface IShortenApiKeyExpiryResult {
+  create_time: Date;
+  description: string;
+  expire_time: Date | null;
+  id: string;
+  /** Latest successful authentication with the key, written in batches: up to the flush interval late. */
+  last_use_time: Date | null;
+  revoke_time: Date | null;
+  scopes: stringArray;
+  secret_prefix: string;
+  secret_sha256: Buffer;
+  tenant_id: string;
+}
+
+/** 'ShortenApiKeyExpiry' query type */
+export interface IShortenApiKeyExpiryQuery {
+  params: IShortenApiKeyExpiryParams;
+  result: IShortenApiKeyExpiryResult;
+}
+
+const shortenApiKeyExpiryIR: any = {"usedParamSet":{"graceMs":true,"tenantId":true,"id":true},"params":[{"name":"graceMs","required":true,"transform":{"type":"scalar"},"locs":[{"a":72,"b":80}]},{"name":"tenantId","required":true,"transform":{"type":"scalar"},"locs":[{"a":136,"b":145}]},{"name":"id","required":true,"transform":{"type":"scalar"},"locs":[{"a":156,"b":159}]}],"statement":"UPDATE api_keys SET expire_time = least(expire_time, chimera.now_ms() + :graceMs!::bigint * interval '1 millisecond')\nWHERE tenant_id = :tenantId! AND id = :id!\nRETURNING *                                                                                                                                                                                                                                                                      "};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * UPDATE api_keys SET expire_time = least(expire_time, chimera.now_ms() + :graceMs!::bigint * interval '1 millisecond')
+ * WHERE tenant_id = :tenantId! AND id = :id!
+ * RETURNING *                                                                                                                                                                                                                                                                      
+ * ```
+ */
+export const shortenApiKeyExpiry = new PreparedQuery<IShortenApiKeyExpiryParams,IShortenApiKeyExpiryResult>(shortenApiKeyExpiryIR);
+
+
+/** 'RecordApiKeyUses' parameters type */
+export interface IRecordApiKeyUsesParams {
+  ids: stringArray;
+  tenantIds: stringArray;
+  useTimes: DateOrStringArray;
+}
+
+/** 'RecordApiKeyUses' return type */
+export type IRecordApiKeyUsesResult = void;
+
+/** 'RecordApiKeyUses' query type */
+export interface IRecordApiKeyUsesQuery {
+  params: IRecordApiKeyUsesParams;
+  result: IRecordApiKeyUsesResult;
+}
+
+const recordApiKeyUsesIR: any = {"usedParamSet":{"tenantIds":true,"ids":true,"useTimes":true},"params":[{"name":"tenantIds","required":true,"transform":{"type":"scalar"},"locs":[{"a":88,"b":98}]},{"name":"ids","required":true,"transform":{"type":"scalar"},"locs":[{"a":109,"b":113}]},{"name":"useTimes","required":true,"transform":{"type":"scalar"},"locs":[{"a":124,"b":133}]}],"statement":"UPDATE api_keys k SET last_use_time = greatest(k.last_use_time, u.use_time)\nFROM unnest(:tenantIds!::uuid[], :ids!::uuid[], :useTimes!::timestamptz[]) AS u(tenant_id, id, use_time)\nWHERE k.tenant_id = u.tenant_id AND k.id = u.id\n  AND k.last_use_time IS DISTINCT FROM greatest(k.last_use_time, u.use_time)"};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * UPDATE api_keys k SET last_use_time = greatest(k.last_use_time, u.use_time)
+ * FROM unnest(:tenantIds!::uuid[], :ids!::uuid[], :useTimes!::timestamptz[]) AS u(tenant_id, id, use_time)
+ * WHERE k.tenant_id = u.tenant_id AND k.id = u.id
+ *   AND k.last_use_time IS DISTINCT FROM greatest(k.last_use_time, u.use_time)
+ * ```
+ */
+export const recordApiKeyUses = new PreparedQuery<IRecordApiKeyUsesParams,IRecordApiKeyUsesResult>(recordApiKeyUsesIR);
 
 

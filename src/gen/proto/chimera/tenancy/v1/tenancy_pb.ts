@@ -4,15 +4,15 @@
 
 import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, FieldMask, Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file chimera/tenancy/v1/tenancy.proto.
  */
 export const file_chimera_tenancy_v1_tenancy: GenFile = /*@__PURE__*/
-  fileDesc("CiBjaGltZXJhL3RlbmFuY3kvdjEvdGVuYW5jeS5wcm90bxISY2hpbWVyYS50ZW5hbmN5LnYxIogBCg5UZW5hbnRTZXR0aW5ncxIcChRtYXhfYWN0aXZlX2NhbXBhaWducxgBIAEoBRIeChZhdXRvX2FwcHJvdmVfdGhyZXNob2xkGAIgASgBEh4KFmh1bWFuX3Jldmlld190aHJlc2hvbGQYAyABKAESGAoQc2Vuc2l0aXZlX3RvcGljcxgEIAMoCSKlAgoGVGVuYW50EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMAoGc3RhdHVzGAMgASgOMiAuY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudFN0YXR1cxI0CghzZXR0aW5ncxgEIAEoCzIiLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnRTZXR0aW5ncxIpCghtZXRhZGF0YRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRldGFnGAggASgJIkEKE0NyZWF0ZVRlbmFudFJlcXVlc3QSKgoGdGVuYW50GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudCJCChRDcmVhdGVUZW5hbnRSZXNwb25zZRIqCgZ0ZW5hbnQYASABKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuVGVuYW50Ih4KEEdldFRlbmFudFJlcXVlc3QSCgoCaWQYASABKAkiPwoRR2V0VGVuYW50UmVzcG9uc2USKgoGdGVuYW50GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudCJtChJMaXN0VGVuYW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMAoGc3RhdHVzGAMgASgOMiAuY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudFN0YXR1cyJbChNMaXN0VGVuYW50c1Jlc3BvbnNlEisKB3RlbmFudHMYASADKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuVGVuYW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChNVcGRhdGVUZW5hbnRSZXF1ZXN0EioKBnRlbmFudBgBIAEoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnQSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkIKFFVwZGF0ZVRlbmFudFJlc3BvbnNlEioKBnRlbmFudBgBIAEoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnQi9gEKBkFwaUtleRIKCgJpZBgBIAEoCRIRCgl0ZW5hbnRfaWQYAiABKAkSDgoGc2NvcGVzGAMgAygJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhUKDXNlY3JldF9wcmVmaXgYBSABKAkSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXZva2VfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSDgoGc2NvcGVzGAIgAygJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEi8KC2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJTChRDcmVhdGVBcGlLZXlSZXNwb25zZRIrCgdhcGlfa2V5GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiZAoSTGlzdEFwaUtleXNSZXF1ZXN0EhEKCXRlbmFudF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCRIUCgxzaG93X3Jldm9rZWQYBCABKAgiXAoTTGlzdEFwaUtleXNSZXNwb25zZRIsCghhcGlfa2V5cxgBIAMoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5BcGlLZXkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjQKE1Jldm9rZUFwaUtleVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEgoKAmlkGAIgASgJIkMKFFJldm9rZUFwaUtleVJlc3BvbnNlEisKB2FwaV9rZXkYASABKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuQXBpS2V5KmQKDFRlbmFudFN0YXR1cxIdChlURU5BTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUVEVOQU5UX1NUQVRVU19BQ1RJVkUQARIbChdURU5BTlRfU1RBVFVTX1NVU1BFTkRFRBACMrUFCg1UZW5hbnRTZXJ2aWNlEmEKDENyZWF0ZVRlbmFudBInLmNoaW1lcmEudGVuYW5jeS52MS5DcmVhdGVUZW5hbnRSZXF1ZXN0GiguY2hpbWVyYS50ZW5hbmN5LnYxLkNyZWF0ZVRlbmFudFJlc3BvbnNlElgKCUdldFRlbmFudBIkLmNoaW1lcmEudGVuYW5jeS52MS5HZXRUZW5hbnRSZXF1ZXN0GiUuY2hpbWVyYS50ZW5hbmN5LnYxLkdldFRlbmFudFJlc3BvbnNlEl4KC0xpc3RUZW5hbnRzEiYuY2hpbWVyYS50ZW5hbmN5LnYxLkxpc3RUZW5hbnRzUmVxdWVzdBonLmNoaW1lcmEudGVuYW5jeS52MS5MaXN0VGVuYW50c1Jlc3BvbnNlEmEKDFVwZGF0ZVRlbmFudBInLmNoaW1lcmEudGVuYW5jeS52MS5VcGRhdGVUZW5hbnRSZXF1ZXN0GiguY2hpbWVyYS50ZW5hbmN5LnYxLlVwZGF0ZVRlbmFudFJlc3BvbnNlEmEKDENyZWF0ZUFwaUtleRInLmNoaW1lcmEudGVuYW5jeS52MS5DcmVhdGVBcGlLZXlSZXF1ZXN0GiguY2hpbWVyYS50ZW5hbmN5LnYxLkNyZWF0ZUFwaUtleVJlc3BvbnNlEl4KC0xpc3RBcGlLZXlzEiYuY2hpbWVyYS50ZW5hbmN5LnYxLkxpc3RBcGlLZXlzUmVxdWVzdBonLmNoaW1lcmEudGVuYW5jeS52MS5MaXN0QXBpS2V5c1Jlc3BvbnNlEmEKDFJldm9rZUFwaUtleRInLmNoaW1lcmEudGVuYW5jeS52MS5SZXZva2VBcGlLZXlSZXF1ZXN0GiguY2hpbWVyYS50ZW5hbmN5LnYxLlJldm9rZUFwaUtleVJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("CiBjaGltZXJhL3RlbmFuY3kvdjEvdGVuYW5jeS5wcm90bxISY2hpbWVyYS50ZW5hbmN5LnYxIogBCg5UZW5hbnRTZXR0aW5ncxIcChRtYXhfYWN0aXZlX2NhbXBhaWducxgBIAEoBRIeChZhdXRvX2FwcHJvdmVfdGhyZXNob2xkGAIgASgBEh4KFmh1bWFuX3Jldmlld190aHJlc2hvbGQYAyABKAESGAoQc2Vuc2l0aXZlX3RvcGljcxgEIAMoCSKlAgoGVGVuYW50EgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSMAoGc3RhdHVzGAMgASgOMiAuY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudFN0YXR1cxI0CghzZXR0aW5ncxgEIAEoCzIiLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnRTZXR0aW5ncxIpCghtZXRhZGF0YRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC3VwZGF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIMCgRldGFnGAggASgJIkEKE0NyZWF0ZVRlbmFudFJlcXVlc3QSKgoGdGVuYW50GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudCJCChRDcmVhdGVUZW5hbnRSZXNwb25zZRIqCgZ0ZW5hbnQYASABKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuVGVuYW50Ih4KEEdldFRlbmFudFJlcXVlc3QSCgoCaWQYASABKAkiPwoRR2V0VGVuYW50UmVzcG9uc2USKgoGdGVuYW50GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudCJtChJMaXN0VGVuYW50c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMAoGc3RhdHVzGAMgASgOMiAuY2hpbWVyYS50ZW5hbmN5LnYxLlRlbmFudFN0YXR1cyJbChNMaXN0VGVuYW50c1Jlc3BvbnNlEisKB3RlbmFudHMYASADKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuVGVuYW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJyChNVcGRhdGVUZW5hbnRSZXF1ZXN0EioKBnRlbmFudBgBIAEoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnQSLwoLdXBkYXRlX21hc2sYAiABKAsyGi5nb29nbGUucHJvdG9idWYuRmllbGRNYXNrIkIKFFVwZGF0ZVRlbmFudFJlc3BvbnNlEioKBnRlbmFudBgBIAEoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5UZW5hbnQiqQIKBkFwaUtleRIKCgJpZBgBIAEoCRIRCgl0ZW5hbnRfaWQYAiABKAkSDgoGc2NvcGVzGAMgAygJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhUKDXNlY3JldF9wcmVmaXgYBSABKAkSLwoLY3JlYXRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2V4cGlyZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtyZXZva2VfdGltZRgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNbGFzdF91c2VfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAifgoTQ3JlYXRlQXBpS2V5UmVxdWVzdBIRCgl0ZW5hbnRfaWQYASABKAkSDgoGc2NvcGVzGAIgAygJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEi8KC2V4cGlyZV90aW1lGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJTChRDcmVhdGVBcGlLZXlSZXNwb25zZRIrCgdhcGlfa2V5GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkiZAoSTGlzdEFwaUtleXNSZXF1ZXN0EhEKCXRlbmFudF9pZBgBIAEoCRIRCglwYWdlX3NpemUYAiABKAUSEgoKcGFnZV90b2tlbhgDIAEoCRIUCgxzaG93X3Jldm9rZWQYBCABKAgiXAoTTGlzdEFwaUtleXNSZXNwb25zZRIsCghhcGlfa2V5cxgBIAMoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5BcGlLZXkSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjQKE1Jldm9rZUFwaUtleVJlcXVlc3QSEQoJdGVuYW50X2lkGAEgASgJEgoKAmlkGAIgASgJIkMKFFJldm9rZUFwaUtleVJlc3BvbnNlEisKB2FwaV9rZXkYASABKAsyGi5jaGltZXJhLnRlbmFuY3kudjEuQXBpS2V5IpYBChNSb3RhdGVBcGlLZXlSZXF1ZXN0EhEKCXRlbmFudF9pZBgBIAEoCRIKCgJpZBgCIAEoCRIvCgxncmFjZV9wZXJpb2QYAyABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SLwoLZXhwaXJlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIokBChRSb3RhdGVBcGlLZXlSZXNwb25zZRIrCgdhcGlfa2V5GAEgASgLMhouY2hpbWVyYS50ZW5hbmN5LnYxLkFwaUtleRIOCgZzZWNyZXQYAiABKAkSNAoQcHJldmlvdXNfYXBpX2tleRgDIAEoCzIaLmNoaW1lcmEudGVuYW5jeS52MS5BcGlLZXkqZAoMVGVuYW50U3RhdHVzEh0KGVRFTkFOVF9TVEFUVVNfVU5TUEVDSUZJRUQQABIYChRURU5BTlRfU1RBVFVTX0FDVElWRRABEhsKF1RFTkFOVF9TVEFUVVNfU1VTUEVOREVEEAIymAYKDVRlbmFudFNlcnZpY2USYQoMQ3JlYXRlVGVuYW50EicuY2hpbWVyYS50ZW5hbmN5LnYxLkNyZWF0ZVRlbmFudFJlcXVlc3QaKC5jaGltZXJhLnRlbmFuY3kudjEuQ3JlYXRlVGVuYW50UmVzcG9uc2USWAoJR2V0VGVuYW50EiQuY2hpbWVyYS50ZW5hbmN5LnYxLkdldFRlbmFudFJlcXVlc3QaJS5jaGltZXJhLnRlbmFuY3kudjEuR2V0VGVuYW50UmVzcG9uc2USXgoLTGlzdFRlbmFudHMSJi5jaGltZXJhLnRlbmFuY3kudjEuTGlzdFRlbmFudHNSZXF1ZXN0GicuY2hpbWVyYS50ZW5hbmN5LnYxLkxpc3RUZW5hbnRzUmVzcG9uc2USYQoMVXBkYXRlVGVuYW50EicuY2hpbWVyYS50ZW5hbmN5LnYxLlVwZGF0ZVRlbmFudFJlcXVlc3QaKC5jaGltZXJhLnRlbmFuY3kudjEuVXBkYXRlVGVuYW50UmVzcG9uc2USYQoMQ3JlYXRlQXBpS2V5EicuY2hpbWVyYS50ZW5hbmN5LnYxLkNyZWF0ZUFwaUtleVJlcXVlc3QaKC5jaGltZXJhLnRlbmFuY3kudjEuQ3JlYXRlQXBpS2V5UmVzcG9uc2USXgoLTGlzdEFwaUtleXMSJi5jaGltZXJhLnRlbmFuY3kudjEuTGlzdEFwaUtleXNSZXF1ZXN0GicuY2hpbWVyYS50ZW5hbmN5LnYxLkxpc3RBcGlLZXlzUmVzcG9uc2USYQoMUmV2b2tlQXBpS2V5EicuY2hpbWVyYS50ZW5hbmN5LnYxLlJldm9rZUFwaUtleVJlcXVlc3QaKC5jaGltZXJhLnRlbmFuY3kudjEuUmV2b2tlQXBpS2V5UmVzcG9uc2USYQoMUm90YXRlQXBpS2V5EicuY2hpbWVyYS50ZW5hbmN5LnYxLlJvdGF0ZUFwaUtleVJlcXVlc3QaKC5jaGltZXJhLnRlbmFuY3kudjEuUm90YXRlQXBpS2V5UmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_field_mask, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * Per-tenant policy knobs read by the other services. Unset (zero) fields take the defaults.
@@ -329,6 +329,16 @@ export type ApiKey = Message<"chimera.tenancy.v1.ApiKey"> & {
    * @generated from field: google.protobuf.Timestamp revoke_time = 8;
    */
   revokeTime?: Timestamp | undefined;
+
+  /**
+   * Output only. When the key last authenticated a call; unset if it never has. Uses are
+   * recorded in memory and written in batches (CHIMERA_KEY_USE_FLUSH_MS, every 30 s by default),
+   * so this may be up to one flush interval late, and uses not yet written when a server
+   * crashes are lost. Enough to find keys no longer in use, not an access log.
+   *
+   * @generated from field: google.protobuf.Timestamp last_use_time = 9;
+   */
+  lastUseTime?: Timestamp | undefined;
 };
 
 /**
@@ -490,6 +500,77 @@ export const RevokeApiKeyResponseSchema: GenMessage<RevokeApiKeyResponse> = /*@_
   messageDesc(file_chimera_tenancy_v1_tenancy, 16);
 
 /**
+ * @generated from message chimera.tenancy.v1.RotateApiKeyRequest
+ */
+export type RotateApiKeyRequest = Message<"chimera.tenancy.v1.RotateApiKeyRequest"> & {
+  /**
+   * @generated from field: string tenant_id = 1;
+   */
+  tenantId: string;
+
+  /**
+   * The key to replace.
+   *
+   * @generated from field: string id = 2;
+   */
+  id: string;
+
+  /**
+   * How long the old key keeps working: 0 to 30 days; 0 ends it now. Unset: 24 hours.
+   *
+   * @generated from field: google.protobuf.Duration grace_period = 3;
+   */
+  gracePeriod?: Duration | undefined;
+
+  /**
+   * The new key's expiry, in the future. Unset: the new key does not expire.
+   *
+   * @generated from field: google.protobuf.Timestamp expire_time = 4;
+   */
+  expireTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message chimera.tenancy.v1.RotateApiKeyRequest.
+ * Use `create(RotateApiKeyRequestSchema)` to create a new message.
+ */
+export const RotateApiKeyRequestSchema: GenMessage<RotateApiKeyRequest> = /*@__PURE__*/
+  messageDesc(file_chimera_tenancy_v1_tenancy, 17);
+
+/**
+ * @generated from message chimera.tenancy.v1.RotateApiKeyResponse
+ */
+export type RotateApiKeyResponse = Message<"chimera.tenancy.v1.RotateApiKeyResponse"> & {
+  /**
+   * The new key.
+   *
+   * @generated from field: chimera.tenancy.v1.ApiKey api_key = 1;
+   */
+  apiKey?: ApiKey | undefined;
+
+  /**
+   * The new key's bearer token. Shown only in this response.
+   *
+   * @generated from field: string secret = 2;
+   */
+  secret: string;
+
+  /**
+   * The replaced key, with its new expire_time.
+   *
+   * @generated from field: chimera.tenancy.v1.ApiKey previous_api_key = 3;
+   */
+  previousApiKey?: ApiKey | undefined;
+};
+
+/**
+ * Describes the message chimera.tenancy.v1.RotateApiKeyResponse.
+ * Use `create(RotateApiKeyResponseSchema)` to create a new message.
+ */
+export const RotateApiKeyResponseSchema: GenMessage<RotateApiKeyResponse> = /*@__PURE__*/
+  messageDesc(file_chimera_tenancy_v1_tenancy, 18);
+
+/**
  * @generated from enum chimera.tenancy.v1.TenantStatus
  */
 export enum TenantStatus {
@@ -589,6 +670,20 @@ export const TenantService: GenService<{
     methodKind: "unary";
     input: typeof RevokeApiKeyRequestSchema;
     output: typeof RevokeApiKeyResponseSchema;
+  },
+  /**
+   * Replaces a key: creates a new key of the same tenant with the same scopes and description,
+   * and makes the old one expire at the end of `grace_period` (or sooner, if it already expires
+   * sooner), so that clients can switch over while both work. Calls made with the old key are
+   * refused within 5 seconds of its new expiry. One transaction. A revoked or expired key is
+   * FailedPrecondition (KEY_REVOKED, KEY_EXPIRED); an unknown key, or another tenant's, NotFound.
+   *
+   * @generated from rpc chimera.tenancy.v1.TenantService.RotateApiKey
+   */
+  rotateApiKey: {
+    methodKind: "unary";
+    input: typeof RotateApiKeyRequestSchema;
+    output: typeof RotateApiKeyResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_chimera_tenancy_v1_tenancy, 0);
