@@ -4,12 +4,16 @@
 // HTTP/1.x. A plain net.Server accepts each socket, peeks at the first bytes
 // for the HTTP/2 connection preface, puts them back with socket.unshift() and
 // hands the socket to the matching server. Both servers share one handler.
+// With TLS (tls.ts), the handshake comes first and ALPN picks the server instead: 'h2' goes to
+// the HTTP/2 server, anything else to HTTP/1.1; nothing is sniffed.
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import type * as tls from 'node:tls';
 import { silentLogger, type Logger } from '../lib/log.js';
 import { rawRefusal, sendRefusal, type NodeResponse } from './http-errors.js';
+import { createTlsServer, secureContextOptions, type TlsCredentials } from './tls.js';
 
 export type NodeRequest = http.IncomingMessage | http2.Http2ServerRequest;
 /** A request handler for both HTTP versions, like the one connectNodeAdapter() returns. */
@@ -39,6 +43,8 @@ export interface ListenOptions {
   /** Where requests the handler throws on, and requests HTTP/1 cannot parse, are logged. */
   log?: Logger;
   limits?: Partial<ConnectionLimits>;
+  /** Serve TLS (and, with a client CA, mutual TLS) instead of cleartext. */
+  tls?: TlsCredentials;
 }
 
 export interface Listener {
@@ -49,6 +55,8 @@ export interface Listener {
    * whatever is still open after graceMs.
    */
   close(graceMs: number): Promise<void>;
+  /** Serves new connections with these certificates (TLS ports only); open ones keep theirs. */
+  reloadTls(credentials: TlsCredentials): void;
 }
 
 export async function listen(
@@ -62,7 +70,11 @@ export async function listen(
   const log = opts.log ?? silentLogger;
   // Refused connections are logged at most once a minute, however many arrive.
   let refusedConnections = 0;
+  // Failed TLS handshakes (cleartext clients, untrusted client certificates) likewise, by reason.
+  const failedHandshakes = new Map<string, number>();
   const reportRefused = setInterval(() => {
+    if (failedHandshakes.size > 0) log.info('TLS handshakes failed', { byReason: Object.fromEntries(failedHandshakes) });
+    failedHandshakes.clear();
     if (refusedConnections === 0) return;
     log.warn('connections refused: the connection limit was reached', { refused: refusedConnections, maxConnections: limits.maxConnections });
     refusedConnections = 0;
@@ -115,6 +127,16 @@ export async function listen(
     log.info('refused', { requestId, status: refusal.status, problem: refusal.message });
     socket.end(rawRefusal(refusal, requestId));
   });
+  const secure = opts.tls ? createTlsServer(opts.tls) : undefined;
+  secure?.on('secureConnection', (socket: tls.TLSSocket) => {
+    if (socket.alpnProtocol === 'h2') h2.emit('connection', socket);
+    else h1.emit('connection', socket);
+  });
+  secure?.on('tlsClientError', (err: NodeJS.ErrnoException, socket: tls.TLSSocket) => {
+    const reason = err.code ?? 'other';
+    failedHandshakes.set(reason, (failedHandshakes.get(reason) ?? 0) + 1);
+    socket.destroy();
+  });
   const server = net.createServer((socket) => {
     if (sockets.size >= limits.maxConnections) {
       refusedConnections++;
@@ -123,6 +145,8 @@ export async function listen(
     }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    // The TLS socket wraps this one: destroying either closes both, and this one still says 'close'.
+    if (secure) return void secure.emit('connection', socket);
     sniff(socket, (isH2) => {
       if (isH2) {
         // Http2Session reads the unshifted bytes from the socket buffer itself.
@@ -178,6 +202,10 @@ export async function listen(
     close(graceMs) {
       closing ??= close(graceMs);
       return closing;
+    },
+    reloadTls(credentials) {
+      if (!secure) throw new Error('the port serves cleartext: there are no certificates to reload');
+      secure.setSecureContext(secureContextOptions(credentials));
     },
   };
 }
