@@ -3,12 +3,14 @@
 // statement governs the ones after it. This is what lets a tenant read cost one round trip
 // (context + query) instead of four (BEGIN, context, query, COMMIT). Statements are unnamed, and
 // parsed every time, unless the caller asks for named ones (named-statements.ts).
+import type { Tracer } from '@opentelemetry/api';
 import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
 import type pg from 'pg';
 import Result from 'pg/lib/result.js';
 import utils from 'pg/lib/utils.js';
 import { encodeIfMarked } from './binary-arrays.js';
 import { forgetAllNames, resultTypeChanged, statementsOf, type ConnectionStatements, type StatementConnection } from './named-statements.js';
+import { PipelineSpans } from './query-spans.js';
 
 export interface Statement {
   text: string;
@@ -63,6 +65,8 @@ class PipelinedStatements {
     private readonly statements: Statement[],
     private readonly useNames: boolean,
     private readonly callback: (err: Error | undefined, results: ParsedResult[]) => void,
+    /** Only when tracing (query-spans.ts). */
+    private readonly spans: PipelineSpans | undefined,
   ) {}
 
   submit(connection: Connection): void {
@@ -99,6 +103,7 @@ class PipelinedStatements {
   handleCommandComplete(): void {
     this.results.push(this.current ?? { rows: [] } as unknown as ParsedResult);
     this.current = undefined;
+    this.spans?.completed(this.results.length - 1);
   }
 
   handleEmptyQuery(): void {
@@ -106,6 +111,7 @@ class PipelinedStatements {
   }
 
   handleError(err: Error): void {
+    if (!this.settled) this.spans?.failed(this.results.length, err);
     this.finish(err);
   }
 
@@ -167,8 +173,9 @@ function allStrings(values: unknown[]): boolean {
 
 /** Runs `statements` in one round trip; resolves with each statement's rows, columns named
  *  without pgtyped's nullability hints. `named`: each text is parsed once per connection
- *  (named-statements.ts); otherwise every statement is unnamed and parsed each time. */
-export function runPipelined(client: pg.ClientBase, statements: Statement[], named = false): Promise<Record<string, unknown>[][]> {
+ *  (named-statements.ts); otherwise every statement is unnamed and parsed each time. `tracer`:
+ *  a span per statement (query-spans.ts). */
+export function runPipelined(client: pg.ClientBase, statements: Statement[], named = false, tracer?: Tracer): Promise<Record<string, unknown>[][]> {
   // Every value is converted before anything is written: a value that cannot be (a malformed id in
   // a binary column) fails this call alone, with the connection untouched. Thrown from inside
   // submit, it would leave pg waiting for a reply to statements it never finished sending.
@@ -184,7 +191,7 @@ export function runPipelined(client: pg.ClientBase, statements: Statement[], nam
       // A migration changed a table under a named statement: every connection parses anew.
       if (named && resultTypeChanged(err)) forgetAllNames();
       reject(err);
-    });
+    }, tracer && new PipelineSpans(tracer, statements));
     client.query(submittable as unknown as pg.Submittable);
   });
 }

@@ -1,12 +1,13 @@
-// The log line of a failed call. Its level says who has to act: a client's mistake is `info` with
-// what the client was told; a server fault is `error` with its cause (SQL message, SQLSTATE,
-// stack), which no client ever sees (ARCHITECTURE.md §9).
+// The log line of a call: the access log. A successful call's line is `info` (or `debug` with
+// CHIMERA_ACCESS_LOG=false). A failed call's level says who has to act: a client's mistake is
+// `info` with what the client was told; a server fault is `error` with its cause (SQL message,
+// SQLSTATE, stack), which no client ever sees (ARCHITECTURE.md §9).
 import { Code, type ConnectError } from '@connectrpc/connect';
 import { ErrorInfoSchema } from '../gen/proto/google/rpc/error_details_pb.js';
 import type { Level, Logger } from '../lib/log.js';
 
 /** Codes that mean the service or its database failed; everything else the caller caused or chose. */
-const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss, Code.Unavailable]);
+export const SERVER_FAULTS = new Set([Code.Internal, Code.Unknown, Code.DataLoss, Code.Unavailable]);
 
 /** `error` for server faults; `warn` for a deadline, which a slow server or a short client deadline
  *  can cause; `info` for the rest. */
@@ -17,8 +18,26 @@ export function levelOf(code: Code): Level {
 
 export interface CallFields {
   procedure: string;
+  /** `ok`, or the code's name (set by the functions below). */
+  code?: string;
   requestId: string;
   ms: number;
+  /** Who called, once authenticated: never the key itself. */
+  tenantId?: string;
+  keyId?: string;
+  remoteAddress?: string;
+  /** The verified client certificate's subject (mutual TLS). */
+  clientCertificate?: string;
+  /** The call's trace, when tracing. */
+  traceId?: string;
+  /** Lines of this remote address's unauthenticated calls left out since its last one. */
+  suppressed?: number;
+}
+
+/** The line of a successful call. */
+export function logCall(log: Logger, level: Level, call: CallFields): void {
+  call.code = 'ok';
+  log[level]('call', call as unknown as Record<string, unknown>);
 }
 
 export function logFailedCall(log: Logger, error: ConnectError, call: CallFields): void {

@@ -1,39 +1,18 @@
-// The interceptor chain, outermost first: request id + access log -> error mapping -> draining ->
-// authentication and scopes. Handlers only ever see authenticated, in-scope calls.
+// The interceptor chain, outermost first: request id + access log, metrics and trace
+// (observability/calls.ts) -> error mapping -> draining -> authentication and scopes. Handlers
+// only ever see authenticated, in-scope calls.
 import { Code, ConnectError, type Interceptor } from '@connectrpc/connect';
 import { toClientError } from '../db/errors.js';
 import { apiError } from '../lib/errors.js';
-import type { Logger } from '../lib/log.js';
-import { logFailedCall } from './call-log.js';
 import { hasScope, tokensEqual, type ApiKeyResolver } from './auth.js';
-import { callerKey, requestIdFrom, requestIdKey, type Caller } from './context.js';
+import { callerKey, requestIdKey, type Caller } from './context.js';
 
 /** How a method is authorised. Methods without a policy are refused (fail closed). */
 export type MethodPolicy = { kind: 'public' } | { kind: 'admin' } | { kind: 'tenant'; scope: string };
 export type PolicyLookup = (service: string, method: string) => MethodPolicy | undefined;
 
-export function requestContext(log: Logger): Interceptor {
-  return (next) => async (req) => {
-    const requestId = requestIdFrom(req.header.get('x-request-id'));
-    req.contextValues.set(requestIdKey, requestId);
-    const started = performance.now();
-    const procedure = `${req.service.typeName}/${req.method.name}`;
-    try {
-      const res = await next(req);
-      res.header.set('x-request-id', requestId);
-      log.debug('call', { procedure, requestId, code: 'ok', ms: Math.round(performance.now() - started) });
-      return res;
-    } catch (err) {
-      const error = ConnectError.from(err);
-      error.metadata.set('x-request-id', requestId);
-      logFailedCall(log, error, { procedure, requestId, ms: Math.round(performance.now() - started) });
-      throw error;
-    }
-  };
-}
-
 /** Anything that is not already a deliberate ConnectError becomes a safe one, keeping the original
- *  as its cause for the log (requestContext writes it). */
+ *  as its cause for the log (observability/calls.ts writes it). */
 export function errorMapping(): Interceptor {
   return (next) => async (req) => {
     try {
@@ -111,12 +90,13 @@ export function authentication(policyFor: PolicyLookup, keys: ApiKeyResolver, ad
       }
       throw unauthenticated('the API key is unknown, revoked or expired', resolution.why);
     }
+    // Known before the scope is checked, so that a refusal's log line names the tenant and key too.
+    req.contextValues.set(callerKey, resolution.caller);
     if (!hasScope(resolution.caller, policy.scope)) {
       const method = `${req.service.typeName}/${req.method.name}`;
       await onDenied({ caller: resolution.caller, method, reason: 'MISSING_SCOPE', scope: policy.scope, requestId: req.contextValues.get(requestIdKey) });
       throw apiError(Code.PermissionDenied, 'MISSING_SCOPE', `the API key lacks the scope "${policy.scope}"`, { scope: policy.scope });
     }
-    req.contextValues.set(callerKey, resolution.caller);
     return next(req);
   };
 }

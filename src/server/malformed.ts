@@ -7,6 +7,7 @@ import { Code, ConnectError } from '@connectrpc/connect';
 import type { UniversalServerResponse } from '@connectrpc/connect/protocol';
 import { apiError } from '../lib/errors.js';
 import type { Logger } from '../lib/log.js';
+import type { MethodSignals } from '../observability/metrics.js';
 import { logFailedCall } from './call-log.js';
 
 /** What connect-node says when it cannot decode a request (its own texts, matched exactly). */
@@ -24,9 +25,19 @@ export function isDecodingFailure(message: string): boolean {
   return DECODING_FAILURE.test(message);
 }
 
-/** Logs the refusal as a failed call, at info. */
-export function logMalformed(log: Logger, error: ConnectError, call: { procedure: string; requestId: string; started: number }): void {
-  logFailedCall(log, error, { procedure: call.procedure, requestId: call.requestId, ms: Math.round(performance.now() - call.started) });
+export interface MalformedCall {
+  procedure: string;
+  requestId: string;
+  started: number;
+  remoteAddress?: string;
+}
+
+/** Logs the refusal as a failed call, at info, and counts it as the interceptors count calls
+ *  (observability/calls.ts), which it never reached. */
+export function logMalformed(log: Logger, error: ConnectError, call: MalformedCall, signals?: MethodSignals): void {
+  const ms = performance.now() - call.started;
+  signals?.observe(error.code, ms / 1_000);
+  logFailedCall(log, error, { procedure: call.procedure, requestId: call.requestId, ms: Math.round(ms * 100) / 100, remoteAddress: call.remoteAddress });
 }
 
 /**
