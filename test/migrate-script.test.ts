@@ -30,7 +30,9 @@ describe('npm run migrate', function () {
       this.skip();
     }
     name = `chimera_migrate_${randomUUID().slice(0, 8)}`;
-    const u = new URL(testEnv().databaseUrl);
+    // Migrations run straight on PostgreSQL, never through a transaction pooler (dbmate creates the
+    // database and holds a session).
+    const u = new URL(testEnv().directUrl);
     u.pathname = `/${name}`;
     url = u.toString();
   });

@@ -9,7 +9,7 @@ import { MAX_NAMED_PER_CONNECTION } from '../src/db/named-statements.js';
 import { runPipelined, type Statement } from '../src/db/pipeline.js';
 import { Database } from '../src/db/tx.js';
 import { getAgent } from '../src/gen/sql/agents/agents.queries.js';
-import { testEnv } from './support/environment.js';
+import { asServiceRole, testEnv } from './support/environment.js';
 import { newTenant } from './support/fixtures.js';
 
 /** What the connection has named (pg_prepared_statements: this session's statements). */
@@ -33,7 +33,9 @@ describe('named statements', function () {
   });
 
   let pool: pg.Pool;
-  beforeEach(() => (pool = new pg.Pool({ connectionString: testEnv().serviceUrl, max: 1 })));
+  // Names live in a session: straight to PostgreSQL, never through a transaction pooler (PgBouncer
+  // before 1.21 would hand the next statement to another server connection).
+  beforeEach(() => (pool = new pg.Pool({ connectionString: asServiceRole(testEnv().directUrl), max: 1 })));
   afterEach(() => pool.end());
 
   it('give the same rows and errors as unnamed statements, call after call, and each text is parsed once per connection', async () => {
@@ -134,7 +136,7 @@ describe('named statements', function () {
 
     for (const via of ['tenantRead', 'tenantTx'] as const) {
       it(`${via} answers with the new columns: the refused statement (0A000) is parsed again and the call retried`, async () => {
-        const db = new Database(new pg.Pool({ connectionString: testEnv().serviceUrl, max: 2 }), { namedStatements: true });
+        const db = new Database(new pg.Pool({ connectionString: asServiceRole(testEnv().directUrl), max: 2 }), { namedStatements: true });
         try {
           const t = await newTenant();
           const scope = { tenantId: t.tenant.id, actor: 'test', requestId: 'test', timeoutMs: 5_000 };

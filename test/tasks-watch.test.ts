@@ -108,7 +108,8 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
 async function listeningServer(t: TaskTenant) {
   const { server, pool } = await startExtraServer();
   const there = connectClient(TaskService, `http://127.0.0.1:${server.port}`, t.apiKey);
-  const listener = new pg.Client({ connectionString: testEnv().databaseUrl });
+  // LISTEN needs a session of its own: straight to PostgreSQL, never through a transaction pooler.
+  const listener = new pg.Client({ connectionString: testEnv().directUrl });
   const senders: number[] = [];
   listener.on('notification', (m) => {
     if (m.payload?.includes(t.tenant.id)) senders.push(m.processId);

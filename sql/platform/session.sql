@@ -19,3 +19,9 @@ SELECT
 
 /* @name listAppliedMigrations */
 SELECT version AS "version!" FROM schema_migrations ORDER BY version;
+
+/* Sent before the tenant context of every read that may be served by the read replica
+   (src/db/read-replica.ts), on the primary as well: such a read cannot write by mistake and then
+   fail only where a replica is configured. */
+/* @name setReadOnly */
+SELECT set_config('transaction_read_only', 'on', true) AS "read_only!";

@@ -3,12 +3,17 @@ import type { Logger } from '../lib/log.js';
 
 export type Pool = pg.Pool;
 
-export function createPool(url: string, max: number, log: Logger): pg.Pool {
+export interface PoolOptions {
+  /** How long a call waits for a new connection before it fails; default 10 s. */
+  connectTimeoutMs?: number;
+}
+
+export function createPool(url: string, max: number, log: Logger, options: PoolOptions = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
     max,
     idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     application_name: 'chimera-core',
   });
   // Every client listens for errors for its whole life, checked out or idle: a connection that

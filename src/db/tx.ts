@@ -2,14 +2,18 @@
 // to an RLS-bound role and sets the tenant, actor, request id and statement timeout, all
 // transaction-local. BEGIN and that context statement are sent together with the work's first
 // statement(s), and the work may send its last statement together with COMMIT, so neither costs
-// a round trip of its own.
+// a round trip of its own. Reads that may lag (replicaTx, replicaRead) go to the read replica when
+// one is configured (read-replica.ts).
+import type { Tracer } from '@opentelemetry/api';
 import pg from 'pg';
 import type { IDatabaseConnection, PreparedQuery } from '@pgtyped/runtime';
 import type { Pool } from './pool.js';
 import { runPipelined, statementOf, type Statement } from './pipeline.js';
-import { setAdminContext, setTenantContext } from '../gen/sql/platform/session.queries.js';
+import { setAdminContext, setReadOnly, setTenantContext } from '../gen/sql/platform/session.queries.js';
 import { sessionEnded } from './errors.js';
 import { resultTypeChanged } from './named-statements.js';
+import { traced } from './query-spans.js';
+import type { ReadReplica } from './read-replica.js';
 import { TenantSlots } from './tenant-slots.js';
 
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -46,6 +50,7 @@ class Transaction implements TxClient {
     private readonly client: pg.PoolClient,
     private readonly opening: Statement[],
     private readonly named: boolean,
+    private readonly tracer: Tracer | undefined,
   ) {}
 
   async query(text: string, values: unknown[]) {
@@ -54,9 +59,9 @@ class Transaction implements TxClient {
   }
 
   async pipeline(statements: Statement[]): Promise<Record<string, unknown>[][]> {
-    if (this.started) return runPipelined(this.client, statements, this.named);
+    if (this.started) return runPipelined(this.client, statements, this.named, this.tracer);
     this.started = true;
-    return (await runPipelined(this.client, [...this.opening, ...statements], this.named)).slice(this.opening.length);
+    return (await runPipelined(this.client, [...this.opening, ...statements], this.named, this.tracer)).slice(this.opening.length);
   }
 
   async commitWith(statements: Statement[]): Promise<Record<string, unknown>[][]> {
@@ -73,26 +78,70 @@ export interface DatabaseOptions {
   namedStatements?: boolean;
   /** Connections one tenant's calls may hold at once (tenant-slots.ts); 0 or unset: no cap. */
   connectionsPerTenant?: number;
+  /** A span per statement (query-spans.ts); unset: no tracing, at no cost. */
+  tracer?: Tracer;
+  /** Where replicaTx and replicaRead run while it serves (DATABASE_READ_URL); unset: the primary. */
+  replica?: ReadReplica;
+}
+
+/** Where a unit of work runs: a pool, and the slots that cap one tenant's share of it. */
+interface Side {
+  pool: Pool;
+  slots: TenantSlots;
+}
+
+/** A transaction: where it runs, what opens it, and how many times it may be tried. */
+interface TxPlan {
+  side: Side;
+  opening: Statement[];
+  attempts: number;
 }
 
 export class Database {
   private readonly named: boolean;
+  private readonly tracer: Tracer | undefined;
 
   readonly tenantSlots: TenantSlots;
+
+  private readonly primary: Side;
+
+  private readonly replica: ReadReplica | undefined;
 
   constructor(
     readonly pool: Pool,
     options: DatabaseOptions = {},
   ) {
     this.named = options.namedStatements ?? false;
+    this.tracer = options.tracer;
     this.tenantSlots = new TenantSlots(options.connectionsPerTenant ?? 0);
+    this.primary = { pool, slots: this.tenantSlots };
+    this.replica = options.replica;
   }
 
   /** Runs `work` in one transaction as chimera_app with the tenant set: RLS confines it to that
    *  tenant's rows. Retried on serialization failures and deadlocks, up to `attempts` in all. */
   async tenantTx<T>(scope: TenantScope, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
-    const context = await tenantContext(scope);
-    return this.tenantSlots.run(scope.tenantId, () => this.transaction(scope, context, work, attempts));
+    const plan = { side: this.primary, opening: [BEGIN, await tenantContext(scope)], attempts };
+    return this.tenantSlots.run(scope.tenantId, () => this.transaction(scope, plan, work));
+  }
+
+  /**
+   * tenantTx for reads that may lag behind the caller's own writes: a READ ONLY transaction on the
+   * read replica when one is configured and serving, else on the primary. For a read of several
+   * statements that must agree (a similarity search and the rows it found).
+   */
+  async replicaTx<T>(scope: TenantScope, work: Work<T>): Promise<T> {
+    const opening = [BEGIN, await READ_ONLY, await tenantContext(scope)];
+    const on = (side: Side) => () => side.slots.run(scope.tenantId, () => this.transaction(scope, { side, opening, attempts: MAX_ATTEMPTS }, work));
+    return this.replica ? this.replica.run(on(this.replica), on(this.primary)) : on(this.primary)();
+  }
+
+  /** tenantRead for reads that may lag behind the caller's own writes (lists, summaries): each
+   *  query read-only, on the read replica when one is configured and serving, else on the primary. */
+  async replicaRead<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
+    const opening = [await READ_ONLY, await tenantContext(scope)];
+    const on = (side: Side) => () => side.slots.run(scope.tenantId, () => this.readOn(side.pool, opening, work));
+    return this.replica ? this.replica.run(on(this.replica), on(this.primary)) : on(this.primary)();
   }
 
   /** Runs `work` in one transaction as chimera_admin: tenants and API keys of every tenant. */
@@ -102,7 +151,7 @@ export class Database {
       requestId: scope.requestId,
       statementTimeout: timeoutSetting(scope),
     });
-    return this.transaction(scope, context, work);
+    return this.transaction(scope, { side: this.primary, opening: [BEGIN, context], attempts: MAX_ATTEMPTS }, work);
   }
 
   /**
@@ -111,22 +160,22 @@ export class Database {
    * queries may see different snapshots; use tenantTx when they must agree.
    */
   async tenantRead<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
-    return this.tenantSlots.run(scope.tenantId, () => this.readOn(scope, work));
+    const opening = [await tenantContext(scope)];
+    return this.tenantSlots.run(scope.tenantId, () => this.readOn(this.pool, opening, work));
   }
 
-  private async readOn<T>(scope: TenantScope, work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
-    const context = await tenantContext(scope);
-    const client = await this.pool.connect();
-    const named = this.named;
+  private async readOn<T>(pool: Pool, opening: Statement[], work: (connection: IDatabaseConnection) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const { named, tracer } = this;
     let broken = false;
     try {
       return await work({
         async query(text: string, values: unknown[]) {
-          const statements = [context, { text, values }];
-          const results = await runPipelined(client, statements, named).catch((err: unknown) => {
+          const statements = [...opening, { text, values }];
+          const results = await runPipelined(client, statements, named, tracer).catch((err: unknown) => {
             // Nothing ran: a migration changed the columns under a named statement, and every
             // connection now parses its statements anew.
-            if (resultTypeChanged(err)) return runPipelined(client, statements, named);
+            if (resultTypeChanged(err)) return runPipelined(client, statements, named, tracer);
             throw err;
           });
           const rows = results[results.length - 1] ?? [];
@@ -151,14 +200,14 @@ export class Database {
     return this.tenantRead(scope, work);
   }
 
-  private async transaction<T>(scope: TxScope, context: Statement, work: Work<T>, attempts = MAX_ATTEMPTS): Promise<T> {
+  private async transaction<T>(scope: TxScope, plan: TxPlan, work: Work<T>): Promise<T> {
     const deadline = Date.now() + scope.timeoutMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.once(context, work);
+        return await this.once(plan, work);
       } catch (err) {
         // After a result type change (resultTypeChanged), the next attempt parses its statements anew.
-        const retry = attempt < attempts && (RETRYABLE.has(sqlState(err) ?? '') || resultTypeChanged(err));
+        const retry = attempt < plan.attempts && (RETRYABLE.has(sqlState(err) ?? '') || resultTypeChanged(err));
         const backoff = Math.random() * 10 * 2 ** attempt;
         if (!retry || Date.now() + backoff >= deadline) throw err;
         await new Promise((resolve) => setTimeout(resolve, backoff));
@@ -166,19 +215,19 @@ export class Database {
     }
   }
 
-  private async once<T>(context: Statement, work: Work<T>): Promise<T> {
-    const client = await this.pool.connect();
-    const tx = new Transaction(client, [BEGIN, context], this.named);
+  private async once<T>(plan: TxPlan, work: Work<T>): Promise<T> {
+    const client = await plan.side.pool.connect();
+    const tx = new Transaction(client, plan.opening, this.named, this.tracer);
     let broken = false;
     try {
       const result = await work(tx);
-      if (tx.started && !tx.committed) await client.query('COMMIT');
+      if (tx.started && !tx.committed) await traced(this.tracer, 'COMMIT', () => client.query('COMMIT'));
       return result;
     } catch (err) {
       broken = sessionEnded(err);
       if (tx.started && !broken) {
         try {
-          await client.query('ROLLBACK');
+          await traced(this.tracer, 'ROLLBACK', () => client.query('ROLLBACK'));
         } catch {
           broken = true; // the connection is gone or confused: do not return it to the pool
         }
@@ -198,6 +247,8 @@ async function fixedText<P>(query: PreparedQuery<P, unknown>, order: Array<keyof
   if (values.join() !== marks.join()) throw new Error(`the parameters of ${text} are not in the order ${order.join(', ')}`);
   return text;
 }
+
+const READ_ONLY = statementOf(setReadOnly, undefined);
 
 /** Built from pgtyped's representation on every call, the tenant context cost 6-7 µs. */
 const TENANT_CONTEXT = fixedText(setTenantContext, ['tenantId', 'actor', 'requestId', 'statementTimeout']);

@@ -19,6 +19,9 @@ export interface ScratchCluster {
   restart(): void;
   /** Stops it and removes its directory. */
   remove(): void;
+  /** A streaming replica of it (pg_basebackup into a directory of its own, another port), started
+   *  and hot standby: it serves reads of what it has replayed. */
+  replica(): Promise<ScratchCluster>;
 }
 
 /** The directory of pg_ctl and initdb, or undefined when this machine has none. */
@@ -43,6 +46,15 @@ function freePort(): Promise<number> {
 }
 
 export async function createScratchCluster(): Promise<ScratchCluster> {
+  return startCluster((run, data) => run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']));
+}
+
+type Run = (tool: string, args: string[]) => void;
+
+/** A cluster in a new temporary directory on a free port, its data directory made by `create`.
+ *  initdb's pg_hba.conf trusts replication connections from 127.0.0.1, and wal_level is replica,
+ *  so that pg_basebackup can copy it. */
+async function startCluster(create: (run: Run, data: string) => void): Promise<ScratchCluster> {
   const bin = postgresBinaries();
   if (!bin) throw new Error('no PostgreSQL binaries (pg_config --bindir) on this machine');
   const asRoot = process.getuid?.() === 0;
@@ -52,8 +64,8 @@ export async function createScratchCluster(): Promise<ScratchCluster> {
   const run = (tool: string, args: string[]) =>
     execFileSync(asRoot ? 'runuser' : join(bin, tool), asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args, { stdio: 'pipe' });
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync']);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
+  create(run, data);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off -c wal_level=replica`;
   const ctl = (...args: string[]) => run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', ...args]);
   const cluster: ScratchCluster = {
     port,
@@ -75,6 +87,8 @@ export async function createScratchCluster(): Promise<ScratchCluster> {
       }
       rmSync(dir, { recursive: true, force: true });
     },
+    // -R writes standby.signal and primary_conninfo; -X stream copies the WAL the copy needs.
+    replica: () => startCluster((copy, replicaData) => copy('pg_basebackup', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-D', replicaData, '-R', '-X', 'stream', '-c', 'fast', '--no-sync'])),
   };
   cluster.start();
   return cluster;

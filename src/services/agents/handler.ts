@@ -122,7 +122,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) =>
+      const rows = await deps.db.replicaRead(scope, (client) =>
         listAgents.run(
           {
             tenantId: scope.tenantId,
@@ -225,7 +225,7 @@ export function agentService(deps: ServiceDeps): ServiceImpl<typeof AgentService
 
       const topK = req.topK || DEFAULT_TOP_K;
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantTx(scope, async (client) => {
+      const rows = await deps.db.replicaTx(scope, async (client) => {
         let query = embeddingToSql(queryVector);
         if (fromAgentId) {
           const [source] = await getAgentEmbedding.run({ tenantId: scope.tenantId, id: fromAgentId }, client);

@@ -44,7 +44,7 @@ export function auditService(deps: ServiceDeps): ServiceImpl<typeof AuditService
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) =>
+      const rows = await deps.db.replicaRead(scope, (client) =>
         listAuditEvents.run({ tenantId: scope.tenantId, ...filters, afterId: cursor.afterId ?? '0', limit: String(pageSize + 1) }, client),
       );
       const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: (r) => 400 + jsonBytes(r.before, r.after) });

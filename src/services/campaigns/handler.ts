@@ -126,7 +126,7 @@ export function campaignService(deps: ServiceDeps): ServiceImpl<typeof CampaignS
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) => listCampaigns.run({ tenantId: scope.tenantId, ...filters, ...cursor, limit: String(pageSize + 1) }, client));
+      const rows = await deps.db.replicaRead(scope, (client) => listCampaigns.run({ tenantId: scope.tenantId, ...filters, ...cursor, limit: String(pageSize + 1) }, client));
       const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: (r) => 1_000 + jsonBytes(r.metadata) });
       return { campaigns: page.rows.map(campaignFromRow), nextPageToken: page.nextPageToken };
     },
@@ -237,7 +237,7 @@ export function campaignService(deps: ServiceDeps): ServiceImpl<typeof CampaignS
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantTx(scope, async (client) => {
+      const rows = await deps.db.replicaTx(scope, async (client) => {
         await existingCampaign(client, scope.tenantId, campaignId);
         return listCampaignAgents.run({ tenantId: scope.tenantId, campaignId, ...cursor, limit: String(pageSize + 1) }, client);
       });
@@ -250,8 +250,11 @@ export function campaignService(deps: ServiceDeps): ServiceImpl<typeof CampaignS
       const id = v.uuid('id', req.id);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const [row] = await deps.db.tenantRead(scope, (client) => getCampaignSummary.run({ tenantId: scope.tenantId, id }, client));
-      if (!row) throw notFound('campaign', id);
+      const row = await deps.db.replicaRead(scope, async (client) => {
+        const [found] = await getCampaignSummary.run({ tenantId: scope.tenantId, id }, client);
+        if (!found) throw notFound('campaign', id);
+        return found;
+      });
       const tasks = row.tasks_by_status as Record<string, number>;
       return {
         summary: {

@@ -113,7 +113,7 @@ export function contentService(deps: ServiceDeps): ServiceImpl<typeof ContentSer
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) => listAssets.run({ tenantId: scope.tenantId, ...filters, ...cursor, limit: String(pageSize + 1) }, client));
+      const rows = await deps.db.replicaRead(scope, (client) => listAssets.run({ tenantId: scope.tenantId, ...filters, ...cursor, limit: String(pageSize + 1) }, client));
       const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: assetBytes });
       return { assets: page.rows.map(assetFromRow), nextPageToken: page.nextPageToken };
     },

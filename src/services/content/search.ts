@@ -42,7 +42,7 @@ export async function searchSimilarContent(deps: ServiceDeps, req: SearchSimilar
 
   const topK = req.topK || DEFAULT_TOP_K;
   const scope = tenantScope(ctx, deps);
-  const rows = await deps.db.tenantTx(scope, async (client) => {
+  const rows = await deps.db.replicaTx(scope, async (client) => {
     let query = embeddingToSql(queryVector);
     if (fromAssetId) {
       const [source] = await getAssetEmbedding.run({ tenantId: scope.tenantId, id: fromAssetId }, client);

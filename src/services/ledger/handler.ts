@@ -77,7 +77,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const scope = tenantScope(ctx, deps);
       const limit = String(pageSize + 1);
       if (accountId) {
-        const rows = await deps.db.tenantRead(scope, (client) =>
+        const rows = await deps.db.replicaRead(scope, (client) =>
           listAccountTransfers.run({ tenantId: scope.tenantId, accountId, startTime, endTime, afterVersion: cursor.afterId, limit }, client),
         );
         const page = deps.pageTokens.page(rows.map((row) => ({ row, create_time: row.create_time, id: row.account_version })), pageSize, filters, {
@@ -85,7 +85,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
         });
         return { transfers: page.rows.map((r) => transferFromRow(r.row)), nextPageToken: page.nextPageToken };
       }
-      const rows = await deps.db.tenantRead(scope, (client) => listTransfers.run({ tenantId: scope.tenantId, startTime, endTime, ...cursor, limit }, client));
+      const rows = await deps.db.replicaRead(scope, (client) => listTransfers.run({ tenantId: scope.tenantId, startTime, endTime, ...cursor, limit }, client));
       const page = deps.pageTokens.page(rows, pageSize, filters, { bytesOf: metadataBytes });
       return { transfers: page.rows.map(transferFromRow), nextPageToken: page.nextPageToken };
     },
@@ -167,7 +167,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) =>
+      const rows = await deps.db.replicaRead(scope, (client) =>
         listBudgetAlerts.run({ tenantId: scope.tenantId, accountId: filters.accountId, ...cursor, limit: String(pageSize + 1) }, client),
       );
       const page = deps.pageTokens.page(rows, pageSize, filters);
@@ -193,7 +193,7 @@ export function ledgerService(deps: ServiceDeps, transfers: TransferWriter): Ser
       const cursor = deps.pageTokens.decode(v, 'page_token', req.pageToken, filters);
       v.throwIfAny();
       const scope = tenantScope(ctx, deps);
-      const rows = await deps.db.tenantRead(scope, (client) =>
+      const rows = await deps.db.replicaRead(scope, (client) =>
         listAccounts.run(
           {
             tenantId: scope.tenantId,

@@ -92,14 +92,39 @@ export interface IListAppliedMigrationsQuery {
   result: IListAppliedMigrationsResult;
 }
 
-const listAppliedMigrationsIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT version AS \"version!\" FROM schema_migrations ORDER BY version"};
+const listAppliedMigrationsIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT version AS \"version!\" FROM schema_migrations ORDER BY version                                                                                                                                                                                                                                       "};
 
 /**
  * Query generated from SQL:
  * ```
- * SELECT version AS "version!" FROM schema_migrations ORDER BY version
+ * SELECT version AS "version!" FROM schema_migrations ORDER BY version                                                                                                                                                                                                                                       
  * ```
  */
 export const listAppliedMigrations = new PreparedQuery<IListAppliedMigrationsParams,IListAppliedMigrationsResult>(listAppliedMigrationsIR);
+
+
+/** 'SetReadOnly' parameters type */
+export type ISetReadOnlyParams = void;
+
+/** 'SetReadOnly' return type */
+export interface ISetReadOnlyResult {
+  read_only: string;
+}
+
+/** 'SetReadOnly' query type */
+export interface ISetReadOnlyQuery {
+  params: ISetReadOnlyParams;
+  result: ISetReadOnlyResult;
+}
+
+const setReadOnlyIR: any = {"usedParamSet":{},"params":[],"statement":"SELECT set_config('transaction_read_only', 'on', true) AS \"read_only!\""};
+
+/**
+ * Query generated from SQL:
+ * ```
+ * SELECT set_config('transaction_read_only', 'on', true) AS "read_only!"
+ * ```
+ */
+export const setReadOnly = new PreparedQuery<ISetReadOnlyParams,ISetReadOnlyResult>(setReadOnlyIR);
 
 
