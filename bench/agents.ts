@@ -24,15 +24,12 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { createClient } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
 import { create, equals, toBinary } from '@bufbuild/protobuf';
-import { AgentService, GetAgentRequestSchema, GetAgentResponseSchema } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
-import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { GetAgentRequestSchema, GetAgentResponseSchema } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
 import { getAgent } from '../src/gen/sql/agents/agents.queries.js';
 import { Database } from '../src/db/tx.js';
 import { summarizeProfile } from './cpuprofile.js';
-import { benchDatabaseUrl, closedLoop, grpcLoad, runAsDeployed, type RunResult } from './harness.js';
+import { benchAdmin, benchClient, benchDatabaseUrl, closedLoop, grpcLoad, runAsDeployed, type RunResult } from './harness.js';
 import { processCpuMs, startServerChild, type ServerChild } from './servers/child.js';
 import type { CoreConfig } from './servers/agents-core.js';
 import type { PeerConfig } from './servers/agents-peer.js';
@@ -58,16 +55,11 @@ const core = await startServerChild('chimera-core', new URL('./servers/agents-co
   idleTimeoutMs: IDLE_TIMEOUT_MS,
   adminToken: ADMIN,
 } satisfies CoreConfig);
-const transport = (token: string, port = core.port) =>
-  createGrpcTransport({
-    baseUrl: `http://127.0.0.1:${port}`,
-    interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))],
-  });
-const admin = createClient(TenantService, transport(ADMIN));
+const admin = benchAdmin(core.port, ADMIN);
 const { tenant } = await admin.createTenant({ tenant: { name: `bench-${randomUUID().slice(0, 8)}` } });
 const tenantId = tenant!.id;
 const { secret } = await admin.createApiKey({ tenantId, scopes: ['agents:read', 'agents:write'] });
-const agents = createClient(AgentService, transport(secret));
+const { agents } = benchClient(core.port, secret);
 const ids: string[] = [];
 for (let i = 0; i < AGENTS; i += 50) {
   const batch = await Promise.all(
@@ -91,7 +83,7 @@ const peer = await startServerChild('peer', new URL('./servers/agents-peer.ts', 
   tokens: { [secret]: tenantId },
 } satisfies PeerConfig);
 // Both servers answer alike: the peer's response decodes to the same message as chimera-core's.
-const fromPeer = await createClient(AgentService, transport(secret, peer.port)).getAgent({ id: ids[0] });
+const fromPeer = await benchClient(peer.port, secret).agents.getAgent({ id: ids[0] });
 const fromCore = await agents.getAgent({ id: ids[0] });
 if (!equals(GetAgentResponseSchema, fromPeer, fromCore)) throw new Error(`the peer answers differently:\n${JSON.stringify(fromPeer)}\n${JSON.stringify(fromCore)}`);
 

@@ -5,10 +5,22 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import pg from 'pg';
+import { createChimeraClient, type ChimeraAdminClient, type ChimeraClient } from '../src/client/index.js';
 import { OwnerType, type Account } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import type { Database, TenantScope } from '../src/db/tx.js';
 import { createAccounts } from '../src/services/ledger/create-accounts.js';
+
+/** The package's client of a benchmark's server: binary gRPC over one HTTP/2 connection, and no
+ *  retries, so that a refused call counts as refused and the figures stay comparable. */
+export function benchClient(port: number, apiKey: string): ChimeraClient {
+  return createChimeraClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey, transport: 'grpc', retry: false });
+}
+
+/** The same with the admin token, for setting up tenants. */
+export function benchAdmin(port: number, adminToken: string): ChimeraAdminClient['tenants'] {
+  return createChimeraClient({ baseUrl: `http://127.0.0.1:${port}`, adminToken, transport: 'grpc', retry: false }).tenants;
+}
 
 /** The V8 flags `npm start` gives the server (package.json, config.nodeFlags). A benchmark that
  *  hosts the server in its own process awaits this first: started without them, it runs itself

@@ -14,16 +14,13 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { createClient } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
 import pg from 'pg';
-import { CreateTransfersRequestSchema, LedgerService, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
-import { TenantService } from '../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { CreateTransfersRequestSchema, OwnerType } from '../src/gen/proto/chimera/ledger/v1/ledger_pb.js';
 import { loadConfig } from '../src/config.js';
 import { createPool } from '../src/db/pool.js';
 import { silentLogger } from '../src/lib/log.js';
 import { startServer } from '../src/server/server.js';
-import { benchDatabaseUrl, checkpoint as checkpointOn, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
+import { benchAdmin, benchClient, benchDatabaseUrl, checkpoint as checkpointOn, grpcLoad, handwrittenBatches, pgbenchArgsOf, printResult, runAsDeployed, type RunResult } from './harness.js';
 
 await runAsDeployed();
 
@@ -91,12 +88,10 @@ const ledgerTransactionsPerKey = process.env.LEDGER_TX_PER_KEY ? Number(process.
 // As npm start has them: named statements, and the audit sealer (CHIMERA_AUDIT_SEAL_MS=0: off).
 const { namedStatements, auditSealIntervalMs } = loadConfig();
 const server = await startServer({ pool, log: silentLogger, port: 0, host: '127.0.0.1', adminToken: ADMIN, defaultTimeoutMs: 30_000, authCacheTtlMs: 5_000, namedStatements, ledger: { transactionsPerKey: ledgerTransactionsPerKey }, audit: { sealIntervalMs: auditSealIntervalMs } });
-const transport = (token: string) =>
-  createGrpcTransport({ baseUrl: `http://127.0.0.1:${server.port}`, interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))] });
-const tenants = createClient(TenantService, transport(ADMIN));
+const tenants = benchAdmin(server.port, ADMIN);
 const { tenant } = await tenants.createTenant({ tenant: { name: `ledger-bench-${randomUUID().slice(0, 8)}` } });
 const { secret } = await tenants.createApiKey({ tenantId: tenant!.id, scopes: ['ledger:write', 'ledger:read'] });
-const ledger = createClient(LedgerService, transport(secret));
+const { ledger } = benchClient(server.port, secret);
 
 async function accounts(n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => randomUUID());

@@ -1,18 +1,14 @@
-// A TypeScript client of chimera-core with connect-es: binary gRPC over HTTP/2, the API key as a
-// bearer token. Run it against a server with `CHIMERA_API_KEY=chk_... npx tsx examples/client.ts`.
+// A TypeScript client of chimera-core: createChimeraClient gives one typed client per service over
+// binary gRPC (HTTP/2), with the API key as a bearer token, and retries what is safe to retry.
+// Run it against a server with `CHIMERA_API_KEY=chk_... npx tsx examples/client.ts`.
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import { createClient, type Interceptor } from '@connectrpc/connect';
-import { createGrpcTransport } from '@connectrpc/connect-node';
-import { AgentService, type Agent } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
+import { createChimeraClient } from 'chimera-core';
+import type { Agent } from '../src/gen/proto/chimera/agents/v1/agents_pb.js';
 
 /** Creates an agent with the given handle and reads it back. */
 export async function createAndGetAgent(baseUrl: string, apiKey: string, handle: string): Promise<Agent> {
-  const bearer: Interceptor = (next) => (req) => {
-    req.header.set('authorization', `Bearer ${apiKey}`);
-    return next(req);
-  };
-  const agents = createClient(AgentService, createGrpcTransport({ baseUrl, interceptors: [bearer] }));
+  const { agents } = createChimeraClient({ baseUrl, apiKey, transport: 'grpc' });
   // A client-chosen id makes the create safe to retry: the same request returns the same agent.
   const { agent } = await agents.createAgent({
     agent: { id: randomUUID(), handle, displayName: 'Nova', persona: { name: 'Nova', voiceTraits: ['witty'] } },

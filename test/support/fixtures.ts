@@ -7,12 +7,15 @@ import { expect } from 'chai';
 import { AgentService } from '../../src/gen/proto/chimera/agents/v1/agents_pb.js';
 import { BadRequestSchema, ErrorInfoSchema } from '../../src/gen/proto/google/rpc/error_details_pb.js';
 import type { Tenant } from '../../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
-import { connectClient, testEnv, type Protocol } from './environment.js';
+import { createChimeraClient, type ChimeraClient } from '../../src/client/index.js';
+import { connectClient, testEnv, transportOf, type Protocol } from './environment.js';
 
 export interface TestTenant {
   tenant: Tenant;
   apiKey: string;
   agents: Client<typeof AgentService>;
+  /** Every service's client with the tenant's key, in the suite's protocol, without retries. */
+  clients: ChimeraClient;
   client<S extends DescService>(service: S, protocol?: Protocol): Client<S>;
 }
 
@@ -24,6 +27,7 @@ export async function newTenant(opts: { scopes?: string[]; name?: string } = {})
     tenant: tenant!,
     apiKey: secret,
     agents: connectClient(AgentService, baseUrl, secret),
+    clients: createChimeraClient({ baseUrl, apiKey: secret, retry: false, ...transportOf() }),
     client: (service, protocol) => connectClient(service, baseUrl, secret, protocol),
   };
 }
@@ -54,8 +58,10 @@ export function violatedFields(err: ConnectError): string[] {
 /** No SQL, constraint names, SQLSTATEs or stack frames in what a client sees. */
 export function assertNoInternalsLeak(err: ConnectError): void {
   const violations = err.findDetails(BadRequestSchema).flatMap((d) => d.fieldViolations);
-  // Field names are the API's own (idempotency_key), not the database's: they are left out.
-  const message = violations.reduce((text, v) => text.split(v.field).join('<field>'), err.rawMessage);
+  // Field names are the API's own (idempotency_key), not the database's: they are left out, the
+  // longest first, so that `tasks` does not cut `tasks[0].idempotency_key` short.
+  const fields = violations.map((v) => v.field).sort((a, b) => b.length - a.length);
+  const message = fields.reduce((text, field) => text.split(field).join('<field>'), err.rawMessage);
   const text = [message, ...violations.map((v) => v.description)].join('\n');
   for (const pattern of [/\bSELECT\b|\bINSERT\b|\bUPDATE \w+ SET\b|\bWHERE\b/, /_key\b|_fkey\b|_pkey\b|_check\b/, /SQLSTATE|\b[0-9A-Z]{5}\b.*error/, /\bat .+\.(ts|js):\d+/, /violates|relation "|column "/]) {
     expect(text, 'error text leaks internals').to.not.match(pattern);
