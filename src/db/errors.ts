@@ -21,12 +21,19 @@ export function toClientError(err: unknown): ConnectError {
 
 function classify(err: unknown): ConnectError {
   if (err instanceof pg.DatabaseError) return fromSqlState(err);
+  if (databaseUnavailable(err)) return apiError(Code.Unavailable, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
+  return internal();
+}
+
+/** Whether `err` says the database could not serve at all (unreachable, its session ended, no
+ *  connection to spare), rather than that a statement failed: a client is told Unavailable. */
+export function databaseUnavailable(err: unknown): boolean {
+  if (err instanceof pg.DatabaseError) return endsSession(err.code ?? '') || err.code === '53300';
   const code = (err as { code?: unknown } | null)?.code;
   const message = err instanceof Error ? err.message : '';
-  if ((typeof code === 'string' && CONNECTION_ERRORS.has(code)) || /Connection terminated|timeout exceeded when trying to connect/i.test(message)) {
-    return apiError(Code.Unavailable, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
-  }
-  return internal();
+  // pg's "Client has encountered a connection error and is not queryable": a statement sent on a
+  // client whose connection broke a moment before (the backend terminated, PostgreSQL restarted).
+  return (typeof code === 'string' && CONNECTION_ERRORS.has(code)) || /Connection terminated|timeout exceeded when trying to connect|is not queryable/i.test(message);
 }
 
 function fromSqlState(err: pg.DatabaseError): ConnectError {
@@ -43,7 +50,7 @@ function fromSqlState(err: pg.DatabaseError): ConnectError {
     return apiError(Code.Aborted, 'CONCURRENT_MODIFICATION', 'the request conflicted with concurrent changes; retry it');
   }
   if (state === '57014') return apiError(Code.DeadlineExceeded, 'DEADLINE_EXCEEDED', 'the request ran past its deadline');
-  if (endsSession(state) || state === '53300') {
+  if (databaseUnavailable(err)) {
     return apiError(Code.Unavailable, 'DATABASE_UNAVAILABLE', 'the database is unavailable; retry later');
   }
   return internal();
