@@ -99,7 +99,8 @@ COMMENT ON FUNCTION chimera.audit_event_bytes(seq bigint, e public.audit_events)
 --
 
 CREATE FUNCTION chimera.audit_row_change() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
   old_row jsonb := CASE WHEN TG_OP <> 'INSERT' THEN to_jsonb(OLD) END;
@@ -135,7 +136,8 @@ COMMENT ON FUNCTION chimera.audit_row_change() IS 'AFTER ... FOR EACH ROW trigge
 --
 
 CREATE FUNCTION chimera.audit_statement_changes() RETURNS trigger
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
     AS $$
 DECLARE
   -- Columns left out of before/after, as for audit_row_change.
@@ -199,6 +201,48 @@ BEGIN
   LIMIT 1;
   IF missing IS NOT NULL THEN
     RAISE EXCEPTION 'ledger_entries references a missing row: %', missing USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: check_ledger_balances(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.check_ledger_balances() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  problem text;
+BEGIN
+  -- The first of the transaction's filings to fire checks them all; the rest find nothing left.
+  WITH due AS (
+    DELETE FROM ledger_balance_checks c WHERE c.tenant_id = NEW.tenant_id AND c.txid = pg_current_xact_id()
+    RETURNING c.account_ids
+  )
+  SELECT format('account %s holds version %s %s, its latest entry version %s %s', w.id, a.version,
+                ARRAY[a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted],
+                coalesce(e.account_version, 0), ARRAY[e.debits_pending, e.debits_posted, e.credits_pending, e.credits_posted])
+  INTO problem
+  FROM (SELECT DISTINCT i AS id FROM due d, unnest(d.account_ids) AS i) w
+  CROSS JOIN LATERAL (
+    SELECT x.* FROM ledger_accounts x WHERE x.tenant_id = NEW.tenant_id AND x.id = w.id LIMIT 1
+  ) a
+  LEFT JOIN LATERAL (
+    SELECT y.* FROM ledger_entries y WHERE y.tenant_id = NEW.tenant_id AND y.account_id = w.id
+    ORDER BY y.account_version DESC LIMIT 1
+  ) e ON true
+  WHERE (a.version, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted)
+        IS DISTINCT FROM (coalesce(e.account_version, 0), coalesce(e.debits_pending, 0), coalesce(e.debits_posted, 0),
+                          coalesce(e.credits_pending, 0), coalesce(e.credits_posted, 0))
+  LIMIT 1;
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger: %', problem USING ERRCODE = 'integrity_constraint_violation';
   END IF;
   RETURN NULL;
 END
@@ -279,6 +323,127 @@ CREATE FUNCTION chimera.current_tenant_id() RETURNS uuid
 --
 
 COMMENT ON FUNCTION chimera.current_tenant_id() IS 'The transaction''s tenant (app.tenant_id), which every tenant policy compares tenant_id with; NULL outside a tenant transaction.';
+
+
+--
+-- Name: file_ledger_balance_check(); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.file_ledger_balance_check() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'ledger_entries' THEN
+    INSERT INTO ledger_balance_checks (tenant_id, account_ids)
+    SELECT c.tenant_id, array_agg(DISTINCT c.account_id) FROM changed c GROUP BY c.tenant_id;
+  ELSE -- ledger_accounts
+    INSERT INTO ledger_balance_checks (tenant_id, account_ids)
+    SELECT c.tenant_id, array_agg(c.id) FROM changed c GROUP BY c.tenant_id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+
+
+--
+-- Name: ledger_apply_postings(uuid, uuid[], uuid[], uuid[], boolean[], numeric[], numeric[], numeric, uuid[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], uuid[], timestamp with time zone[], numeric[], numeric[], uuid[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_apply_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  checksum numeric;
+BEGIN
+  -- Entries and new balances: the running sums of each account's movements (ledger_movements),
+  -- in batch order, added to the balances locked at the start of the transaction.
+  WITH postings AS MATERIALIZED (
+    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
+           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
+           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
+    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
+    CROSS JOIN LATERAL (
+      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = m.account_id LIMIT 1
+    ) a
+  ),
+  new_entries AS (
+    INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
+                                debits_pending, debits_posted, credits_pending, credits_posted, create_time)
+    SELECT p_tenant_id, p.account_id, p.account_version, p.transfer_id,
+           p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
+    FROM postings p
+  ),
+  updated AS (
+    UPDATE ledger_accounts a
+    SET debits_pending = l.debits_pending, debits_posted = l.debits_posted,
+        credits_pending = l.credits_pending, credits_posted = l.credits_posted, version = l.account_version
+    FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
+    -- Each row found by primary key, then updated by its physical address: a plain join on id
+    -- may be planned, on an unanalysed table, as a hash of all the tenant's accounts.
+    CROSS JOIN LATERAL (
+      SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = l.account_id LIMIT 1
+    ) r
+    WHERE a.ctid = r.row_id
+    RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
+  )
+  -- The checksum of the balances as stored.
+  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
+                                              r.credits_posted, r.version))
+  INTO checksum
+  FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
+  -- The caller computed the same balances to decide every result; both must agree, or nothing is
+  -- written (the transaction is aborted before its COMMIT).
+  IF checksum IS DISTINCT FROM p_expected_checksum THEN
+    RAISE EXCEPTION 'ledger_write_postings: balances % here, % expected by the caller', checksum, p_expected_checksum
+      USING ERRCODE = 'internal_error';
+  END IF;
+
+  -- The rest is skipped when there is nothing to do (the common case for plain transfers).
+  IF true = ANY(p_t_pending) THEN
+    INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
+    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
+  END IF;
+
+  IF cardinality(p_resolved_pending_ids) > 0 THEN
+    DELETE FROM ledger_pending WHERE tenant_id = p_tenant_id AND transfer_id = ANY(p_resolved_pending_ids);
+  END IF;
+
+  IF cardinality(p_s_account_ids) > 0 THEN
+    INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)
+    SELECT p_tenant_id, s.account_id, s.window_start, s.delta
+    FROM unnest(p_s_account_ids, p_s_window_starts, p_s_deltas) AS s(account_id, window_start, delta)
+    ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited;
+  END IF;
+
+  -- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened
+  -- before its account had a policy was never counted, so a window never goes below zero.
+  IF cardinality(p_r_account_ids) > 0 THEN
+    UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)
+    FROM unnest(p_r_account_ids, p_r_window_starts, p_r_amounts) AS r(account_id, window_start, amount)
+    WHERE w.tenant_id = p_tenant_id AND w.account_id = r.account_id AND w.window_start = r.window_start;
+  END IF;
+
+  IF cardinality(p_a_account_ids) > 0 THEN
+    INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)
+    SELECT p_tenant_id, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id
+    FROM unnest(p_a_account_ids, p_a_window_starts, p_a_spent, p_a_limits, p_a_transfer_ids)
+         AS a(account_id, window_start, spent, spend_limit, transfer_id)
+    ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING;
+  END IF;
+
+  RETURN cardinality(p_t_ids);
+END
+$$;
+
+
+--
+-- Name: FUNCTION ledger_apply_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_apply_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) IS 'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
 
 
 --
@@ -453,6 +618,65 @@ COMMENT ON FUNCTION chimera.ledger_lock_accounts(p_tenant_id uuid, p_account_ids
 
 
 --
+-- Name: ledger_move_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.ledger_move_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) RETURNS bigint
+    LANGUAGE plpgsql
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  row_ids tid[];
+  matched bigint;
+  updated bigint;
+BEGIN
+  -- Locks taken out of order could deadlock with other batches.
+  IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: the account ids are not distinct and in order' USING ERRCODE = 'internal_error';
+  END IF;
+  SELECT array_agg(l.row_id ORDER BY e.seq), count(*) FILTER (WHERE l.same)
+  INTO row_ids, matched
+  FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted)
+       WITH ORDINALITY AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted, seq)
+  CROSS JOIN LATERAL (
+    SELECT x.ctid AS row_id,
+           (NOT x.closed AND x.version = e.version
+            AND x.debits_pending = e.debits_pending AND x.debits_posted = e.debits_posted
+            AND x.credits_pending = e.credits_pending AND x.credits_posted = e.credits_posted) AS same
+    FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = e.id
+    FOR UPDATE
+  ) AS l;
+  IF matched <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts hold the balances the batch was decided against', matched, cardinality(p_ids)
+      USING ERRCODE = 'CH001';
+  END IF;
+
+  UPDATE ledger_accounts a
+  SET debits_pending = e.debits_pending, debits_posted = e.debits_posted,
+      credits_pending = e.credits_pending, credits_posted = e.credits_posted, version = e.version
+  FROM unnest(row_ids, p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
+       AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted)
+  WHERE a.ctid = e.row_id;
+  -- Every account was locked at that address, so none can have moved; a miss would leave the
+  -- entries without their balances.
+  GET DIAGNOSTICS updated = ROW_COUNT;
+  IF updated <> cardinality(p_ids) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts updated', updated, cardinality(p_ids) USING ERRCODE = 'internal_error';
+  END IF;
+  RETURN matched;
+END
+$$;
+
+
+--
+-- Name: FUNCTION ledger_move_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]); Type: COMMENT; Schema: chimera; Owner: -
+--
+
+COMMENT ON FUNCTION chimera.ledger_move_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) IS 'Under the locks: moves each account from the expected balances to the computed ones; CH001 if any holds something else.';
+
+
+--
 -- Name: ledger_movements(uuid[], uuid[], uuid[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
@@ -598,62 +822,68 @@ COMMENT ON FUNCTION chimera.ledger_new_reservations(p_tenant_id uuid, p_ids uuid
 
 
 --
--- Name: ledger_settle_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
+-- Name: ledger_require_writer(text); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-CREATE FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) RETURNS bigint
+CREATE FUNCTION chimera.ledger_require_writer(p_function text) RETURNS void
     LANGUAGE plpgsql
-    SET plan_cache_mode TO 'force_generic_plan'
-    SET enable_seqscan TO 'off'
     AS $$
-DECLARE
-  row_ids tid[];
-  matched bigint;
-  updated bigint;
 BEGIN
-  -- Locks taken out of order could deadlock with other batches.
-  IF p_ids IS DISTINCT FROM (SELECT array_agg(DISTINCT w.id ORDER BY w.id) FROM unnest(p_ids) AS w(id)) THEN
-    RAISE EXCEPTION 'ledger_settle_balances: the account ids are not distinct and in order' USING ERRCODE = 'internal_error';
+  IF current_user <> 'chimera_ledger_writer'
+     OR EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = current_user AND (r.rolsuper OR r.rolbypassrls)) THEN
+    RAISE EXCEPTION '% runs as chimera_ledger_writer, not %', p_function, current_user USING ERRCODE = 'insufficient_privilege';
   END IF;
-  SELECT array_agg(l.row_id ORDER BY e.seq), count(*) FILTER (WHERE l.same)
-  INTO row_ids, matched
-  FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted)
-       WITH ORDINALITY AS e(id, version, debits_pending, debits_posted, credits_pending, credits_posted, seq)
-  CROSS JOIN LATERAL (
-    SELECT x.ctid AS row_id,
-           (NOT x.closed AND x.version = e.version
-            AND x.debits_pending = e.debits_pending AND x.debits_posted = e.debits_posted
-            AND x.credits_pending = e.credits_pending AND x.credits_posted = e.credits_posted) AS same
-    FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = e.id
-    FOR UPDATE
-  ) AS l;
-  IF matched <> cardinality(p_ids) THEN
-    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts hold the balances the batch was decided against', matched, cardinality(p_ids)
-      USING ERRCODE = 'CH001';
-  END IF;
-
-  UPDATE ledger_accounts a
-  SET debits_pending = e.debits_pending, debits_posted = e.debits_posted,
-      credits_pending = e.credits_pending, credits_posted = e.credits_posted, version = e.version
-  FROM unnest(row_ids, p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
-       AS e(row_id, version, debits_pending, debits_posted, credits_pending, credits_posted)
-  WHERE a.ctid = e.row_id;
-  -- Every account was locked at that address, so none can have moved; a miss would leave the
-  -- entries without their balances.
-  GET DIAGNOSTICS updated = ROW_COUNT;
-  IF updated <> cardinality(p_ids) THEN
-    RAISE EXCEPTION 'ledger_settle_balances: % of % accounts updated', updated, cardinality(p_ids) USING ERRCODE = 'internal_error';
-  END IF;
-  RETURN matched;
 END
 $$;
 
 
 --
--- Name: FUNCTION ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]); Type: COMMENT; Schema: chimera; Owner: -
+-- Name: ledger_settle_balances(uuid, uuid[], bigint[], numeric[], numeric[], numeric[], numeric[], bigint[], numeric[], numeric[], numeric[], numeric[]); Type: FUNCTION; Schema: chimera; Owner: -
 --
 
-COMMENT ON FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) IS 'Under the locks: moves each account from the expected balances to the computed ones; CH001 if any holds something else.';
+CREATE FUNCTION chimera.ledger_settle_balances(p_tenant_id uuid, p_ids uuid[], p_versions bigint[], p_debits_pending numeric[], p_debits_posted numeric[], p_credits_pending numeric[], p_credits_posted numeric[], p_new_versions bigint[], p_new_debits_pending numeric[], p_new_debits_posted numeric[], p_new_credits_pending numeric[], p_new_credits_posted numeric[]) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    SET plan_cache_mode TO 'force_generic_plan'
+    SET enable_seqscan TO 'off'
+    AS $$
+DECLARE
+  moved bigint;
+BEGIN
+  PERFORM chimera.ledger_require_writer('ledger_settle_balances');
+  moved := chimera.ledger_move_balances(p_tenant_id, p_ids, p_versions, p_debits_pending, p_debits_posted,
+    p_credits_pending, p_credits_posted, p_new_versions, p_new_debits_pending, p_new_debits_posted,
+    p_new_credits_pending, p_new_credits_posted);
+  IF EXISTS (
+    SELECT 1
+    FROM unnest(p_ids, p_versions, p_debits_pending, p_debits_posted, p_credits_pending, p_credits_posted,
+                p_new_versions, p_new_debits_pending, p_new_debits_posted, p_new_credits_pending, p_new_credits_posted)
+         AS a(id, version, dp, dpo, cp, cpo, new_version, new_dp, new_dpo, new_cp, new_cpo)
+    LEFT JOIN LATERAL (
+      SELECT e.xmin = pg_current_xact_id()::xid AS fresh, e.* FROM ledger_entries e
+      WHERE e.tenant_id = p_tenant_id AND e.account_id = a.id AND e.account_version = a.version + 1 LIMIT 1
+    ) f ON true
+    LEFT JOIN LATERAL (
+      SELECT x.* FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = f.transfer_id LIMIT 1
+    ) t ON true
+    LEFT JOIN LATERAL (
+      SELECT e.xmin = pg_current_xact_id()::xid AS fresh, e.* FROM ledger_entries e
+      WHERE e.tenant_id = p_tenant_id AND e.account_id = a.id AND e.account_version = a.new_version LIMIT 1
+    ) l ON true
+    WHERE f.fresh IS NOT TRUE OR l.fresh IS NOT TRUE OR t.pending_id IS NOT NULL
+       OR (f.debits_pending, f.debits_posted, f.credits_pending, f.credits_posted) IS DISTINCT FROM
+          (a.dp + CASE WHEN t.debit_account_id = a.id AND t.pending THEN t.amount ELSE 0 END,
+           a.dpo + CASE WHEN t.debit_account_id = a.id AND NOT t.pending THEN t.amount ELSE 0 END,
+           a.cp + CASE WHEN t.credit_account_id = a.id AND t.pending THEN t.amount ELSE 0 END,
+           a.cpo + CASE WHEN t.credit_account_id = a.id AND NOT t.pending THEN t.amount ELSE 0 END)
+       OR (l.debits_pending, l.debits_posted, l.credits_pending, l.credits_posted) IS DISTINCT FROM
+          (a.new_dp, a.new_dpo, a.new_cp, a.new_cpo)
+  ) THEN
+    RAISE EXCEPTION 'ledger_settle_balances: the balances are not those of the batch''s entries' USING ERRCODE = 'internal_error';
+  END IF;
+  RETURN moved;
+END
+$$;
 
 
 --
@@ -806,99 +1036,64 @@ COMMENT ON FUNCTION chimera.ledger_write_decided_entries(p_tenant_id uuid, p_t_i
 --
 
 CREATE FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
     SET plan_cache_mode TO 'force_generic_plan'
     SET enable_seqscan TO 'off'
     AS $$
 DECLARE
-  checksum numeric;
+  problem text;
 BEGIN
-  -- Entries and new balances: the running sums of each account's movements (ledger_movements),
-  -- in batch order, added to the balances locked at the start of the transaction.
-  WITH postings AS MATERIALIZED (
-    SELECT m.account_id, m.transfer_id, m.seq, a.version + m.versions AS account_version,
-           a.debits_pending + m.debits_pending AS debits_pending, a.debits_posted + m.debits_posted AS debits_posted,
-           a.credits_pending + m.credits_pending AS credits_pending, a.credits_posted + m.credits_posted AS credits_posted
-    FROM chimera.ledger_movements(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending_deltas, p_t_posted_deltas) m
-    CROSS JOIN LATERAL (
-      SELECT * FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = m.account_id LIMIT 1
-    ) a
+  PERFORM chimera.ledger_require_writer('ledger_write_postings');
+  WITH t AS MATERIALIZED (
+    SELECT m.*, x.xmin = pg_current_xact_id()::xid AS fresh, x.debit_account_id, x.credit_account_id, x.amount,
+           x.pending AS is_pending, x.post_pending, x.void_pending, x.pending_id, r.amount AS reserved
+    FROM unnest(p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending, p_t_pending_deltas, p_t_posted_deltas)
+         AS m(id, debit_id, credit_id, pending, pending_delta, posted_delta)
+    LEFT JOIN LATERAL (SELECT x.xmin, x.* FROM ledger_transfers x WHERE x.tenant_id = p_tenant_id AND x.id = m.id LIMIT 1) x ON true
+    LEFT JOIN LATERAL (SELECT y.amount FROM ledger_transfers y WHERE y.tenant_id = p_tenant_id AND y.id = x.pending_id LIMIT 1) r ON true
   ),
-  new_entries AS (
-    INSERT INTO ledger_entries (tenant_id, account_id, account_version, transfer_id,
-                                debits_pending, debits_posted, credits_pending, credits_posted, create_time)
-    SELECT p_tenant_id, p.account_id, p.account_version, p.transfer_id,
-           p.debits_pending, p.debits_posted, p.credits_pending, p.credits_posted, chimera.now_ms()
-    FROM postings p
+  spent AS (
+    SELECT s.account_id, sum(s.delta) AS total, bool_or(s.delta <= 0) AS nonpositive
+    FROM unnest(p_s_account_ids, p_s_deltas) AS s(account_id, delta) GROUP BY s.account_id
   ),
-  updated AS (
-    UPDATE ledger_accounts a
-    SET debits_pending = l.debits_pending, debits_posted = l.debits_posted,
-        credits_pending = l.credits_pending, credits_posted = l.credits_posted, version = l.account_version
-    FROM (SELECT DISTINCT ON (p.account_id) p.* FROM postings p ORDER BY p.account_id, p.seq DESC) l
-    -- Each row found by primary key, then updated by its physical address: a plain join on id
-    -- may be planned, on an unanalysed table, as a hash of all the tenant's accounts.
-    CROSS JOIN LATERAL (
-      SELECT x.ctid AS row_id FROM ledger_accounts x WHERE x.tenant_id = p_tenant_id AND x.id = l.account_id LIMIT 1
-    ) r
-    WHERE a.ctid = r.row_id
-    RETURNING a.id, a.debits_pending, a.debits_posted, a.credits_pending, a.credits_posted, a.version
+  released AS (
+    SELECT s.account_id, sum(s.amount) AS total, bool_or(s.amount <= 0) AS nonpositive
+    FROM unnest(p_r_account_ids, p_r_amounts) AS s(account_id, amount) GROUP BY s.account_id
   )
-  -- The checksum of the balances as stored.
-  SELECT sum(chimera.ledger_balances_checksum(r.rank, r.debits_pending, r.debits_posted, r.credits_pending,
-                                              r.credits_posted, r.version))
-  INTO checksum
-  FROM (SELECT u.*, row_number() OVER (ORDER BY u.id) AS rank FROM updated u) r;
-  -- The caller computed the same balances to decide every result; both must agree, or nothing is
-  -- written (the transaction is aborted before its COMMIT).
-  IF checksum IS DISTINCT FROM p_expected_checksum THEN
-    RAISE EXCEPTION 'ledger_write_postings: balances % here, % expected by the caller', checksum, p_expected_checksum
-      USING ERRCODE = 'internal_error';
+  SELECT CASE
+    WHEN (SELECT count(DISTINCT t.id) FROM t) <> cardinality(p_t_ids) THEN 'a transfer is posted twice'
+    WHEN EXISTS (
+      SELECT 1 FROM t
+      WHERE t.debit_account_id IS NULL OR NOT t.fresh
+         OR t.debit_account_id <> t.debit_id OR t.credit_account_id <> t.credit_id
+         OR coalesce(t.pending, false) <> t.is_pending
+         OR (t.pending_id IS NOT NULL AND t.reserved IS NULL)
+         OR t.pending_delta <> (CASE WHEN t.is_pending THEN t.amount ELSE 0 END) - coalesce(t.reserved, 0)
+         OR t.posted_delta <> (CASE WHEN t.is_pending OR t.void_pending THEN 0 ELSE t.amount END))
+      THEN 'a posting is not the movement of a transfer written in this transaction'
+    WHEN (SELECT coalesce(array_agg(DISTINCT t.pending_id ORDER BY t.pending_id), '{}') FROM t WHERE t.pending_id IS NOT NULL)
+         IS DISTINCT FROM (SELECT coalesce(array_agg(DISTINCT i ORDER BY i), '{}') FROM unnest(p_resolved_pending_ids) AS i)
+      THEN 'the reservations closed are not those the batch resolves'
+    WHEN EXISTS (
+      SELECT 1 FROM spent s
+      WHERE s.nonpositive OR s.total > coalesce((SELECT sum(t.amount) FROM t WHERE t.debit_account_id = s.account_id AND t.pending_id IS NULL), 0))
+      THEN 'a spend window rises by more than the batch debits'
+    WHEN EXISTS (
+      SELECT 1 FROM released s
+      WHERE s.nonpositive OR s.total > coalesce((SELECT sum(t.reserved - CASE WHEN t.post_pending THEN t.amount ELSE 0 END)
+                                                 FROM t WHERE t.debit_account_id = s.account_id AND t.pending_id IS NOT NULL), 0))
+      THEN 'a spend window falls by more than the batch releases'
+  END INTO problem;
+  IF problem IS NOT NULL THEN
+    RAISE EXCEPTION 'ledger_write_postings: %', problem USING ERRCODE = 'internal_error';
   END IF;
-
-  -- The rest is skipped when there is nothing to do (the common case for plain transfers).
-  IF true = ANY(p_t_pending) THEN
-    INSERT INTO ledger_pending (tenant_id, transfer_id, debit_account_id, credit_account_id, amount, expire_time)
-    SELECT * FROM chimera.ledger_new_reservations(p_tenant_id, p_t_ids, p_t_pending);
-  END IF;
-
-  IF cardinality(p_resolved_pending_ids) > 0 THEN
-    DELETE FROM ledger_pending WHERE tenant_id = p_tenant_id AND transfer_id = ANY(p_resolved_pending_ids);
-  END IF;
-
-  IF cardinality(p_s_account_ids) > 0 THEN
-    INSERT INTO ledger_spend_windows AS w (tenant_id, account_id, window_start, debited)
-    SELECT p_tenant_id, s.account_id, s.window_start, s.delta
-    FROM unnest(p_s_account_ids, p_s_window_starts, p_s_deltas) AS s(account_id, window_start, delta)
-    ON CONFLICT (tenant_id, account_id, window_start) DO UPDATE SET debited = w.debited + excluded.debited;
-  END IF;
-
-  -- Releases (voids, expiries, partial posts) only lower existing windows. A reservation opened
-  -- before its account had a policy was never counted, so a window never goes below zero.
-  IF cardinality(p_r_account_ids) > 0 THEN
-    UPDATE ledger_spend_windows w SET debited = greatest(w.debited - r.amount, 0)
-    FROM unnest(p_r_account_ids, p_r_window_starts, p_r_amounts) AS r(account_id, window_start, amount)
-    WHERE w.tenant_id = p_tenant_id AND w.account_id = r.account_id AND w.window_start = r.window_start;
-  END IF;
-
-  IF cardinality(p_a_account_ids) > 0 THEN
-    INSERT INTO ledger_budget_alerts (tenant_id, account_id, window_start, spent, spend_limit, transfer_id)
-    SELECT p_tenant_id, a.account_id, a.window_start, a.spent, a.spend_limit, a.transfer_id
-    FROM unnest(p_a_account_ids, p_a_window_starts, p_a_spent, p_a_limits, p_a_transfer_ids)
-         AS a(account_id, window_start, spent, spend_limit, transfer_id)
-    ON CONFLICT (tenant_id, account_id, window_start) DO NOTHING;
-  END IF;
-
-  RETURN cardinality(p_t_ids);
+  RETURN chimera.ledger_apply_postings(p_tenant_id, p_t_ids, p_t_debit_ids, p_t_credit_ids, p_t_pending,
+    p_t_pending_deltas, p_t_posted_deltas, p_expected_checksum, p_resolved_pending_ids,
+    p_s_account_ids, p_s_window_starts, p_s_deltas, p_r_account_ids, p_r_window_starts, p_r_amounts,
+    p_a_account_ids, p_a_window_starts, p_a_spent, p_a_limits, p_a_transfer_ids);
 END
 $$;
-
-
---
--- Name: FUNCTION ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]); Type: COMMENT; Schema: chimera; Owner: -
---
-
-COMMENT ON FUNCTION chimera.ledger_write_postings(p_tenant_id uuid, p_t_ids uuid[], p_t_debit_ids uuid[], p_t_credit_ids uuid[], p_t_pending boolean[], p_t_pending_deltas numeric[], p_t_posted_deltas numeric[], p_expected_checksum numeric, p_resolved_pending_ids uuid[], p_s_account_ids uuid[], p_s_window_starts timestamp with time zone[], p_s_deltas numeric[], p_r_account_ids uuid[], p_r_window_starts timestamp with time zone[], p_r_amounts numeric[], p_a_account_ids uuid[], p_a_window_starts timestamp with time zone[], p_a_spent numeric[], p_a_limits numeric[], p_a_transfer_ids uuid[]) IS 'A careful batch''s entries, balances (checked against p_expected_checksum), reservations, spend windows and alerts.';
 
 
 --
@@ -922,6 +1117,66 @@ $$;
 --
 
 COMMENT ON FUNCTION chimera.protect_tenant_table(t regclass) IS 'Enables and forces RLS on a table with a tenant_id column and creates its policy <table>_tenant for chimera_app.';
+
+
+--
+-- Name: record_denied_call(text, text, text); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.record_denied_call(p_method text, p_reason text, p_scope text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $_$
+BEGIN
+  IF p_method !~ '^[A-Za-z0-9_.]{1,200}/[A-Za-z0-9_]{1,100}$' OR p_reason !~ '^[A-Z_]{1,64}$'
+     OR p_scope !~ '^[a-z_]{0,64}(:[a-z_]{1,64})?$' THEN
+    RAISE EXCEPTION 'record_denied_call: not a method, reason and scope' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, after)
+  VALUES (chimera.current_tenant_id(), chimera.current_actor(), chimera.current_request_id(), 'DENIED', 'rpc', p_method,
+          jsonb_build_object('reason', p_reason, 'scope', p_scope));
+END
+$_$;
+
+
+--
+-- Name: record_other_tenant_miss(text, text, text); Type: FUNCTION; Schema: chimera; Owner: -
+--
+
+CREATE FUNCTION chimera.record_other_tenant_miss(p_method text, p_resource_type text, p_resource_id text) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $_$
+DECLARE
+  caller uuid := chimera.current_tenant_id();
+  wanted uuid;
+  elsewhere boolean;
+BEGIN
+  IF p_method !~ '^[A-Za-z0-9_.]{1,200}/[A-Za-z0-9_]{1,100}$' THEN
+    RAISE EXCEPTION 'record_other_tenant_miss: not a method' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF p_resource_id !~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
+    RETURN false;
+  END IF;
+  wanted := p_resource_id::uuid;
+  elsewhere := CASE p_resource_type
+    WHEN 'agent' THEN EXISTS (SELECT 1 FROM tenants t JOIN agents r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'campaign' THEN EXISTS (SELECT 1 FROM tenants t JOIN campaigns r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'task' THEN EXISTS (SELECT 1 FROM tenants t JOIN tasks r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'content asset' THEN EXISTS (SELECT 1 FROM tenants t JOIN content_assets r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'account' THEN EXISTS (SELECT 1 FROM tenants t JOIN ledger_accounts r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'ledger account' THEN EXISTS (SELECT 1 FROM tenants t JOIN ledger_accounts r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    WHEN 'transfer' THEN EXISTS (SELECT 1 FROM tenants t JOIN ledger_transfers r ON r.tenant_id = t.id AND r.id = wanted WHERE t.id <> caller)
+    ELSE false
+  END;
+  IF elsewhere THEN
+    INSERT INTO audit_events (tenant_id, actor, request_id, action, resource_type, resource_id, after)
+    VALUES (caller, chimera.current_actor(), chimera.current_request_id(), 'DENIED', 'rpc', p_method,
+            jsonb_build_object('reason', 'OTHER_TENANT_RESOURCE', 'resource_type', p_resource_type, 'resource_id', p_resource_id));
+  END IF;
+  RETURN elsewhere;
+END
+$_$;
 
 
 --
@@ -1126,6 +1381,7 @@ CREATE TABLE public.api_keys (
     create_time timestamp with time zone DEFAULT chimera.now_ms() NOT NULL,
     expire_time timestamp with time zone,
     revoke_time timestamp with time zone,
+    last_use_time timestamp with time zone,
     CONSTRAINT api_keys_description_check CHECK ((length(description) <= 500)),
     CONSTRAINT api_keys_scopes_check CHECK ((cardinality(scopes) > 0)),
     CONSTRAINT api_keys_secret_sha256_check CHECK ((length(secret_sha256) = 32))
@@ -1139,6 +1395,13 @@ ALTER TABLE ONLY public.api_keys FORCE ROW LEVEL SECURITY;
 --
 
 COMMENT ON TABLE public.api_keys IS 'Bearer secrets, stored as sha256 only; chimera_admin looks them up by hash.';
+
+
+--
+-- Name: COLUMN api_keys.last_use_time; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON COLUMN public.api_keys.last_use_time IS 'Latest successful authentication with the key, written in batches: up to the flush interval late.';
 
 
 --
@@ -1398,6 +1661,41 @@ COMMENT ON TABLE public.ledger_accounts IS 'Double-entry accounts; balances chan
 --
 
 COMMENT ON COLUMN public.ledger_accounts.version IS 'Incremented by every posting; the account_version of its latest entry.';
+
+
+--
+-- Name: ledger_balance_checks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE UNLOGGED TABLE public.ledger_balance_checks (
+    tenant_id uuid NOT NULL,
+    id bigint NOT NULL,
+    txid xid8 DEFAULT pg_current_xact_id() NOT NULL,
+    account_ids uuid[] NOT NULL
+);
+
+ALTER TABLE ONLY public.ledger_balance_checks FORCE ROW LEVEL SECURITY;
+
+
+--
+-- Name: TABLE ledger_balance_checks; Type: COMMENT; Schema: public; Owner: -
+--
+
+COMMENT ON TABLE public.ledger_balance_checks IS 'Accounts whose balances the current transaction changed, checked against their latest entries at commit.';
+
+
+--
+-- Name: ledger_balance_checks_id_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_balance_checks ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ledger_balance_checks_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 
 --
@@ -1743,6 +2041,14 @@ ALTER TABLE ONLY public.ledger_accounts
 
 
 --
+-- Name: ledger_balance_checks ledger_balance_checks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.ledger_balance_checks
+    ADD CONSTRAINT ledger_balance_checks_pkey PRIMARY KEY (tenant_id, id);
+
+
+--
 -- Name: ledger_budget_alerts ledger_budget_alerts_pkey; Type: CONSTRAINT; Schema: public; Owner: -
 --
 
@@ -2058,7 +2364,7 @@ CREATE TRIGGER agents_audit AFTER INSERT OR DELETE OR UPDATE ON public.agents FO
 -- Name: api_keys api_keys_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
-CREATE TRIGGER api_keys_audit AFTER INSERT OR DELETE OR UPDATE ON public.api_keys FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('secret_sha256');
+CREATE TRIGGER api_keys_audit AFTER INSERT OR DELETE OR UPDATE ON public.api_keys FOR EACH ROW EXECUTE FUNCTION chimera.audit_row_change('secret_sha256', 'last_use_time');
 
 
 --
@@ -2125,6 +2431,13 @@ CREATE TRIGGER ledger_accounts_audit AFTER INSERT ON public.ledger_accounts FOR 
 
 
 --
+-- Name: ledger_accounts ledger_accounts_file_balance_check; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_accounts_file_balance_check AFTER UPDATE ON public.ledger_accounts REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION chimera.file_ledger_balance_check();
+
+
+--
 -- Name: ledger_accounts ledger_accounts_no_delete; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2146,6 +2459,13 @@ CREATE TRIGGER ledger_accounts_time_bound AFTER UPDATE ON public.ledger_accounts
 
 
 --
+-- Name: ledger_balance_checks ledger_balance_checks_at_commit; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE CONSTRAINT TRIGGER ledger_balance_checks_at_commit AFTER INSERT ON public.ledger_balance_checks DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION chimera.check_ledger_balances();
+
+
+--
 -- Name: ledger_budget_alerts ledger_budget_alerts_audit; Type: TRIGGER; Schema: public; Owner: -
 --
 
@@ -2157,6 +2477,13 @@ CREATE TRIGGER ledger_budget_alerts_audit AFTER INSERT ON public.ledger_budget_a
 --
 
 CREATE TRIGGER ledger_entries_append_only BEFORE DELETE OR UPDATE ON public.ledger_entries FOR EACH ROW EXECUTE FUNCTION chimera.reject_history_change();
+
+
+--
+-- Name: ledger_entries ledger_entries_file_balance_check; Type: TRIGGER; Schema: public; Owner: -
+--
+
+CREATE TRIGGER ledger_entries_file_balance_check AFTER INSERT ON public.ledger_entries REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION chimera.file_ledger_balance_check();
 
 
 --
@@ -2447,6 +2774,13 @@ ALTER TABLE ONLY public.tasks
 ALTER TABLE public.agents ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: agents agents_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY agents_audit_writer ON public.agents FOR SELECT TO chimera_audit_writer USING (true);
+
+
+--
 -- Name: agents agents_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2514,6 +2848,13 @@ CREATE POLICY audit_events_tenant ON public.audit_events TO chimera_app USING ((
 
 
 --
+-- Name: audit_events audit_events_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY audit_events_writer ON public.audit_events FOR INSERT TO chimera_audit_writer WITH CHECK (true);
+
+
+--
 -- Name: campaign_agents; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
@@ -2533,6 +2874,13 @@ CREATE POLICY campaign_agents_tenant ON public.campaign_agents TO chimera_app US
 ALTER TABLE public.campaigns ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: campaigns campaigns_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY campaigns_audit_writer ON public.campaigns FOR SELECT TO chimera_audit_writer USING (true);
+
+
+--
 -- Name: campaigns campaigns_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2544,6 +2892,13 @@ CREATE POLICY campaigns_tenant ON public.campaigns TO chimera_app USING ((tenant
 --
 
 ALTER TABLE public.content_assets ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: content_assets content_assets_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY content_assets_audit_writer ON public.content_assets FOR SELECT TO chimera_audit_writer USING (true);
+
 
 --
 -- Name: content_assets content_assets_tenant; Type: POLICY; Schema: public; Owner: -
@@ -2572,10 +2927,30 @@ CREATE POLICY content_videos_tenant ON public.content_videos TO chimera_app USIN
 ALTER TABLE public.ledger_accounts ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: ledger_accounts ledger_accounts_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_accounts_audit_writer ON public.ledger_accounts FOR SELECT TO chimera_audit_writer USING (true);
+
+
+--
 -- Name: ledger_accounts ledger_accounts_tenant; Type: POLICY; Schema: public; Owner: -
 --
 
 CREATE POLICY ledger_accounts_tenant ON public.ledger_accounts TO chimera_app, chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: ledger_balance_checks; Type: ROW SECURITY; Schema: public; Owner: -
+--
+
+ALTER TABLE public.ledger_balance_checks ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_balance_checks ledger_balance_checks_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_balance_checks_writer ON public.ledger_balance_checks TO chimera_ledger_writer USING (true) WITH CHECK (true);
 
 
 --
@@ -2589,6 +2964,13 @@ ALTER TABLE public.ledger_budget_alerts ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY ledger_budget_alerts_tenant ON public.ledger_budget_alerts TO chimera_app USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
+-- Name: ledger_budget_alerts ledger_budget_alerts_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_budget_alerts_writer ON public.ledger_budget_alerts TO chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
 
 
 --
@@ -2651,10 +3033,24 @@ CREATE POLICY ledger_spend_windows_tenant ON public.ledger_spend_windows TO chim
 
 
 --
+-- Name: ledger_spend_windows ledger_spend_windows_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_spend_windows_writer ON public.ledger_spend_windows TO chimera_ledger_writer USING ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id))) WITH CHECK ((tenant_id = ( SELECT chimera.current_tenant_id() AS current_tenant_id)));
+
+
+--
 -- Name: ledger_transfers; Type: ROW SECURITY; Schema: public; Owner: -
 --
 
 ALTER TABLE public.ledger_transfers ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: ledger_transfers ledger_transfers_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY ledger_transfers_audit_writer ON public.ledger_transfers FOR SELECT TO chimera_audit_writer USING (true);
+
 
 --
 -- Name: ledger_transfers ledger_transfers_tenant; Type: POLICY; Schema: public; Owner: -
@@ -2683,6 +3079,20 @@ CREATE POLICY task_events_tenant ON public.task_events TO chimera_app USING ((te
 ALTER TABLE public.tasks ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: tasks tasks_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_audit_writer ON public.tasks FOR SELECT TO chimera_audit_writer USING (true);
+
+
+--
+-- Name: tasks tasks_queue_metrics; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tasks_queue_metrics ON public.tasks FOR SELECT TO chimera_admin USING ((status = 'PENDING'::text));
+
+
+--
 -- Name: tasks tasks_rescuer; Type: POLICY; Schema: public; Owner: -
 --
 
@@ -2707,6 +3117,13 @@ ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
 --
 
 CREATE POLICY tenants_admin ON public.tenants TO chimera_admin USING (true) WITH CHECK (true);
+
+
+--
+-- Name: tenants tenants_audit_writer; Type: POLICY; Schema: public; Owner: -
+--
+
+CREATE POLICY tenants_audit_writer ON public.tenants FOR SELECT TO chimera_audit_writer USING (true);
 
 
 --
@@ -2738,4 +3155,8 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261204000004'),
     ('20261204000005'),
     ('20261204000006'),
-    ('20261204000007');
+    ('20261204000007'),
+    ('20261204000008'),
+    ('20261204000009'),
+    ('20261204000010'),
+    ('20261204000020');

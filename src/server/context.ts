@@ -11,6 +11,10 @@ export interface Caller {
 
 export const callerKey = createContextKey<Caller | undefined>(undefined, { description: 'authenticated caller' });
 export const requestIdKey = createContextKey<string>('', { description: 'request id' });
+/** The address of the connection the call came on (http-front.ts, grpc-unary.ts), for the log. */
+export const remoteAddressKey = createContextKey<string | undefined>(undefined, { description: 'remote address' });
+/** The subject of the client certificate the connection was verified with (mutual TLS, tls.ts). */
+export const clientCertificateKey = createContextKey<string | undefined>(undefined, { description: 'client certificate subject' });
 
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;

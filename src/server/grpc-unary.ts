@@ -18,7 +18,10 @@ import { Code, ConnectError, createServiceImplSpec, type ConnectRouter, type Int
 import { createMethodSerializationLookup } from '@connectrpc/connect/protocol';
 import { parseTimeout, setTrailerStatus } from '@connectrpc/connect/protocol-grpc';
 import type { Logger } from '../lib/log.js';
+import type { Metrics } from '../observability/metrics.js';
+import { clientCertificateKey, remoteAddressKey } from './context.js';
 import { isDecodingFailure, logMalformed, malformedRequest } from './malformed.js';
+import { clientSubject } from './tls.js';
 import { UnaryCall, type UnarySpec } from './unary-call.js';
 
 interface Route {
@@ -39,6 +42,8 @@ export interface GrpcUnaryOptions {
   writeMaxBytes: number;
   /** Where a request refused before the interceptors (an undecodable message) is logged. */
   log: Logger;
+  /** Where such a request is counted (the interceptors count the rest). */
+  metrics?: Metrics;
   /** Hand-written encoders of response types (routes.ts), used instead of protobuf-es's toBinary;
    *  one that returns undefined leaves that message to toBinary. */
   encoders?: ReadonlyMap<DescMessage, (message: never) => Uint8Array | undefined>;
@@ -100,11 +105,13 @@ export class GrpcUnaryPath {
     if (timeout.timeoutMs !== undefined && timeout.timeoutMs > MAX_TIMER_MS) timeout.timeoutMs = undefined;
     const url = `http://${req.headers[':authority'] ?? 'localhost'}${req.url}`;
     const call = new UnaryCall(route.spec.method, webHeaders(req.headers), url, timeout.timeoutMs, RESPONSE_CONTENT_TYPE, res);
+    call.values.set(remoteAddressKey, req.socket.remoteAddress);
+    call.values.set(clientCertificateKey, clientSubject(req.socket));
     let body: Buffer | undefined;
     const started = performance.now();
     try {
       if (timeout.error) throw timeout.error;
-      call.message = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started });
+      call.message = this.decode(route, await readBody(req, this.opts.readMaxBytes), { requestId: headerValue(req.headers['x-request-id']) ?? '', started, remoteAddress: req.socket.remoteAddress });
       body = envelope(route.serialize(await call.invoke(route.spec, this.opts.interceptors)));
     } catch (err) {
       call.end(err);
@@ -121,14 +128,14 @@ export class GrpcUnaryPath {
   }
 
   /** The request message; one that cannot be decoded is the client's error (malformed.ts). */
-  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number }): Message {
+  private decode(route: Route, bytes: Buffer, call: { requestId: string; started: number; remoteAddress?: string }): Message {
     try {
       return route.parse(unwrapEnvelope(bytes));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (!isDecodingFailure(message)) throw err;
       const error = malformedRequest(message);
-      logMalformed(this.opts.log, error, { procedure: `${route.spec.method.parent.typeName}/${route.spec.method.name}`, ...call });
+      logMalformed(this.opts.log, error, { procedure: `${route.spec.method.parent.typeName}/${route.spec.method.name}`, ...call }, this.opts.metrics?.method(route.spec.method));
       throw error;
     }
   }

@@ -3,15 +3,17 @@
 // also: gives every request an id, echoed in x-request-id; lets the lean unary gRPC path go first;
 // and answers with a body that names the problem, and logs, whatever connect-node would refuse
 // with a bare HTTP status (unknown path, no Host, wrong HTTP method, missing or unsupported content
-// type) or would throw out of the request handler.
-import { Code, ConnectError, createConnectRouter, type ConnectRouter, type ConnectRouterOptions } from '@connectrpc/connect';
+// type) or would throw out of the request handler. GET /metrics is answered here too.
+import { Code, ConnectError, createConnectRouter, createContextValues, type ConnectRouter, type ConnectRouterOptions } from '@connectrpc/connect';
 import { compressionBrotli, compressionGzip, universalRequestFromNodeRequest, universalResponseToNodeResponse } from '@connectrpc/connect-node';
 import type { UniversalHandler, UniversalServerResponse } from '@connectrpc/connect/protocol';
 import type { Logger } from '../lib/log.js';
-import { requestIdFrom } from './context.js';
+import { METRICS_PATH, serveMetrics, type MetricsEndpoint } from '../observability/metrics-endpoint.js';
+import { clientCertificateKey, remoteAddressKey, requestIdFrom } from './context.js';
 import { logMalformed, reclassifyDecodingFailure } from './malformed.js';
 import { sendRefusal, type NodeResponse, type Refusal } from './http-errors.js';
 import type { NodeHandler, NodeRequest } from './listen.js';
+import { clientSubject } from './tls.js';
 
 export interface HttpFrontOptions {
   routes(router: ConnectRouter): void;
@@ -19,6 +21,8 @@ export interface HttpFrontOptions {
   log: Logger;
   /** Serves the request and returns true, or returns false without touching it. */
   fastPath?(req: NodeRequest, res: NodeResponse): boolean;
+  /** GET /metrics; unset: that path is refused as any unknown one. */
+  metrics?: MetricsEndpoint;
 }
 
 const UNARY_TYPES = 'application/json or application/proto (Connect), application/grpc (gRPC) or application/grpc-web';
@@ -41,6 +45,7 @@ export function httpFront(opts: HttpFrontOptions): NodeHandler {
     };
 
     const method = methods.get(path);
+    if (!method && path === METRICS_PATH && opts.metrics) return serveMetrics(opts.metrics, req, res, opts.log);
     if (!method) {
       return refuse({ status: 404, code: 'unimplemented', message: `no RPC at ${path}; paths are /<package>.<Service>/<Method>` });
     }
@@ -51,10 +56,14 @@ export function httpFront(opts: HttpFrontOptions): NodeHandler {
 
     const started = performance.now();
     const procedure = `${method.method.parent.typeName}/${method.method.name}`;
-    method(universalRequestFromNodeRequest(req, res, undefined, undefined))
+    const remoteAddress = req.socket.remoteAddress;
+    const contextValues = createContextValues().set(remoteAddressKey, remoteAddress).set(clientCertificateKey, clientSubject(req.socket));
+    method(universalRequestFromNodeRequest(req, res, undefined, contextValues))
       .then((answer) => {
         if (answer.status >= 400 && answer.body === undefined) return refuse(explain(answer, req, path, method));
-        const reclassified = reclassifyDecodingFailure(answer, (error) => logMalformed(opts.log, error, { procedure, requestId, started }));
+        const reclassified = reclassifyDecodingFailure(answer, (error) =>
+          logMalformed(opts.log, error, { procedure, requestId, started, remoteAddress }, opts.metrics?.metrics.method(method.method)),
+        );
         return universalResponseToNodeResponse(reclassified, res);
       })
       .catch((err: unknown) => {

@@ -21,7 +21,7 @@ import { createLedgerModule, type LedgerOptions } from '../services/ledger/modul
 import { createTaskModule, type TaskOptions } from '../services/tasks/module.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { statelessModule, type ServiceModule } from '../services/module.js';
-import { tenantService } from '../services/tenancy/handler.js';
+import { createTenancyModule, type TenancyOptions } from '../services/tenancy/module.js';
 import { healthServiceImpl, type HealthState } from './health.js';
 import type { MethodPolicy, PolicyLookup } from './interceptors.js';
 import { registerReflection } from './reflection.js';
@@ -106,6 +106,7 @@ export const policyFor: PolicyLookup = (service, method) =>
 export const APPLICATION_SERVICES: DescService[] = [TenantService, AgentService, CampaignService, ContentService, LedgerService, TaskService, AuditService];
 
 export interface ModuleOptions {
+  tenancy: TenancyOptions;
   ledger: LedgerOptions;
   tasks: TaskOptions;
   audit: AuditOptions;
@@ -114,7 +115,7 @@ export interface ModuleOptions {
 /** The application services' modules, in the order reflection lists them. */
 export function serviceModules(deps: ServiceDeps, options: ModuleOptions): ServiceModule[] {
   return [
-    statelessModule(TenantService, (router) => router.service(TenantService, tenantService(deps))),
+    createTenancyModule(deps, options.tenancy),
     statelessModule(AgentService, (router) => router.service(AgentService, agentService(deps))),
     statelessModule(CampaignService, (router) => router.service(CampaignService, campaignService(deps))),
     statelessModule(ContentService, (router) => router.service(ContentService, contentService(deps))),

@@ -3,6 +3,7 @@
 // server only starts and stops modules and never knows what runs inside them.
 import type { ConnectRouter } from '@connectrpc/connect';
 import type { DescService } from '@bufbuild/protobuf';
+import type { Caller } from '../server/context.js';
 
 export interface ServiceModule {
   service: DescService;
@@ -12,6 +13,9 @@ export interface ServiceModule {
   start(): void;
   /** Stops it; resolves once whatever was running has finished. */
   stop(): Promise<void>;
+  /** Told of every call an API key authenticates, if the module wants to know; called on every
+   *  call's path, so it must only note the fact in memory. */
+  keyUsed?(caller: Caller): void;
 }
 
 /** A module with no background work. */

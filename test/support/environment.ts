@@ -1,6 +1,5 @@
 // The shared test environment: database, migrated schema, a running server and admin clients.
 import { createClient, type Client } from '@connectrpc/connect';
-import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
 import type { DescService } from '@bufbuild/protobuf';
 import pg from 'pg';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded.js';
@@ -9,6 +8,7 @@ import { createPool } from '../../src/db/pool.js';
 import { silentLogger, createLogger } from '../../src/lib/log.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/server.js';
 import { TenantService } from '../../src/gen/proto/chimera/tenancy/v1/tenancy_pb.js';
+import { createChimeraTransport, type ChimeraClientOptions } from '../../src/client/index.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
 /** Short so revocation and suspension tests need not wait 5 s. */
@@ -27,8 +27,14 @@ export interface TestEnvironment {
   realPostgres: boolean;
   /** Whether the suite's servers use named statements (CHIMERA_NAMED_STATEMENTS, real PostgreSQL only). */
   namedStatements: boolean;
-  /** The owner's URL: migrations, and the tests' own reads and writes. */
+  /** The owner's URL: the tests' own reads and writes. */
   databaseUrl: string;
+  /** The owner's URL straight to PostgreSQL: DATABASE_LISTEN_URL when DATABASE_URL goes through
+   *  PgBouncer (.ci/run), else databaseUrl. Migrations, LISTEN, and tests that need one session
+   *  (named statements, pg_terminate_backend on the service's backends) use it. */
+  directUrl: string;
+  /** Whether DATABASE_URL goes through a transaction pooler (DATABASE_LISTEN_URL differs from it). */
+  pooled: boolean;
   /** What the suite's servers connect with: on a real server the login role chimera_service (no
    *  superuser, no BYPASSRLS, owning nothing), as in production; on PGlite the one user there is. */
   serviceUrl: string;
@@ -60,7 +66,8 @@ export async function startTestEnvironment(): Promise<void> {
     databaseUrl = embedded.url;
     console.log('  (tests run on embedded PGlite: set DATABASE_URL to run them on a real PostgreSQL server)');
   }
-  await applyMigrations(databaseUrl, () => {});
+  const directUrl = (realPostgres && process.env.DATABASE_LISTEN_URL) || databaseUrl;
+  await applyMigrations(directUrl, () => {});
   const serviceUrl = realPostgres ? asServiceRole(databaseUrl) : databaseUrl;
   namedStatements = realPostgres && process.env.CHIMERA_NAMED_STATEMENTS !== 'false';
   const log = process.env.TEST_LOG ? createLogger('debug') : silentLogger;
@@ -76,7 +83,7 @@ export async function startTestEnvironment(): Promise<void> {
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     ledger: { sweepIntervalMs: LEDGER_SWEEP_MS, fastPaths: LEDGER_FAST_PATHS },
     // PGlite's connections share one session: no LISTEN there (as main.ts).
-    tasks: { rescueIntervalMs: TASK_RESCUE_MS, listenUrl: realPostgres ? serviceUrl : undefined },
+    tasks: { rescueIntervalMs: TASK_RESCUE_MS, listenUrl: realPostgres ? asServiceRole(directUrl) : undefined },
     audit: { sealIntervalMs: AUDIT_SEAL_MS },
     pageTokenKeys: PAGE_TOKEN_KEYS,
     namedStatements,
@@ -86,6 +93,8 @@ export async function startTestEnvironment(): Promise<void> {
     realPostgres,
     namedStatements,
     databaseUrl,
+    directUrl,
+    pooled: directUrl !== databaseUrl,
     serviceUrl,
     pool,
     server,
@@ -107,7 +116,7 @@ export async function startExtraServer(options: Partial<ServerOptions> = {}): Pr
     defaultTimeoutMs: 30_000,
     authCacheTtlMs: AUTH_CACHE_TTL_MS,
     namedStatements,
-    tasks: { listenUrl: testEnv().realPostgres ? testEnv().serviceUrl : undefined },
+    tasks: { listenUrl: testEnv().realPostgres ? asServiceRole(testEnv().directUrl) : undefined },
     ...options,
   });
   return { server, pool };
@@ -136,24 +145,14 @@ export type Protocol = 'connect-http1-json' | 'connect-http2-binary' | 'grpc';
  *  whole suite through connect-node's handler instead. */
 const DEFAULT_PROTOCOL: Protocol = (process.env.TEST_PROTOCOL as Protocol | undefined) ?? 'grpc';
 
-/** A client of `service` authenticated with `token`, over the given protocol. */
+/** A client of `service` authenticated with `token`, over the given protocol: chimera-core's own
+ *  client transport (src/client), without retries, so that tests see every failure as it came. */
 export function connectClient<S extends DescService>(service: S, baseUrl: string, token?: string, protocol: Protocol = DEFAULT_PROTOCOL): Client<S> {
-  const interceptors = token
-    ? [
-        (next: Parameters<import('@connectrpc/connect').Interceptor>[0]) => async (req: Parameters<typeof next>[0]) => {
-          req.header.set('authorization', `Bearer ${token}`);
-          return next(req);
-        },
-      ]
-    : [];
-  const transport =
-    protocol === 'grpc'
-      ? createGrpcTransport({ baseUrl, interceptors })
-      : createConnectTransport({
-          baseUrl,
-          httpVersion: protocol === 'connect-http1-json' ? '1.1' : '2',
-          useBinaryFormat: protocol === 'connect-http2-binary',
-          interceptors,
-        });
-  return createClient(service, transport);
+  return createClient(service, createChimeraTransport({ baseUrl, apiKey: token, adminToken: token, retry: false, ...transportOf(protocol) }));
+}
+
+/** createChimeraClient's transport options for one of the suite's protocols. */
+export function transportOf(protocol: Protocol = DEFAULT_PROTOCOL): Pick<ChimeraClientOptions, 'transport' | 'httpVersion' | 'json'> {
+  if (protocol === 'grpc') return { transport: 'grpc' };
+  return { transport: 'connect', httpVersion: protocol === 'connect-http1-json' ? '1.1' : '2', json: protocol === 'connect-http1-json' };
 }

@@ -13,8 +13,10 @@ export interface ServiceProcess {
 }
 
 export function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
+  // The suite's own direct and replica URLs name its database, not the one `env` gives.
+  const { DATABASE_LISTEN_URL: _listen, DATABASE_READ_URL: _read, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -23,12 +25,13 @@ export function startServiceProcess(env: Record<string, string>): Promise<Servic
   return new Promise((resolve, reject) => {
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
-      const serving = /"msg":"serving","port":(\d+)/.exec(output);
+      // The `serving` line's fields in whatever order the logger writes them.
+      const serving = /"port":(\d+)(?=[^\n]*"msg":"serving")|"msg":"serving"[^\n]*"port":(\d+)/.exec(output);
       if (serving) {
         child.stdout!.off('data', collect);
         child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
         resolve({
-          port: Number(serving[1]),
+          port: Number(serving[1] ?? serving[2]),
           child,
           output: () => output,
           alive: () => exit === undefined,
