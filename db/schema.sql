@@ -2045,7 +2045,7 @@ ALTER TABLE ONLY public.ledger_accounts
 --
 
 ALTER TABLE ONLY public.ledger_balance_checks
-    ADD CONSTRAINT ledger_balance_checks_pkey PRIMARY KEY (tenant_id, id);
+    ADD CONSTRAINT ledger_balance_checks_pkey PRIMARY KEY (tenant_id, txid, id);
 
 
 --
