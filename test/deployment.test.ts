@@ -4,14 +4,13 @@
 // its HEALTHCHECK), and the PostgreSQL image's init script run against a cluster of the test's own.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
 import { parse } from 'yaml';
 import { execForm, inContext, readCopy, readStages, type Stage } from './support/dockerfile.js';
-import { createScratchCluster, postgresBinaries } from './support/scratch-cluster.js';
+import { createScratchCluster, freePort, postgresBinaries } from './support/scratch-cluster.js';
 import { testEnv } from './support/environment.js';
 
 interface ComposeService {
@@ -36,17 +35,6 @@ function hostOf(url: string): string {
 
 function instructions(stage: Stage, keyword: string): string[] {
   return stage.instructions.filter((i) => i.keyword === keyword).map((i) => i.args);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('docker-compose.yml', () => {

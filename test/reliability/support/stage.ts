@@ -1,13 +1,12 @@
 // The stage of a reliability run: a PostgreSQL cluster of the run's own (the shared one is never
 // restarted), the service as a process of its own on a fixed port, so that a client reaches the
 // process started after a kill -9 at the address it already knows, and the faults done to them.
-import { createServer } from 'node:net';
 import { createClient } from '@connectrpc/connect';
 import { createGrpcTransport } from '@connectrpc/connect-node';
 import pg from 'pg';
 import { Health, HealthCheckResponse_ServingStatus as ServingStatus } from '../../../src/gen/proto/grpc/health/v1/health_pb.js';
 import { asServiceRole } from '../../support/environment.js';
-import { createScratchCluster, type ScratchCluster } from '../../support/scratch-cluster.js';
+import { createScratchCluster, freePort, type ScratchCluster } from '../../support/scratch-cluster.js';
 import { startServiceProcess, type ServiceProcess } from '../../support/service-process.js';
 
 export const ADMIN_TOKEN = 'reliability-admin-token-0123456789';
@@ -31,17 +30,6 @@ export interface Stage {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A scratch cluster with database `chimera` and the service serving it with `env` added. */
 export async function startStage(env: Record<string, string>): Promise<Stage> {
