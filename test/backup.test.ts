@@ -50,6 +50,13 @@ describe('backups', function () {
       console.log('    skipped: pg_dump needs a real PostgreSQL server (embedded PGlite has none); set DATABASE_URL');
       this.skip();
     }
+    // Dumps, restores and the copy's own server use sessions of their own, never a transaction
+    // pooler: the direct run covers them, and dropping the copy under a pooler ends its pooled
+    // sessions from outside.
+    if (testEnv().pooled) {
+      console.log("    skipped: backups run on direct connections (the suite's run without PgBouncer covers them)");
+      this.skip();
+    }
   });
 
   it("backup.sh and restore.sh carry a tenant's agents, ledger, tasks and audit chain into a new database", async () => {
