@@ -32,32 +32,27 @@ export class DatabaseGauges {
   register(registers: Registry[]): void {
     const read = () => this.snapshot();
     const taskTypes = this.taskTypes;
-    new Gauge({
-      name: 'chimera_task_queue_depth',
-      help: 'Pending tasks, by task type (read from the database, cached a few seconds).',
-      labelNames: ['task_type'],
-      registers,
-      async collect() {
-        const snapshot = await read();
-        this.reset();
-        if (!snapshot) return;
-        for (const type of taskTypes) this.set({ task_type: type }, 0);
-        for (const row of snapshot.queue) this.set({ task_type: row.taskType }, row.pending);
-      },
-    });
-    new Gauge({
-      name: 'chimera_task_queue_oldest_due_seconds',
-      help: 'How long the longest-waiting due pending task has waited since it fell due, by task type.',
-      labelNames: ['task_type'],
-      registers,
-      async collect() {
-        const snapshot = await read();
-        this.reset();
-        if (!snapshot) return;
-        for (const type of taskTypes) this.set({ task_type: type }, 0);
-        for (const row of snapshot.queue) this.set({ task_type: row.taskType }, row.oldestDueSeconds);
-      },
-    });
+    // Every known task type is reported, at 0 when none is pending, so a drained queue reads 0.
+    const perTaskType = (name: string, help: string, value: (row: Snapshot['queue'][number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['task_type'],
+        registers,
+        async collect() {
+          const snapshot = await read();
+          this.reset();
+          if (!snapshot) return;
+          for (const type of taskTypes) this.set({ task_type: type }, 0);
+          for (const row of snapshot.queue) this.set({ task_type: row.taskType }, value(row));
+        },
+      });
+    perTaskType('chimera_task_queue_depth', 'Pending tasks, by task type (read from the database, cached a few seconds).', (row) => row.pending);
+    perTaskType(
+      'chimera_task_queue_oldest_due_seconds',
+      'How long the longest-waiting due pending task has waited since it fell due, by task type.',
+      (row) => row.oldestDueSeconds,
+    );
     new Gauge({
       name: 'chimera_audit_unsealed_events',
       help: 'Committed audit events not yet chained by the sealer.',
